@@ -1,0 +1,143 @@
+package main
+
+import (
+	"fmt"
+	"log/slog"
+	"net"
+	"net/url"
+	"os"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+
+	"zhenxing/site"
+)
+
+// config is the program's configuration, read from the environment. Every variable is listed in
+// the README.
+type config struct {
+	Addr            string
+	BaseURL         *url.URL
+	DatabaseURL     string
+	ContentDir      string
+	LogLevel        slog.Level
+	LogFormat       string
+	MigrateOnStart  bool
+	ShutdownTimeout time.Duration
+	TrustedProxies  []string
+	Identity        site.Identity
+}
+
+// configError names the setting that is wrong; main prints it and exits with status 2.
+type configError struct {
+	Name, Problem string
+}
+
+func (e *configError) Error() string { return fmt.Sprintf("配置错误:%s %s", e.Name, e.Problem) }
+
+var siteIDCode = regexp.MustCompile(`^[0-9A-Za-z]{10}$`)
+
+// loadConfig reads the environment. needDB says whether DATABASE_URL is required.
+func loadConfig(getenv func(string) string, needDB bool) (*config, error) {
+	get := func(name, def string) string {
+		if v := strings.TrimSpace(getenv(name)); v != "" {
+			return v
+		}
+		return def
+	}
+	c := &config{
+		Addr:        get("ADDR", ":8080"),
+		DatabaseURL: get("DATABASE_URL", ""),
+		ContentDir:  get("CONTENT_DIR", ""),
+		LogFormat:   get("LOG_FORMAT", "json"),
+		Identity: site.Identity{
+			Name:           get("SITE_NAME", "西安市灞桥区乡村振兴局"),
+			Sponsor:        get("SITE_SPONSOR", "西安市灞桥区乡村振兴局"),
+			Address:        get("SITE_ADDRESS", "西安市灞桥区纺织城正街"),
+			Phone:          get("SITE_PHONE", "029-83510000"),
+			Email:          get("SITE_EMAIL", "xczx@baqiao.example.cn"),
+			SiteIDCode:     get("SITE_ID_CODE", "6101110000"),
+			ICP:            get("SITE_ICP", "陕ICP备00000000号"),
+			PublicSecurity: get("SITE_PUBLIC_SECURITY", "陕公网安备 61011102000000号"),
+			ErrorReportURL: get("SITE_ERROR_REPORT_URL", ""),
+		},
+	}
+
+	if _, port, err := net.SplitHostPort(c.Addr); err != nil || port == "" {
+		return nil, &configError{"ADDR", fmt.Sprintf("应为“主机:端口”,如 :8080(当前值 %q)", c.Addr)}
+	}
+	base := get("BASE_URL", "http://localhost:8080")
+	u, err := url.Parse(base)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.RawQuery != "" || u.Fragment != "" {
+		return nil, &configError{"BASE_URL", fmt.Sprintf("应为以 http:// 或 https:// 开头的网站地址(当前值 %q)", base)}
+	}
+	u.Path = strings.TrimSuffix(u.Path, "/")
+	c.BaseURL = u
+
+	if c.DatabaseURL == "" && needDB {
+		return nil, &configError{"DATABASE_URL", "未设置:应为 PostgreSQL 连接地址,如 postgres://user@127.0.0.1:5432/zhenxing"}
+	}
+	if c.DatabaseURL != "" {
+		if du, err := url.Parse(c.DatabaseURL); err != nil || (du.Scheme != "postgres" && du.Scheme != "postgresql") {
+			return nil, &configError{"DATABASE_URL", "应为以 postgres:// 开头的 PostgreSQL 连接地址"}
+		}
+	}
+	if c.ContentDir != "" {
+		if info, err := os.Stat(c.ContentDir); err != nil || !info.IsDir() {
+			return nil, &configError{"CONTENT_DIR", fmt.Sprintf("不是一个可读的目录(当前值 %q)", c.ContentDir)}
+		}
+	}
+	switch lvl := strings.ToLower(get("LOG_LEVEL", "info")); lvl {
+	case "debug":
+		c.LogLevel = slog.LevelDebug
+	case "info":
+		c.LogLevel = slog.LevelInfo
+	case "warn", "warning":
+		c.LogLevel = slog.LevelWarn
+	case "error":
+		c.LogLevel = slog.LevelError
+	default:
+		return nil, &configError{"LOG_LEVEL", fmt.Sprintf("应为 debug、info、warn 或 error(当前值 %q)", lvl)}
+	}
+	if c.LogFormat != "json" && c.LogFormat != "text" {
+		return nil, &configError{"LOG_FORMAT", fmt.Sprintf("应为 json 或 text(当前值 %q)", c.LogFormat)}
+	}
+	if v := get("MIGRATE_ON_START", "false"); v != "" {
+		b, err := strconv.ParseBool(v)
+		if err != nil {
+			return nil, &configError{"MIGRATE_ON_START", fmt.Sprintf("应为 true 或 false(当前值 %q)", v)}
+		}
+		c.MigrateOnStart = b
+	}
+	st := get("SHUTDOWN_TIMEOUT", "20s")
+	if c.ShutdownTimeout, err = time.ParseDuration(st); err != nil || c.ShutdownTimeout <= 0 {
+		return nil, &configError{"SHUTDOWN_TIMEOUT", fmt.Sprintf("应为正的时长,如 20s(当前值 %q)", st)}
+	}
+	if v := get("TRUSTED_PROXIES", ""); v != "" {
+		for _, p := range strings.Split(v, ",") {
+			p = strings.TrimSpace(p)
+			if net.ParseIP(p) == nil {
+				if _, _, err := net.ParseCIDR(p); err != nil {
+					return nil, &configError{"TRUSTED_PROXIES", fmt.Sprintf("应为逗号分隔的 IP 地址或网段(%q 无效)", p)}
+				}
+			}
+			c.TrustedProxies = append(c.TrustedProxies, p)
+		}
+	}
+	if !siteIDCode.MatchString(c.Identity.SiteIDCode) {
+		return nil, &configError{"SITE_ID_CODE", fmt.Sprintf("网站标识码应为 10 位数字或字母(当前值 %q)", c.Identity.SiteIDCode)}
+	}
+	if c.Identity.ErrorReportURL == "" {
+		c.Identity.ErrorReportURL = "mailto:" + c.Identity.Email + "?subject=" + url.PathEscape("网站纠错")
+	}
+	return c, nil
+}
+
+func (c *config) logger() *slog.Logger {
+	opts := &slog.HandlerOptions{Level: c.LogLevel}
+	if c.LogFormat == "text" {
+		return slog.New(slog.NewTextHandler(os.Stderr, opts))
+	}
+	return slog.New(slog.NewJSONHandler(os.Stderr, opts))
+}

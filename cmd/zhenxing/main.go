@@ -1,0 +1,204 @@
+// Command zhenxing runs the site of a district rural-revitalization bureau and its chores.
+//
+//	zhenxing serve          run the site
+//	zhenxing check [DIR]    validate a content directory (default: the embedded content)
+//	zhenxing migrate        apply database migrations
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"net"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+	_ "time/tzdata" // Asia/Shanghai without the system zone database
+
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"zhenxing/catalog"
+	"zhenxing/content"
+	"zhenxing/site"
+)
+
+const usage = `用法:zhenxing <命令> [参数]
+
+命令:
+  serve          运行网站
+  check [目录]   检查内容目录(默认检查内置内容),逐条列出问题
+  migrate        执行数据库迁移
+`
+
+func main() {
+	os.Exit(run(context.Background(), os.Args[1:], os.Getenv, os.Stdin, os.Stdout, os.Stderr))
+}
+
+// run executes one subcommand and returns the process exit status: 0 on success, 1 on failure,
+// 2 on a usage or configuration error.
+func run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) int {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return 2
+	}
+	var err error
+	switch args[0] {
+	case "serve":
+		err = serve(ctx, getenv, stderr)
+	case "check":
+		err = check(args[1:], stdout)
+	case "migrate":
+		err = migrateCmd(ctx, getenv, stdout)
+	case "help", "-h", "--help":
+		fmt.Fprint(stdout, usage)
+		return 0
+	default:
+		fmt.Fprintf(stderr, "未知命令 %q\n\n%s", args[0], usage)
+		return 2
+	}
+	var cerr *configError
+	switch {
+	case err == nil:
+		return 0
+	case errors.As(err, &cerr):
+		fmt.Fprintln(stderr, cerr)
+		return 2
+	default:
+		fmt.Fprintln(stderr, "错误:", err)
+		return 1
+	}
+}
+
+// openPool makes the connection pool; connections are opened when first needed.
+func openPool(ctx context.Context, cfg *config) (*pgxpool.Pool, error) {
+	pool, err := pgxpool.New(ctx, cfg.DatabaseURL)
+	if err != nil {
+		return nil, &configError{"DATABASE_URL", fmt.Sprintf("无法解析:%v", err)}
+	}
+	return pool, nil
+}
+
+func migrateCmd(ctx context.Context, getenv func(string) string, stdout io.Writer) error {
+	cfg, err := loadConfig(getenv, true)
+	if err != nil {
+		return err
+	}
+	pool, err := openPool(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer pool.Close()
+	applied, err := catalog.Migrate(ctx, pool)
+	if err != nil {
+		return err
+	}
+	for _, m := range applied {
+		fmt.Fprintf(stdout, "已应用迁移 %d (%s)\n", m.Version, m.Source)
+	}
+	fmt.Fprintf(stdout, "数据库已是最新(本次应用 %d 个迁移)\n", len(applied))
+	return nil
+}
+
+// check validates a content directory and lists every problem as file:line: message.
+func check(args []string, stdout io.Writer) error {
+	var fsys fs.FS = content.Embedded()
+	name := "内置内容"
+	if len(args) > 0 {
+		info, err := os.Stat(args[0])
+		if err != nil || !info.IsDir() {
+			return fmt.Errorf("%s 不是目录", args[0])
+		}
+		fsys, name = os.DirFS(args[0]), args[0]
+	}
+	lib, problems := content.Load(fsys)
+	for _, p := range problems {
+		fmt.Fprintln(stdout, p)
+	}
+	if len(problems) > 0 {
+		return fmt.Errorf("%s 有 %d 处问题", name, len(problems))
+	}
+	fmt.Fprintf(stdout, "%s 检查通过:%d 篇文件\n", name, lib.Len())
+	return nil
+}
+
+func serve(ctx context.Context, getenv func(string) string, stderr io.Writer) error {
+	cfg, err := loadConfig(getenv, true)
+	if err != nil {
+		return err
+	}
+	log := cfg.logger()
+	ctx, stop := signal.NotifyContext(ctx, syscall.SIGINT, syscall.SIGTERM)
+	defer stop()
+
+	pool, err := openPool(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer pool.Close()
+	if cfg.MigrateOnStart {
+		applied, err := catalog.Migrate(ctx, pool)
+		if err != nil {
+			return err
+		}
+		log.Info("migrations applied", "count", len(applied))
+	}
+
+	var fsys fs.FS = content.Embedded()
+	if cfg.ContentDir != "" {
+		fsys = os.DirFS(cfg.ContentDir)
+	}
+	start := time.Now()
+	store := content.NewStore(fsys, log)
+	log.Info("content ready", "documents", store.Library().Len(), "took", time.Since(start))
+	if cfg.ContentDir != "" {
+		if err := store.Watch(ctx, cfg.ContentDir, nil); err != nil {
+			log.Warn("content watch unavailable; reload with SIGHUP", "err", err)
+		}
+		hup := make(chan os.Signal, 1)
+		signal.Notify(hup, syscall.SIGHUP)
+		defer signal.Stop(hup)
+		go func() {
+			for {
+				select {
+				case <-ctx.Done():
+					return
+				case <-hup:
+					store.Reload()
+				}
+			}
+		}()
+	}
+
+	srv, err := site.New(site.Config{
+		BaseURL:        cfg.BaseURL,
+		Identity:       cfg.Identity,
+		TrustedProxies: cfg.TrustedProxies,
+		Logger:         log,
+	}, site.Deps{Content: store, DB: pool})
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return &configError{"ADDR", fmt.Sprintf("无法监听 %s:%v", cfg.Addr, err)}
+	}
+	served := make(chan error, 1)
+	go func() { served <- srv.App.Listener(ln) }()
+	log.Info("listening", "addr", ln.Addr().String(), "base_url", cfg.BaseURL.String())
+
+	select {
+	case err := <-served:
+		return err
+	case <-ctx.Done():
+	}
+	log.Info("shutting down", "timeout", cfg.ShutdownTimeout)
+	if err := srv.Shutdown(cfg.ShutdownTimeout); err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	<-served
+	log.Info("stopped")
+	return nil
+}

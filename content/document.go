@@ -1,0 +1,133 @@
+// Package content parses, validates and renders the site's published content: documents of the
+// open-government section and recruitment events, written as Markdown files with YAML front
+// matter. Everything is rendered once per load; a Library is immutable and safe to share.
+package content
+
+import (
+	"html/template"
+	"time"
+)
+
+// Kind is the column a document is published in. Its value is the URL segment.
+type Kind string
+
+// The document kinds, in the order the open-government index shows them.
+const (
+	KindPolicy         Kind = "policies"
+	KindInterpretation Kind = "interpretations"
+	KindReport         Kind = "reports"
+	KindNotice         Kind = "notices"
+	KindGuide          Kind = "guide"
+	KindAnnualReport   Kind = "annual-reports"
+)
+
+// Kinds lists every kind in display order.
+var Kinds = []Kind{KindPolicy, KindInterpretation, KindReport, KindNotice, KindGuide, KindAnnualReport}
+
+var kindNames = map[Kind]string{
+	KindPolicy:         "政策文件",
+	KindInterpretation: "政策解读",
+	KindReport:         "工作总结与计划",
+	KindNotice:         "通知公告",
+	KindGuide:          "政府信息公开指南",
+	KindAnnualReport:   "政府信息公开年度报告",
+}
+
+// Name is the kind's Chinese column name, or "" for an unknown kind.
+func (k Kind) Name() string { return kindNames[k] }
+
+// ParseKind returns the kind whose URL segment is s, and false when there is none.
+func ParseKind(s string) (Kind, bool) {
+	k := Kind(s)
+	_, ok := kindNames[k]
+	return k, ok
+}
+
+// Validity is a document's legal status (有效性).
+type Validity string
+
+// The validity values a document may carry.
+const (
+	InForce  Validity = "有效"
+	Amended  Validity = "已修改"
+	Repealed Validity = "已废止"
+	Expired  Validity = "已失效"
+)
+
+// Document is one published document with its metadata and rendered body.
+// The pointer fields are links resolved when the library is built.
+type Document struct {
+	Slug        string
+	Kind        Kind
+	Title       string
+	IndexNo     string    // 索引号, unique across the library
+	Publisher   string    // 发布机构
+	Written     time.Time // 成文日期
+	Published   time.Time // 发布日期, with the time of day when given
+	Number      string    // 文号, may be empty
+	Topic       string    // 主题分类
+	Validity    Validity
+	Keywords    []string
+	Summary     string
+	Attachments []Attachment
+	History     []Change
+	HTML        template.HTML // the rendered body
+	Text        string        // the body as plain text, for search and descriptions
+	File        string        // the source file, relative to the content root
+
+	// Successor is the document that replaces (已废止, 已失效) or amends (已修改) this one.
+	Successor *Document
+	// Predecessors are the documents this one replaces or amends.
+	Predecessors []*Document
+	// Policy is the policy an interpretation explains; Interpretations the reverse.
+	Policy          *Document
+	Interpretations []*Document
+	// Related are a few documents sharing topic or keywords, newest first.
+	Related []*Document
+
+	successorSlug string
+	policySlug    string
+	links         []link
+}
+
+// URL is the document's path on the site.
+func (d *Document) URL() string { return "/open/" + string(d.Kind) + "/" + d.Slug }
+
+// InForce reports whether the document is still valid as published.
+func (d *Document) InForce() bool { return d.Validity == InForce }
+
+// Attachment is a file published with a document.
+type Attachment struct {
+	File  string // path relative to the content root, e.g. files/plan.pdf
+	Title string
+	Type  string // a short Chinese-readable type, e.g. PDF, XLSX
+	Size  int64  // bytes
+}
+
+// URL is the attachment's path on the site.
+func (a Attachment) URL() string { return "/" + a.File }
+
+// Change is one entry of a document's history.
+type Change struct {
+	Date time.Time
+	Note string
+}
+
+// link is an internal link found in a body, checked once the whole library is known.
+type link struct {
+	target string
+	line   int
+}
+
+// Shanghai is the time zone every date in the content is read and shown in.
+var Shanghai = mustLoadLocation("Asia/Shanghai")
+
+func mustLoadLocation(name string) *time.Location {
+	loc, err := time.LoadLocation(name)
+	if err != nil {
+		// The zone database is embedded by cmd/zhenxing (time/tzdata); a fixed offset is exact
+		// for China, which has no daylight saving time.
+		return time.FixedZone("CST", 8*3600)
+	}
+	return loc
+}

@@ -1,0 +1,322 @@
+package content
+
+import (
+	"fmt"
+	"io/fs"
+	"path"
+	"runtime"
+	"slices"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"zhenxing"
+)
+
+// Library is one consistent load of the content: every document that passed validation,
+// indexed for the site's pages. It is never modified after Load returns.
+type Library struct {
+	docs   []*Document // newest first
+	bySlug map[string]*Document
+	byKind map[Kind][]*Document
+	files  fs.FS
+	loaded time.Time
+}
+
+// Load reads every document under docs/<kind>/ in fsys, validates and renders it. Documents with
+// problems are left out and their problems returned; the rest form the library.
+func Load(fsys fs.FS) (*Library, []Problem) {
+	type job struct {
+		file string
+		kind Kind
+	}
+	var jobs []job
+	var problems []Problem
+	err := fs.WalkDir(fsys, "docs", func(p string, e fs.DirEntry, err error) error {
+		if err != nil {
+			if p == "docs" {
+				return fs.SkipDir
+			}
+			return err
+		}
+		if e.IsDir() || !strings.HasSuffix(p, ".md") {
+			return nil
+		}
+		kind, ok := ParseKind(path.Base(path.Dir(p)))
+		if !ok || path.Dir(path.Dir(p)) != "docs" {
+			problems = append(problems, Problem{p, 1, "文件须位于 docs/ 下的栏目目录中:" + kindList()})
+			return nil
+		}
+		jobs = append(jobs, job{p, kind})
+		return nil
+	})
+	if err != nil {
+		problems = append(problems, Problem{"docs", 1, fmt.Sprintf("无法读取目录:%v", err)})
+	}
+
+	docs := make([]*Document, len(jobs))
+	found := make([][]Problem, len(jobs))
+	var wg sync.WaitGroup
+	next := make(chan int)
+	for w := 0; w < runtime.GOMAXPROCS(0); w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				data, err := fs.ReadFile(fsys, jobs[i].file)
+				if err != nil {
+					found[i] = []Problem{{jobs[i].file, 1, fmt.Sprintf("无法读取文件:%v", err)}}
+					continue
+				}
+				docs[i], found[i] = parseDocument(fsys, jobs[i].file, jobs[i].kind, data)
+			}
+		}()
+	}
+	for i := range jobs {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	for _, p := range found {
+		problems = append(problems, p...)
+	}
+
+	lib := &Library{bySlug: map[string]*Document{}, byKind: map[Kind][]*Document{}, files: fsys, loaded: time.Now()}
+	byIndex := map[string]*Document{}
+	for _, d := range docs {
+		if d == nil {
+			continue
+		}
+		if other, dup := lib.bySlug[d.Slug]; dup {
+			problems = append(problems, Problem{d.File, 1, fmt.Sprintf("文件名(slug)%q 与 %s 重复", d.Slug, other.File)})
+			continue
+		}
+		if other, dup := byIndex[d.IndexNo]; dup {
+			problems = append(problems, Problem{d.File, 2, fmt.Sprintf("索引号 %q 与 %s 重复", d.IndexNo, other.File)})
+			continue
+		}
+		lib.bySlug[d.Slug] = d
+		byIndex[d.IndexNo] = d
+		lib.docs = append(lib.docs, d)
+	}
+	problems = append(problems, lib.resolve()...)
+	sort.Slice(lib.docs, func(i, j int) bool { return newer(lib.docs[i], lib.docs[j]) })
+	for _, d := range lib.docs {
+		lib.byKind[d.Kind] = append(lib.byKind[d.Kind], d)
+	}
+	lib.relate()
+	sort.Slice(problems, func(i, j int) bool {
+		if problems[i].File != problems[j].File {
+			return problems[i].File < problems[j].File
+		}
+		return problems[i].Line < problems[j].Line
+	})
+	return lib, problems
+}
+
+func kindList() string {
+	names := make([]string, len(Kinds))
+	for i, k := range Kinds {
+		names[i] = string(k)
+	}
+	return strings.Join(names, "、")
+}
+
+func newer(a, b *Document) bool {
+	if !a.Published.Equal(b.Published) {
+		return a.Published.After(b.Published)
+	}
+	return a.IndexNo > b.IndexNo
+}
+
+// resolve links documents to their successors and policies, and checks body links. A link to a
+// document that does not exist is a problem; the document keeps serving without the link.
+func (l *Library) resolve() []Problem {
+	var problems []Problem
+	for _, d := range l.docs {
+		if d.successorSlug != "" {
+			if s, ok := l.bySlug[d.successorSlug]; ok && s != d {
+				d.Successor = s
+				s.Predecessors = append(s.Predecessors, d)
+			} else {
+				problems = append(problems, Problem{d.File, 2, fmt.Sprintf("替代或修改它的文件 %q 不存在", d.successorSlug)})
+			}
+		}
+		if d.policySlug != "" {
+			if p, ok := l.bySlug[d.policySlug]; ok && p.Kind == KindPolicy {
+				d.Policy = p
+				p.Interpretations = append(p.Interpretations, d)
+			} else {
+				problems = append(problems, Problem{d.File, 2, fmt.Sprintf("所解读的政策文件 %q 不存在", d.policySlug)})
+			}
+		}
+		for _, ln := range d.links {
+			target := strings.Trim(strings.SplitN(strings.SplitN(ln.target, "#", 2)[0], "?", 2)[0], "/")
+			parts := strings.Split(target, "/") // open, kind[, slug]
+			ok := false
+			switch len(parts) {
+			case 1:
+				ok = true
+			case 2:
+				_, ok = ParseKind(parts[1])
+			case 3:
+				t, found := l.bySlug[parts[2]]
+				ok = found && string(t.Kind) == parts[1]
+			}
+			if !ok {
+				problems = append(problems, Problem{d.File, ln.line, fmt.Sprintf("链接 %q 指向的页面不存在", ln.target)})
+			}
+		}
+	}
+	return problems
+}
+
+// relate gives each document up to five related documents: those sharing the most keywords,
+// then the same topic, newest first.
+func (l *Library) relate() {
+	byKeyword := map[string][]*Document{}
+	for _, d := range l.docs {
+		for _, k := range d.Keywords {
+			byKeyword[k] = append(byKeyword[k], d)
+		}
+	}
+	for _, d := range l.docs {
+		score := map[*Document]int{}
+		for _, k := range d.Keywords {
+			for _, o := range byKeyword[k] {
+				if len(byKeyword[k]) <= 200 || o.Topic == d.Topic {
+					score[o] += 2
+				}
+			}
+		}
+		for _, o := range l.docs {
+			if len(score) >= 20 {
+				break
+			}
+			if o.Topic == d.Topic {
+				score[o]++
+			}
+		}
+		delete(score, d)
+		related := make([]*Document, 0, len(score))
+		for o := range score {
+			related = append(related, o)
+		}
+		sort.Slice(related, func(i, j int) bool {
+			a, b := related[i], related[j]
+			if score[a] != score[b] {
+				return score[a] > score[b]
+			}
+			return newer(a, b)
+		})
+		if len(related) > 5 {
+			related = related[:5]
+		}
+		d.Related = related
+	}
+}
+
+// Files is the file system the library was loaded from, for serving attachments.
+func (l *Library) Files() fs.FS { return l.files }
+
+// Loaded is when the library was built.
+func (l *Library) Loaded() time.Time { return l.loaded }
+
+// Len is the number of documents.
+func (l *Library) Len() int { return len(l.docs) }
+
+// Document returns the document with the slug, or a NotFound error.
+func (l *Library) Document(slug string) (*Document, error) {
+	if d, ok := l.bySlug[slug]; ok {
+		return d, nil
+	}
+	return nil, zhenxing.Errorf(zhenxing.ENotFound, "未找到该文件,它可能已被移动或删除。")
+}
+
+// Latest returns the n newest documents of a kind, or of every kind when kind is "".
+func (l *Library) Latest(kind Kind, n int) []*Document {
+	list := l.docs
+	if kind != "" {
+		list = l.byKind[kind]
+	}
+	return list[:min(n, len(list))]
+}
+
+// Query selects documents for a listing. Zero values mean "any".
+type Query struct {
+	Kind    Kind
+	Topic   string
+	Year    int
+	Page    int // 1-based; 0 means 1
+	PerPage int // 0 means 20
+}
+
+// Page is one page of a listing.
+type Page struct {
+	Documents []*Document
+	Total     int // documents matching the query
+	Page      int
+	Pages     int // at least 1
+}
+
+// Documents lists documents matching q, newest first. An unknown topic or year is an Invalid
+// error; a page past the end is an empty page, not an error.
+func (l *Library) Documents(q Query) (Page, error) {
+	if q.Page <= 0 {
+		q.Page = 1
+	}
+	if q.PerPage <= 0 {
+		q.PerPage = 20
+	}
+	if q.Topic != "" && !slices.Contains(l.Topics(q.Kind), q.Topic) {
+		return Page{}, zhenxing.Errorf(zhenxing.EInvalid, "没有主题分类为“%s”的文件。", q.Topic)
+	}
+	if q.Year != 0 && !slices.Contains(l.Years(q.Kind), q.Year) {
+		return Page{}, zhenxing.Errorf(zhenxing.EInvalid, "没有 %d 年发布的文件。", q.Year)
+	}
+	list := l.docs
+	if q.Kind != "" {
+		list = l.byKind[q.Kind]
+	}
+	var match []*Document
+	if q.Topic == "" && q.Year == 0 {
+		match = list
+	} else {
+		for _, d := range list {
+			if (q.Topic == "" || d.Topic == q.Topic) && (q.Year == 0 || d.Published.Year() == q.Year) {
+				match = append(match, d)
+			}
+		}
+	}
+	p := Page{Total: len(match), Page: q.Page, Pages: max(1, (len(match)+q.PerPage-1)/q.PerPage)}
+	if start := (q.Page - 1) * q.PerPage; start < len(match) {
+		p.Documents = match[start:min(start+q.PerPage, len(match))]
+	}
+	return p, nil
+}
+
+// Topics lists the topics used by documents of a kind (every kind when ""), sorted.
+func (l *Library) Topics(kind Kind) []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, d := range l.Latest(kind, len(l.docs)) {
+		if !seen[d.Topic] {
+			seen[d.Topic] = true
+			out = append(out, d.Topic)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+// Years lists the years documents of a kind were published in, newest first.
+func (l *Library) Years(kind Kind) []int {
+	var out []int
+	for _, d := range l.Latest(kind, len(l.docs)) {
+		if y := d.Published.Year(); len(out) == 0 || out[len(out)-1] != y {
+			out = append(out, y)
+		}
+	}
+	return out
+}

@@ -1,0 +1,311 @@
+package site
+
+import (
+	"io/fs"
+	"mime"
+	"path"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"zhenxing"
+	"zhenxing/content"
+)
+
+const openColumn = "政务公开"
+
+// home is the front page: latest documents and notices.
+func (s *Server) home(c *fiber.Ctx) error {
+	lib := s.deps.Content.Library()
+	return s.render(c, fiber.StatusOK, "home", &page{
+		Title:       s.cfg.Identity.Name,
+		Description: s.cfg.Identity.Name + "门户网站:政务公开、消费帮扶、招聘活动。",
+		Column:      "首页",
+		Data: fiber.Map{
+			"Latest":  lib.Latest("", 8),
+			"Notices": lib.Latest(content.KindNotice, 6),
+			"Kinds":   content.Kinds,
+		},
+	})
+}
+
+// column is one column of the open-government index.
+type column struct {
+	Kind   content.Kind
+	Latest []*content.Document
+}
+
+// openIndex lists every column with its latest documents.
+func (s *Server) openIndex(c *fiber.Ctx) error {
+	lib := s.deps.Content.Library()
+	cols := make([]column, len(content.Kinds))
+	for i, k := range content.Kinds {
+		cols[i] = column{Kind: k, Latest: lib.Latest(k, 5)}
+	}
+	return s.render(c, fiber.StatusOK, "open", &page{
+		Title:       openColumn,
+		Description: "政策文件、政策解读、工作总结与计划、通知公告、政府信息公开指南和年度报告。",
+		Column:      openColumn,
+		Crumbs:      []crumb{{"首页", "/"}, {openColumn, ""}},
+		Data:        cols,
+	})
+}
+
+// documentQuery reads the listing filters shared by the pages and the API.
+func documentQuery(c *fiber.Ctx) (content.Query, error) {
+	q := content.Query{Topic: strings.TrimSpace(c.Query("topic"))}
+	if k := c.Query("kind"); k != "" {
+		kind, ok := content.ParseKind(k)
+		if !ok {
+			return q, zhenxing.Errorf(zhenxing.EInvalid, "栏目“%s”不存在。", k)
+		}
+		q.Kind = kind
+	}
+	var err error
+	if q.Page, err = positiveInt(c.Query("page"), "页码"); err != nil {
+		return q, err
+	}
+	if y := c.Query("year"); y != "" {
+		n, err := strconv.Atoi(y)
+		if err != nil || n < 1949 || n > 2999 {
+			return q, zhenxing.Errorf(zhenxing.EInvalid, "年份“%s”无效,应为四位数字,如 2022。", y)
+		}
+		q.Year = n
+	}
+	return q, nil
+}
+
+// positiveInt parses an optional positive integer parameter; "" is 0.
+func positiveInt(v, name string) (int, error) {
+	if v == "" {
+		return 0, nil
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n < 1 || n > 1_000_000 {
+		return 0, zhenxing.Errorf(zhenxing.EInvalid, "%s“%s”无效,应为正整数。", name, v)
+	}
+	return n, nil
+}
+
+func kindParam(c *fiber.Ctx) (content.Kind, error) {
+	kind, ok := content.ParseKind(c.Params("kind"))
+	if !ok {
+		return "", zhenxing.Errorf(zhenxing.ENotFound, "您访问的栏目不存在。")
+	}
+	return kind, nil
+}
+
+// documentList is one column: paginated, filtered by topic and year, newest first.
+func (s *Server) documentList(c *fiber.Ctx) error {
+	kind, err := kindParam(c)
+	if err != nil {
+		return err
+	}
+	if !strings.HasSuffix(c.Path(), "/") {
+		return c.Redirect("/open/"+string(kind)+"/", fiber.StatusMovedPermanently)
+	}
+	q, err := documentQuery(c)
+	if err != nil {
+		return err
+	}
+	q.Kind = kind
+	lib := s.deps.Content.Library()
+	p, err := lib.Documents(q)
+	if err != nil {
+		return err
+	}
+	pg := &page{
+		Title:       kind.Name(),
+		Description: openColumn + "·" + kind.Name(),
+		Column:      kind.Name(),
+		Crumbs:      []crumb{{"首页", "/"}, {openColumn, "/open/"}, {kind.Name(), ""}},
+		Data: fiber.Map{
+			"Kind":   kind,
+			"Page":   p,
+			"Query":  q,
+			"Topics": lib.Topics(kind),
+			"Years":  lib.Years(kind),
+			"Pager":  newPager(c, p.Page, p.Pages),
+		},
+	}
+	if len(p.Documents) == 0 && p.Total > 0 {
+		pg.Message = "第 " + strconv.Itoa(p.Page) + " 页没有内容:本栏目共 " + strconv.Itoa(p.Pages) + " 页。"
+		pg.NoIndex = true
+	}
+	return s.render(c, fiber.StatusOK, "list", pg)
+}
+
+// documentPage shows one document with its metadata, validity banner, body and links.
+func (s *Server) documentPage(c *fiber.Ctx) error {
+	kind, err := kindParam(c)
+	if err != nil {
+		return err
+	}
+	d, err := s.deps.Content.Library().Document(c.Params("slug"))
+	if err != nil {
+		return err
+	}
+	if d.Kind != kind {
+		return c.Redirect(d.URL(), fiber.StatusMovedPermanently)
+	}
+	return s.render(c, fiber.StatusOK, "document", &page{
+		Title:       d.Title,
+		Description: d.Summary,
+		Keywords:    strings.Join(d.Keywords, ","),
+		Column:      kind.Name(),
+		PubDate:     d.Published.In(content.Shanghai).Format("2006-01-02 15:04"),
+		Source:      d.Publisher,
+		Crumbs:      []crumb{{"首页", "/"}, {openColumn, "/open/"}, {kind.Name(), "/open/" + string(kind) + "/"}, {"正文", ""}},
+		JSONLD:      s.documentLD(d),
+		Data:        d,
+	})
+}
+
+// documentLD is the schema.org description of a document.
+func (s *Server) documentLD(d *content.Document) map[string]any {
+	ld := map[string]any{
+		"@context":      "https://schema.org",
+		"@type":         "Article",
+		"headline":      d.Title,
+		"name":          d.Title,
+		"identifier":    d.IndexNo,
+		"datePublished": d.Published.Format(time.RFC3339),
+		"dateCreated":   d.Written.Format("2006-01-02"),
+		"inLanguage":    "zh-CN",
+		"description":   d.Summary,
+		"keywords":      strings.Join(d.Keywords, ","),
+		"url":           s.absURL(d.URL()),
+		"publisher":     map[string]any{"@type": "GovernmentOrganization", "name": d.Publisher},
+	}
+	if d.Kind == content.KindPolicy {
+		ld["@type"] = "Legislation"
+		ld["legislationDate"] = d.Written.Format("2006-01-02")
+		ld["legislationLegalForce"] = map[content.Validity]string{
+			content.InForce: "InForce", content.Amended: "PartiallyInForce",
+		}[d.Validity]
+		if ld["legislationLegalForce"] == "" {
+			ld["legislationLegalForce"] = "NotInForce"
+		}
+		if d.Number != "" {
+			ld["legislationIdentifier"] = d.Number
+		}
+	}
+	if len(d.History) > 0 {
+		ld["dateModified"] = d.History[len(d.History)-1].Date.Format("2006-01-02")
+	}
+	return ld
+}
+
+// attachment serves a file published with a document.
+func (s *Server) attachment(c *fiber.Ctx) error {
+	name := path.Clean("files/" + c.Params("*"))
+	files := s.deps.Content.Library().Files()
+	if !strings.HasPrefix(name, "files/") || !fs.ValidPath(name) {
+		return fiber.ErrNotFound
+	}
+	body, err := fs.ReadFile(files, name)
+	if err != nil {
+		return fiber.ErrNotFound
+	}
+	ct := mime.TypeByExtension(path.Ext(name))
+	if ct == "" {
+		ct = fiber.MIMEOctetStream
+	}
+	c.Set(fiber.HeaderContentType, ct)
+	c.Set(fiber.HeaderCacheControl, "public, max-age=3600")
+	if !strings.HasPrefix(ct, "application/pdf") {
+		c.Set(fiber.HeaderContentDisposition, `attachment; filename="`+path.Base(name)+`"`)
+	}
+	return c.Send(body)
+}
+
+// documentJSON is a document in the API.
+type documentJSON struct {
+	Slug        string           `json:"slug"`
+	Kind        content.Kind     `json:"kind"`
+	KindName    string           `json:"kind_name"`
+	Title       string           `json:"title"`
+	URL         string           `json:"url"`
+	IndexNo     string           `json:"index_no"`
+	Publisher   string           `json:"publisher"`
+	Written     string           `json:"written"`
+	Published   string           `json:"published"`
+	Number      string           `json:"number,omitempty"`
+	Topic       string           `json:"topic"`
+	Validity    content.Validity `json:"validity"`
+	Successor   string           `json:"successor,omitempty"`
+	Policy      string           `json:"interprets,omitempty"`
+	Keywords    []string         `json:"keywords"`
+	Summary     string           `json:"summary"`
+	Attachments []attachmentJSON `json:"attachments,omitempty"`
+	History     []changeJSON     `json:"history,omitempty"`
+	HTML        string           `json:"html,omitempty"`
+}
+
+type attachmentJSON struct {
+	Title string `json:"title"`
+	URL   string `json:"url"`
+	Type  string `json:"type"`
+	Size  int64  `json:"size"`
+}
+
+type changeJSON struct {
+	Date string `json:"date"`
+	Note string `json:"note"`
+}
+
+func (s *Server) toDocumentJSON(d *content.Document, full bool) documentJSON {
+	j := documentJSON{
+		Slug: d.Slug, Kind: d.Kind, KindName: d.Kind.Name(), Title: d.Title, URL: s.absURL(d.URL()),
+		IndexNo: d.IndexNo, Publisher: d.Publisher, Written: d.Written.Format("2006-01-02"),
+		Published: d.Published.Format(time.RFC3339), Number: d.Number, Topic: d.Topic,
+		Validity: d.Validity, Keywords: d.Keywords, Summary: d.Summary,
+	}
+	if j.Keywords == nil {
+		j.Keywords = []string{}
+	}
+	if d.Successor != nil {
+		j.Successor = d.Successor.Slug
+	}
+	if d.Policy != nil {
+		j.Policy = d.Policy.Slug
+	}
+	if full {
+		for _, a := range d.Attachments {
+			j.Attachments = append(j.Attachments, attachmentJSON{a.Title, s.absURL(a.URL()), a.Type, a.Size})
+		}
+		for _, h := range d.History {
+			j.History = append(j.History, changeJSON{h.Date.Format("2006-01-02"), h.Note})
+		}
+		j.HTML = string(d.HTML)
+	}
+	return j
+}
+
+// apiDocuments lists documents as JSON, with the filters and pagination of the pages.
+func (s *Server) apiDocuments(c *fiber.Ctx) error {
+	q, err := documentQuery(c)
+	if err != nil {
+		return err
+	}
+	p, err := s.deps.Content.Library().Documents(q)
+	if err != nil {
+		return err
+	}
+	list := make([]documentJSON, len(p.Documents))
+	for i, d := range p.Documents {
+		list[i] = s.toDocumentJSON(d, false)
+	}
+	return c.JSON(fiber.Map{"documents": list, "total": p.Total, "page": p.Page, "pages": p.Pages})
+}
+
+// apiDocument is one document with its metadata and rendered HTML.
+func (s *Server) apiDocument(c *fiber.Ctx) error {
+	d, err := s.deps.Content.Library().Document(c.Params("slug"))
+	if err != nil {
+		return err
+	}
+	return c.JSON(s.toDocumentJSON(d, true))
+}

@@ -1,0 +1,76 @@
+package site
+
+import (
+	"errors"
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+
+	"zhenxing"
+)
+
+var statusOf = map[string]int{
+	zhenxing.ENotFound:     fiber.StatusNotFound,
+	zhenxing.EInvalid:      fiber.StatusBadRequest,
+	zhenxing.EConflict:     fiber.StatusConflict,
+	zhenxing.EUnauthorized: fiber.StatusUnauthorized,
+	zhenxing.EForbidden:    fiber.StatusForbidden,
+	zhenxing.ETooMany:      fiber.StatusTooManyRequests,
+	zhenxing.EInternal:     fiber.StatusInternalServerError,
+}
+
+// fiberMessages are the Chinese texts for errors Fiber itself raises.
+var fiberMessages = map[int]string{
+	fiber.StatusBadRequest:                  "请求无效。",
+	fiber.StatusNotFound:                    "您访问的页面不存在,可能已被移动或删除。",
+	fiber.StatusMethodNotAllowed:            "不支持该请求方式。",
+	fiber.StatusRequestEntityTooLarge:       "提交的内容过大。",
+	fiber.StatusRequestTimeout:              "请求超时,请稍后再试。",
+	fiber.StatusTooManyRequests:             "请求过于频繁,请稍后再试。",
+	fiber.StatusRequestHeaderFieldsTooLarge: "请求头过大。",
+}
+
+var statusTitles = map[int]string{
+	fiber.StatusBadRequest:          "请求有误",
+	fiber.StatusUnauthorized:        "需要登录",
+	fiber.StatusForbidden:           "没有访问权限",
+	fiber.StatusNotFound:            "页面不存在",
+	fiber.StatusConflict:            "操作冲突",
+	fiber.StatusTooManyRequests:     "请求过于频繁",
+	fiber.StatusInternalServerError: "服务器错误",
+}
+
+// handleError maps an error to a status and a Chinese page (or JSON under /api/). Internal details
+// go to the log with the request ID, never to the client.
+func (s *Server) handleError(c *fiber.Ctx, err error) error {
+	status := fiber.StatusInternalServerError
+	message := zhenxing.ErrorMessage(err)
+	var fe *fiber.Error
+	switch {
+	case errors.As(err, &fe):
+		status = fe.Code
+		if m, ok := fiberMessages[status]; ok {
+			message = m
+		} else if status < 500 {
+			message = "请求无法处理。"
+		}
+	default:
+		status = statusOf[zhenxing.ErrorCode(err)]
+	}
+	if status >= 500 {
+		s.log.Error("request failed", "request_id", requestID(c), "path", c.Path(), "err", err)
+	}
+	title := statusTitles[status]
+	if title == "" {
+		title = "请求无法处理"
+	}
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	if strings.HasPrefix(c.Path(), "/api/") {
+		return c.Status(status).JSON(fiber.Map{"error": fiber.Map{"status": status, "message": message, "request_id": requestID(c)}})
+	}
+	return s.render(c, status, "error", &page{
+		Title:   title,
+		NoIndex: true,
+		Data:    fiber.Map{"Status": status, "Message": message, "RequestID": requestID(c)},
+	})
+}

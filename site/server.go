@@ -1,0 +1,128 @@
+// Package site is the Fiber application: the only package that knows HTTP. It turns requests into
+// calls on the domain packages and their results into pages, feeds and JSON.
+package site
+
+import (
+	"context"
+	"log/slog"
+	"net/url"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/gofiber/fiber/v2/middleware/compress"
+	"github.com/gofiber/fiber/v2/middleware/etag"
+	"github.com/gofiber/fiber/v2/middleware/recover"
+	"github.com/gofiber/fiber/v2/middleware/requestid"
+
+	"zhenxing/content"
+)
+
+// Identity is what the footer and the meta tags of a government site say about the site.
+type Identity struct {
+	Name           string // 网站名称, e.g. 西安市灞桥区乡村振兴局
+	Sponsor        string // 主办单位
+	Address        string
+	Phone          string
+	Email          string
+	SiteIDCode     string // 网站标识码
+	ICP            string // ICP备案号
+	PublicSecurity string // 公安备案号
+	ErrorReportURL string // where readers report an error on the site
+}
+
+// Config is everything the site needs besides its dependencies.
+type Config struct {
+	BaseURL        *url.URL // the public address, used for canonical URLs, feeds and HSTS
+	Identity       Identity
+	TrustedProxies []string // when set, X-Forwarded-For from these addresses names the client
+	Logger         *slog.Logger
+	Now            func() time.Time // the clock; time.Now when nil
+}
+
+// Pinger reports whether a dependency (the database) is reachable.
+type Pinger interface {
+	Ping(ctx context.Context) error
+}
+
+// Deps are the domain services the site calls.
+type Deps struct {
+	Content *content.Store
+	DB      Pinger
+}
+
+// Server holds the application and what its handlers share.
+type Server struct {
+	App *fiber.App
+
+	cfg     Config
+	deps    Deps
+	views   *views
+	assets  *assets
+	metrics *metrics
+	log     *slog.Logger
+}
+
+// New builds the application with its middleware and routes.
+func New(cfg Config, deps Deps) (*Server, error) {
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	s := &Server{cfg: cfg, deps: deps, log: cfg.Logger, metrics: newMetrics()}
+	var err error
+	if s.assets, err = loadAssets(); err != nil {
+		return nil, err
+	}
+	if s.views, err = loadViews(s.assets); err != nil {
+		return nil, err
+	}
+	s.App = fiber.New(fiber.Config{
+		AppName:                 "zhenxing",
+		ReadTimeout:             15 * time.Second,
+		WriteTimeout:            30 * time.Second,
+		IdleTimeout:             120 * time.Second,
+		BodyLimit:               8 << 20,
+		ReadBufferSize:          16 << 10,
+		DisableStartupMessage:   true,
+		ErrorHandler:            s.handleError,
+		ProxyHeader:             proxyHeader(cfg.TrustedProxies),
+		EnableTrustedProxyCheck: len(cfg.TrustedProxies) > 0,
+		TrustedProxies:          cfg.TrustedProxies,
+	})
+	s.App.Use(
+		recover.New(recover.Config{EnableStackTrace: true, StackTraceHandler: s.logPanic}),
+		requestid.New(),
+		s.securityHeaders,
+		s.observe,
+		s.rejectBadRequests,
+		compress.New(),
+		etag.New(),
+	)
+	s.routes()
+	return s, nil
+}
+
+func proxyHeader(trusted []string) string {
+	if len(trusted) > 0 {
+		return fiber.HeaderXForwardedFor
+	}
+	return ""
+}
+
+func (s *Server) now() time.Time { return s.cfg.Now().In(content.Shanghai) }
+
+func (s *Server) logPanic(c *fiber.Ctx, e any) {
+	s.log.Error("panic", "request_id", requestID(c), "path", c.Path(), "panic", e)
+}
+
+// Shutdown stops accepting connections and waits for in-flight requests, up to timeout.
+func (s *Server) Shutdown(timeout time.Duration) error {
+	return s.App.ShutdownWithTimeout(timeout)
+}
+
+func requestID(c *fiber.Ctx) string {
+	id, _ := c.Locals(requestid.ConfigDefault.ContextKey).(string)
+	return id
+}

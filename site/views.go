@@ -1,0 +1,198 @@
+package site
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"embed"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"mime"
+	"path"
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"zhenxing/content"
+)
+
+//go:embed templates
+var templateFS embed.FS
+
+//go:embed static
+var staticFS embed.FS
+
+// asset is one embedded static file, served under a content-hashed name.
+type asset struct {
+	body        []byte
+	contentType string
+}
+
+// assets maps logical names ("site.css") to hashed URLs and hashed names to files.
+type assets struct {
+	urls  map[string]string
+	files map[string]asset
+}
+
+func loadAssets() (*assets, error) {
+	a := &assets{urls: map[string]string{}, files: map[string]asset{}}
+	err := fs.WalkDir(staticFS, "static", func(p string, e fs.DirEntry, err error) error {
+		if err != nil || e.IsDir() {
+			return err
+		}
+		body, err := staticFS.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		name := strings.TrimPrefix(p, "static/")
+		sum := sha256.Sum256(body)
+		ext := path.Ext(name)
+		hashed := strings.TrimSuffix(name, ext) + "." + hex.EncodeToString(sum[:6]) + ext
+		a.urls[name] = "/static/" + hashed
+		a.files[hashed] = asset{body: body, contentType: mime.TypeByExtension(ext)}
+		return nil
+	})
+	return a, err
+}
+
+// url returns the hashed URL of a static file; it panics at template execution on a typo,
+// which the page tests catch.
+func (a *assets) url(name string) (string, error) {
+	if u, ok := a.urls[name]; ok {
+		return u, nil
+	}
+	return "", fmt.Errorf("unknown asset %q", name)
+}
+
+// serveStatic serves hashed assets with a year-long cache.
+func (s *Server) serveStatic(c *fiber.Ctx) error {
+	f, ok := s.assets.files[c.Params("*")]
+	if !ok {
+		return fiber.ErrNotFound
+	}
+	c.Set(fiber.HeaderCacheControl, "public, max-age=31536000, immutable")
+	c.Set(fiber.HeaderContentType, f.contentType)
+	return c.Send(f.body)
+}
+
+// views are the parsed page templates: each page is the layout plus its own file.
+type views struct {
+	pages map[string]*template.Template
+}
+
+func loadViews(a *assets) (*views, error) {
+	funcs := template.FuncMap{
+		"asset": a.url,
+		"date": func(t time.Time) string {
+			if t.IsZero() {
+				return ""
+			}
+			return t.In(content.Shanghai).Format("2006-01-02")
+		},
+		"datetime": func(t time.Time) string { return t.In(content.Shanghai).Format("2006-01-02 15:04") },
+		"cndate": func(t time.Time) string {
+			t = t.In(content.Shanghai)
+			return fmt.Sprintf("%d年%d月%d日", t.Year(), int(t.Month()), t.Day())
+		},
+		"size": humanSize,
+		"join": strings.Join,
+		"add":  func(a, b int) int { return a + b },
+		"jsonld": func(v any) (template.HTML, error) {
+			b, err := json.Marshal(v)
+			if err != nil {
+				return "", err
+			}
+			// json.Marshal escapes <, > and & so the data cannot close the script element.
+			return template.HTML(`<script type="application/ld+json">` + string(b) + `</script>`), nil
+		},
+	}
+	base, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/partials/*.html")
+	if err != nil {
+		return nil, err
+	}
+	pages, err := fs.Glob(templateFS, "templates/pages/*.html")
+	if err != nil {
+		return nil, err
+	}
+	v := &views{pages: map[string]*template.Template{}}
+	for _, p := range pages {
+		t, err := template.Must(base.Clone()).ParseFS(templateFS, p)
+		if err != nil {
+			return nil, err
+		}
+		v.pages[strings.TrimSuffix(path.Base(p), ".html")] = t
+	}
+	return v, nil
+}
+
+func humanSize(n int64) string {
+	switch {
+	case n >= 1<<20:
+		return fmt.Sprintf("%.1f MB", float64(n)/(1<<20))
+	case n >= 1<<10:
+		return fmt.Sprintf("%.1f KB", float64(n)/(1<<10))
+	default:
+		return fmt.Sprintf("%d 字节", n)
+	}
+}
+
+// crumb is one step of the breadcrumbs; the last has no URL.
+type crumb struct {
+	Name string
+	URL  string
+}
+
+// page is what the layout needs, plus the page's own data.
+type page struct {
+	Title       string // the <title> and <h1>
+	Description string
+	Keywords    string
+	Column      string // ColumnName meta
+	PubDate     string // "YYYY-MM-DD HH:MM", document pages only
+	Source      string // ContentSource meta
+	Canonical   string
+	Crumbs      []crumb
+	JSONLD      any
+	NoIndex     bool
+	Message     string // a notice shown above the content
+
+	Site   Identity
+	Domain string
+	Prefs  prefs
+	Path   string
+	Year   int
+	Data   any
+}
+
+// render executes a page template into the response.
+func (s *Server) render(c *fiber.Ctx, status int, name string, p *page) error {
+	t, ok := s.views.pages[name]
+	if !ok {
+		return fmt.Errorf("no template %q", name)
+	}
+	p.Site = s.cfg.Identity
+	p.Domain = s.cfg.BaseURL.Host
+	p.Prefs = prefsOf(c)
+	p.Path = string(c.Request().URI().RequestURI())
+	p.Year = s.now().Year()
+	if p.Canonical == "" {
+		p.Canonical = s.absURL(c.Path())
+	}
+	var buf bytes.Buffer
+	if err := t.ExecuteTemplate(&buf, "layout.html", p); err != nil {
+		return fmt.Errorf("render %s: %w", name, err)
+	}
+	c.Status(status)
+	c.Set(fiber.HeaderContentType, fiber.MIMETextHTMLCharsetUTF8)
+	return c.Send(buf.Bytes())
+}
+
+// absURL makes an absolute URL on the public site from a path.
+func (s *Server) absURL(p string) string {
+	u := *s.cfg.BaseURL
+	u.Path = strings.TrimSuffix(u.Path, "/") + p
+	return u.String()
+}
