@@ -1,0 +1,82 @@
+package site
+
+import (
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"zhenxing/content"
+)
+
+// testNow is the clock of every site test: "now" never depends on the real date.
+var testNow = time.Date(2026, 11, 28, 10, 0, 0, 0, content.Shanghai)
+
+// mustServer builds a site on the embedded content with no database. Options adjust the config
+// and dependencies (a catalogue store on a test database, another content store, ...).
+func mustServer(t testing.TB, opts ...func(*Config, *Deps)) *Server {
+	t.Helper()
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	base, _ := url.Parse("http://localhost:8080")
+	cfg := Config{
+		BaseURL: base,
+		Identity: Identity{
+			Name: "西安市灞桥区乡村振兴局", Sponsor: "西安市灞桥区乡村振兴局", Phone: "029-83510000",
+			Email: "xczx@example.cn", SiteIDCode: "6101110000", ICP: "陕ICP备00000000号",
+			PublicSecurity: "陕公网安备 61011102000000号", ErrorReportURL: "mailto:xczx@example.cn",
+		},
+		Logger: log,
+		Now:    func() time.Time { return testNow },
+	}
+	deps := Deps{Content: content.NewStore(content.Embedded(), log)}
+	for _, o := range opts {
+		o(&cfg, &deps)
+	}
+	s, err := New(cfg, deps)
+	if err != nil {
+		t.Fatalf("site.New: %v", err)
+	}
+	return s
+}
+
+// response is what a client got back.
+type response struct {
+	Status int
+	Header http.Header
+	Body   string
+}
+
+// do sends a request through the application and reads the whole response.
+func do(t testing.TB, s *Server, req *http.Request) response {
+	t.Helper()
+	res, err := s.App.Test(req, -1)
+	if err != nil {
+		t.Fatalf("%s %s: %v", req.Method, req.URL, err)
+	}
+	defer res.Body.Close()
+	body, err := io.ReadAll(res.Body)
+	if err != nil {
+		t.Fatalf("read body: %v", err)
+	}
+	return response{Status: res.StatusCode, Header: res.Header, Body: string(body)}
+}
+
+// get is do for a GET of target.
+func get(t testing.TB, s *Server, target string) response {
+	t.Helper()
+	return do(t, s, httptest.NewRequest(http.MethodGet, target, nil))
+}
+
+// mustContain fails the test unless body contains every one of want.
+func mustContain(t testing.TB, body string, want ...string) {
+	t.Helper()
+	for _, w := range want {
+		if !strings.Contains(body, w) {
+			t.Errorf("response lacks %q", w)
+		}
+	}
+}
