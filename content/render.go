@@ -2,6 +2,7 @@ package content
 
 import (
 	"bytes"
+	"fmt"
 	"html/template"
 	"strconv"
 	"strings"
@@ -47,12 +48,19 @@ type rendered struct {
 
 // render turns a Markdown body into HTML. slug prefixes footnote IDs; firstLine is the file
 // line the body starts on, so link problems can name their line.
-func render(slug string, source []byte, firstLine int) (rendered, error) {
+func render(slug string, source []byte, firstLine int) (out rendered, err error) {
+	// goldmark's East Asian line-break handling panics on invalid UTF-8 (found by FuzzRender):
+	// replace bad bytes first, and turn any other panic into an error so one file cannot stop a load.
+	source = bytes.ToValidUTF8(source, []byte("\uFFFD"))
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("markdown renderer: %v", r)
+		}
+	}()
 	ctx := parser.NewContext(parser.WithIDs(newHeadingIDs()))
 	doc := markdown.Parser().Parse(text.NewReader(source), parser.WithContext(ctx))
 	doc.OwnerDocument().AddMeta(metaSlug, slug)
 
-	var out rendered
 	var plain strings.Builder
 	_ = ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
 		if !entering {

@@ -1,0 +1,212 @@
+package content
+
+import (
+	"strconv"
+	"strings"
+	"testing"
+	"testing/fstest"
+)
+
+// docFile is a valid document's front matter; tests replace lines to break it.
+const docFile = `---
+title: 关于做好防返贫监测工作的通知
+index_no: 11610111MB1C2345XA/2024-00001
+publisher: 西安市灞桥区乡村振兴局
+written: 2024-03-01
+published: 2024-03-05 09:30
+topic: 乡村振兴
+validity: 有效
+keywords: [防返贫, 监测]
+summary: 部署防返贫监测工作。
+history:
+  - date: 2024-03-05
+    note: 首次发布
+---
+正文第一段。
+`
+
+// mapFS builds a content tree from "path: body" pairs.
+func mapFS(files map[string]string) fstest.MapFS {
+	fsys := fstest.MapFS{}
+	for p, body := range files {
+		fsys[p] = &fstest.MapFile{Data: []byte(body)}
+	}
+	return fsys
+}
+
+func replace(s, old, new string) string {
+	if !strings.Contains(s, old) {
+		panic("fixture lacks " + old)
+	}
+	return strings.Replace(s, old, new, 1)
+}
+
+func TestLoadValid(t *testing.T) {
+	lib, problems := Load(mapFS(map[string]string{"docs/notices/monitoring.md": docFile}))
+	if len(problems) > 0 {
+		t.Fatalf("problems: %v", problems)
+	}
+	d, err := lib.Document("monitoring")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d.Title != "关于做好防返贫监测工作的通知" || d.Kind != KindNotice || d.URL() != "/open/notices/monitoring" {
+		t.Errorf("document = %q %q %q", d.Title, d.Kind, d.URL())
+	}
+	if got := d.Published.Format("2006-01-02 15:04 MST"); got != "2024-03-05 09:30 CST" {
+		t.Errorf("published = %s, want 2024-03-05 09:30 CST", got)
+	}
+	if len(d.Keywords) != 2 || len(d.History) != 1 || d.History[0].Note != "首次发布" {
+		t.Errorf("keywords %v history %v", d.Keywords, d.History)
+	}
+}
+
+func TestLoadProblems(t *testing.T) {
+	tests := []struct {
+		name  string
+		files map[string]string
+		want  string // file:line: message, or a part of it
+	}{
+		{"no front matter", map[string]string{"docs/notices/a.md": "正文"}, "docs/notices/a.md:1: 文件须以 --- 开头"},
+		{"unclosed front matter", map[string]string{"docs/notices/a.md": "---\ntitle: 标题\n"}, "docs/notices/a.md:1: YAML 头信息没有以 --- 结束"},
+		{"broken yaml", map[string]string{"docs/notices/a.md": replace(docFile, "topic: 乡村振兴", "topic: [乡村振兴")}, "docs/notices/a.md:"},
+		{"missing title", map[string]string{"docs/notices/a.md": replace(docFile, "title: 关于做好防返贫监测工作的通知\n", "")}, `缺少必填字段 "title"`},
+		{"empty publisher", map[string]string{"docs/notices/a.md": replace(docFile, "publisher: 西安市灞桥区乡村振兴局", "publisher: \"\"")}, `docs/notices/a.md:4: 字段 "publisher" 不能为空`},
+		{"bad date", map[string]string{"docs/notices/a.md": replace(docFile, "written: 2024-03-01", "written: 2024-13-01")}, `docs/notices/a.md:5: 字段 "written" 的日期 "2024-13-01" 无效`},
+		{"published before written", map[string]string{"docs/notices/a.md": replace(docFile, "written: 2024-03-01", "written: 2024-04-01")}, "docs/notices/a.md:6: 发布日期 2024-03-05 早于成文日期 2024-04-01"},
+		{"bad validity", map[string]string{"docs/notices/a.md": replace(docFile, "validity: 有效", "validity: 作废")}, `docs/notices/a.md:8: 有效性 "作废" 无效`},
+		{"unknown key", map[string]string{"docs/notices/a.md": replace(docFile, "topic: 乡村振兴", "topic: 乡村振兴\nauthor: 某人")}, `docs/notices/a.md:8: 未知字段 "author"`},
+		{"bad history date", map[string]string{"docs/notices/a.md": replace(docFile, "  - date: 2024-03-05", "  - date: 三月五日")}, "docs/notices/a.md:12: 变更记录的日期"},
+		{"missing attachment", map[string]string{"docs/notices/a.md": replace(docFile, "history:", "attachments:\n  - file: files/none.pdf\n    title: 附件\nhistory:")}, `docs/notices/a.md:12: 附件文件 "files/none.pdf" 不存在`},
+		{"bad slug", map[string]string{"docs/notices/A b.md": docFile}, "文件名"},
+		{"unknown column", map[string]string{"docs/news/a.md": docFile}, "docs/news/a.md:1: 文件须位于 docs/ 下的栏目目录中"},
+		{"duplicate index", map[string]string{"docs/notices/a.md": docFile, "docs/notices/b.md": docFile}, `docs/notices/b.md:2: 索引号 "11610111MB1C2345XA/2024-00001" 与 docs/notices/a.md 重复`},
+		{"duplicate slug", map[string]string{"docs/notices/a.md": docFile, "docs/policies/a.md": replace(docFile, "2024-00001", "2024-00002")}, "与 docs/notices/a.md 重复"},
+		{"replaced by missing", map[string]string{"docs/notices/a.md": replace(docFile, "validity: 有效", "validity: 已废止\nreplaced_by: nowhere")}, `docs/notices/a.md:2: 替代或修改它的文件 "nowhere" 不存在`},
+		{"amended without target", map[string]string{"docs/notices/a.md": replace(docFile, "validity: 有效", "validity: 已修改")}, "已修改的文件须用 amended_by 指明修改它的文件"},
+		{"interpretation without policy", map[string]string{"docs/interpretations/a.md": docFile}, `缺少必填字段 "interprets"`},
+		{"interprets a notice", map[string]string{
+			"docs/notices/n.md":         docFile,
+			"docs/interpretations/a.md": replace(replace(docFile, "2024-00001", "2024-00009"), "topic:", "interprets: n\ntopic:"),
+		}, `docs/interpretations/a.md:2: 所解读的政策文件 "n" 不存在`},
+		{"body link to missing document", map[string]string{"docs/notices/a.md": docFile + "\n详见[通知](/open/notices/missing)。\n"}, `docs/notices/a.md:17: 链接 "/open/notices/missing" 指向的页面不存在`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, problems := Load(mapFS(tt.files))
+			var all []string
+			for _, p := range problems {
+				all = append(all, p.String())
+			}
+			joined := strings.Join(all, "\n")
+			if !strings.Contains(joined, tt.want) {
+				t.Errorf("problems:\n%s\nwant one containing %q", joined, tt.want)
+			}
+		})
+	}
+}
+
+func TestBrokenDocumentLeavesOthersServing(t *testing.T) {
+	lib, problems := Load(mapFS(map[string]string{
+		"docs/notices/good.md": docFile,
+		"docs/notices/bad.md":  "---\ntitle: [\n---\n",
+	}))
+	if len(problems) != 1 || problems[0].File != "docs/notices/bad.md" {
+		t.Fatalf("problems = %v, want one for bad.md", problems)
+	}
+	if _, err := lib.Document("good"); err != nil {
+		t.Errorf("good document not served: %v", err)
+	}
+	if _, err := lib.Document("bad"); err == nil {
+		t.Error("broken document served")
+	}
+}
+
+func TestLinks(t *testing.T) {
+	policy := replace(docFile, "validity: 有效", "validity: 已废止\nreplaced_by: new-policy")
+	newPolicy := replace(docFile, "2024-00001", "2024-00002")
+	interp := replace(replace(docFile, "2024-00001", "2024-00003"), "topic:", "interprets: new-policy\ntopic:")
+	lib, problems := Load(mapFS(map[string]string{
+		"docs/policies/old-policy.md":     policy,
+		"docs/policies/new-policy.md":     newPolicy,
+		"docs/interpretations/explain.md": interp,
+	}))
+	if len(problems) > 0 {
+		t.Fatal(problems)
+	}
+	old, _ := lib.Document("old-policy")
+	cur, _ := lib.Document("new-policy")
+	exp, _ := lib.Document("explain")
+	if old.Successor != cur || len(cur.Predecessors) != 1 || cur.Predecessors[0] != old {
+		t.Error("repeal not linked both ways")
+	}
+	if exp.Policy != cur || len(cur.Interpretations) != 1 || cur.Interpretations[0] != exp {
+		t.Error("interpretation not linked both ways")
+	}
+}
+
+func TestDocumentsQuery(t *testing.T) {
+	files := map[string]string{}
+	for i := 0; i < 45; i++ {
+		year := 2023 + i%2
+		doc := replace(docFile, "2024-00001", "2024-"+string(rune('a'+i/26))+string(rune('a'+i%26)))
+		doc = replace(doc, "published: 2024-03-05 09:30", "published: "+itoa(year)+"-03-05 09:30")
+		doc = replace(doc, "written: 2024-03-01", "written: "+itoa(year)+"-03-01")
+		if i%3 == 0 {
+			doc = replace(doc, "topic: 乡村振兴", "topic: 就业创业")
+		}
+		files["docs/notices/n"+itoa(i)+".md"] = doc
+	}
+	lib, problems := Load(mapFS(files))
+	if len(problems) > 0 {
+		t.Fatal(problems)
+	}
+	tests := []struct {
+		q           Query
+		total, docs int
+		err         bool
+	}{
+		{Query{Kind: KindNotice}, 45, 20, false},
+		{Query{Kind: KindNotice, Page: 3}, 45, 5, false},
+		{Query{Kind: KindNotice, Page: 4}, 45, 0, false},
+		{Query{Kind: KindNotice, Topic: "就业创业"}, 15, 15, false},
+		{Query{Kind: KindNotice, Year: 2023}, 23, 20, false},
+		{Query{Kind: KindNotice, Year: 2024, Topic: "就业创业"}, 7, 7, false},
+		{Query{Kind: KindNotice, Topic: "不存在"}, 0, 0, true},
+		{Query{Kind: KindNotice, Year: 1999}, 0, 0, true},
+		{Query{Kind: KindPolicy}, 0, 0, false},
+	}
+	for _, tt := range tests {
+		p, err := lib.Documents(tt.q)
+		if (err != nil) != tt.err {
+			t.Errorf("%+v: err = %v", tt.q, err)
+			continue
+		}
+		if p.Total != tt.total || len(p.Documents) != tt.docs {
+			t.Errorf("%+v: total %d docs %d, want %d %d", tt.q, p.Total, len(p.Documents), tt.total, tt.docs)
+		}
+	}
+	p, _ := lib.Documents(Query{Kind: KindNotice})
+	for i := 1; i < len(p.Documents); i++ {
+		if p.Documents[i].Published.After(p.Documents[i-1].Published) {
+			t.Fatal("listing is not newest first")
+		}
+	}
+}
+
+func itoa(i int) string { return strconv.Itoa(i) }
+
+func TestEmbeddedContentIsValid(t *testing.T) {
+	lib, problems := Load(Embedded())
+	for _, p := range problems {
+		t.Error(p)
+	}
+	if lib.Len() < 15 {
+		t.Errorf("embedded content has %d documents, want at least 15", lib.Len())
+	}
+	for _, k := range Kinds {
+		if len(lib.Latest(k, 1)) == 0 {
+			t.Errorf("no sample document of kind %s", k)
+		}
+	}
+}
