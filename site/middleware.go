@@ -63,13 +63,16 @@ const maxQuery = 2048
 
 // rejectBadRequests turns malformed paths and queries into 400 before any handler runs.
 func (s *Server) rejectBadRequests(c *fiber.Ctx) error {
-	if !utf8.ValidString(c.Path()) || !utf8.Valid(c.Request().URI().PathOriginal()) {
+	// fasthttp decodes percent-escapes in URI().Path(); both forms must be valid UTF-8.
+	if !utf8.Valid(c.Request().URI().Path()) || !utf8.Valid(c.Request().URI().PathOriginal()) {
 		return zhenxing.Errorf(zhenxing.EInvalid, "网址中含有无法识别的字符。")
 	}
 	if len(c.Request().URI().QueryString()) > maxQuery {
 		return zhenxing.Errorf(zhenxing.EInvalid, "网址的查询参数过长。")
 	}
-	if !utf8.Valid(c.Request().URI().QueryString()) {
+	valid := true
+	c.Context().QueryArgs().VisitAll(func(k, v []byte) { valid = valid && utf8.Valid(k) && utf8.Valid(v) })
+	if !valid {
 		return zhenxing.Errorf(zhenxing.EInvalid, "网址的查询参数中含有无法识别的字符。")
 	}
 	return c.Next()

@@ -1,0 +1,60 @@
+package site
+
+import (
+	"io"
+	"net"
+	"net/http"
+	"testing"
+
+	"github.com/gofiber/fiber/v2"
+)
+
+// TestShutdownFinishesInFlightRequests starts a request, shuts the server down while it runs,
+// and checks the request still completes and the shutdown returns without error.
+func TestShutdownFinishesInFlightRequests(t *testing.T) {
+	s := mustServer(t)
+	entered, release := make(chan struct{}), make(chan struct{})
+	s.App.Get("/test/slow", func(c *fiber.Ctx) error {
+		close(entered)
+		<-release
+		return c.SendString("完成")
+	})
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	served := make(chan error, 1)
+	go func() { served <- s.App.Listener(ln) }()
+
+	type result struct {
+		status int
+		body   string
+		err    error
+	}
+	got := make(chan result, 1)
+	go func() {
+		res, err := http.Get("http://" + ln.Addr().String() + "/test/slow")
+		if err != nil {
+			got <- result{err: err}
+			return
+		}
+		defer res.Body.Close()
+		b, err := io.ReadAll(res.Body)
+		got <- result{res.StatusCode, string(b), err}
+	}()
+	<-entered
+	shutdown := make(chan error, 1)
+	go func() { shutdown <- s.Shutdown(10e9) }()
+	close(release)
+
+	r := <-got
+	if r.err != nil || r.status != 200 || r.body != "完成" {
+		t.Fatalf("in-flight request: %+v", r)
+	}
+	if err := <-shutdown; err != nil {
+		t.Fatalf("shutdown: %v", err)
+	}
+	if err := <-served; err != nil {
+		t.Fatalf("listener: %v", err)
+	}
+}
