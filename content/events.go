@@ -3,9 +3,11 @@ package content
 import (
 	"fmt"
 	"html/template"
+	"io/fs"
 	"net/url"
 	"path"
 	"regexp"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -298,6 +300,8 @@ type Event struct {
 	Summary       string
 	HTML          template.HTML
 	Text          string
+
+	links []link
 }
 
 // URL is the event's page on the site.
@@ -397,7 +401,7 @@ func parseEvent(file string, data []byte) (*Event, []Problem) {
 		fm.problem(nil, "文件名 %q 须由小写字母、数字和连字符组成", slug)
 	}
 	fm.checkKeys(eventKeys)
-	root := object{fm, fm.root}
+	root := object{fm, fm.root, nil}
 	e := &Event{
 		Slug:        slug,
 		File:        file,
@@ -479,10 +483,10 @@ func parseEvent(file string, data []byte) (*Event, []Problem) {
 			fm.problem(fm.value("kind"), "公益性岗位招聘须用 stages 列出招聘程序及日期")
 		}
 	} else if e.Kind != "" {
-		if n := fm.value("eligibility"); n != nil {
+		if n := root.keyNode("eligibility"); n != nil {
 			fm.problem(n, "只有公益性岗位招聘才能填写 eligibility")
 		}
-		if n := fm.value("stages"); n != nil {
+		if n := root.keyNode("stages"); n != nil {
 			fm.problem(n, "只有公益性岗位招聘才能填写 stages")
 		}
 	}
@@ -494,7 +498,7 @@ func parseEvent(file string, data []byte) (*Event, []Problem) {
 	if err != nil {
 		return nil, []Problem{{file, fm.bodyLine, fmt.Sprintf("正文无法渲染:%v", err)}}
 	}
-	e.HTML, e.Text = r.html, r.text
+	e.HTML, e.Text, e.links = r.html, r.text, r.links
 	if e.Summary == "" {
 		e.Summary = excerpt(e.Text, 120)
 	}
@@ -614,11 +618,11 @@ func parsePosition(o object) *Position {
 		p.AgeMax, _ = a.int("max", false)
 		switch {
 		case p.AgeMin < 0 || p.AgeMax < 0 || p.AgeMin > 80 || p.AgeMax > 80:
-			o.fm.problem(a.node, "年龄要求须在 0 至 80 岁之间")
+			o.fm.problem(a.at(), "年龄要求须在 0 至 80 岁之间")
 		case p.AgeMin > 0 && p.AgeMax > 0 && p.AgeMin > p.AgeMax:
-			o.fm.problem(a.node, "年龄要求颠倒:最小 %d 岁大于最大 %d 岁", p.AgeMin, p.AgeMax)
+			o.fm.problem(a.at(), "年龄要求颠倒:最小 %d 岁大于最大 %d 岁", p.AgeMin, p.AgeMax)
 		case p.AgeMin > 0 && p.AgeMin < 16:
-			o.fm.problem(a.node, "年龄下限不得低于法定劳动年龄 16 岁")
+			o.fm.problem(a.at(), "年龄下限不得低于法定劳动年龄 16 岁")
 		}
 	}
 	return p
@@ -671,9 +675,9 @@ func parseResults(root object, e *Event) *Results {
 	r.Contracts, _ = o.int("contracts", true)
 	switch {
 	case e.Status == Cancelled:
-		o.fm.problem(o.node, "已取消的活动不能填写 results")
+		o.fm.problem(o.at(), "已取消的活动不能填写 results")
 	case r.Employers < 0 || r.Seekers < 0 || r.Intentions < 0 || r.Contracts < 0:
-		o.fm.problem(o.node, "活动成效的数字不能为负数")
+		o.fm.problem(o.at(), "活动成效的数字不能为负数")
 	case r.Contracts > r.Intentions:
 		o.fm.problem(o.value("contracts"), "签约人数 %d 多于达成意向人数 %d", r.Contracts, r.Intentions)
 	case r.Seekers > 0 && r.Intentions > r.Seekers:
@@ -732,6 +736,26 @@ func parseStages(root object) []Stage {
 type object struct {
 	fm   *frontMatter
 	node *yaml.Node
+	key  *yaml.Node // the key it was found under; nil for the root and list items
+}
+
+// at is the node to name in a problem about the object as a whole: its key, whose line is the
+// one a reader looks for, or the mapping itself.
+func (o object) at() *yaml.Node {
+	if o.key != nil {
+		return o.key
+	}
+	return o.node
+}
+
+// keyNode returns the key node of key, or nil.
+func (o object) keyNode(key string) *yaml.Node {
+	for i := 0; i+1 < len(o.node.Content); i += 2 {
+		if o.node.Content[i].Value == key {
+			return o.node.Content[i]
+		}
+	}
+	return nil
 }
 
 func (o object) value(key string) *yaml.Node {
@@ -841,7 +865,7 @@ func (o object) object(key string, required bool) (object, bool) {
 		o.fm.problem(n, "字段 %q 须为“键: 值”的映射", key)
 		return object{}, false
 	}
-	return object{o.fm, n}, true
+	return object{o.fm, n, o.keyNode(key)}, true
 }
 
 func (o object) list(key string, required bool) ([]object, bool) {
@@ -865,7 +889,7 @@ func (o object) list(key string, required bool) ([]object, bool) {
 			o.fm.problem(item, "字段 %q 的每一项须为“键: 值”的映射", key)
 			continue
 		}
-		out = append(out, object{o.fm, item})
+		out = append(out, object{o.fm, item, nil})
 	}
 	return out, true
 }
@@ -944,7 +968,7 @@ func (o object) zonedTime(key string, required bool) (time.Time, bool) {
 	}
 	for _, layout := range localLayouts {
 		if _, err := time.Parse(layout, s); err == nil {
-			o.fm.problem(n, "字段 %q 的时间 %q 没有时区,请写成 %q 或 %q", key, s, "2006-01-02 15:04 +08:00", "2006-01-02 15:04 Asia/Shanghai")
+			o.fm.problem(n, "字段 %q 的时间 %q 没有时区,请写成 %q 或 %q", key, s, s+" +08:00", s+" Asia/Shanghai")
 			return time.Time{}, false
 		}
 	}
@@ -966,4 +990,90 @@ func loadZone(name string) (*time.Location, error) {
 		return Shanghai, nil
 	}
 	return time.LoadLocation(name)
+}
+
+// loadEvents reads every event under events/ into the library, in parallel, once the documents
+// are known (event bodies may link to them).
+func (l *Library) loadEvents(fsys fs.FS) []Problem {
+	var files []string
+	var problems []Problem
+	err := fs.WalkDir(fsys, "events", func(p string, e fs.DirEntry, err error) error {
+		if err != nil {
+			if p == "events" {
+				return fs.SkipDir
+			}
+			return err
+		}
+		if e.IsDir() || !strings.HasSuffix(p, ".md") {
+			return nil
+		}
+		if path.Dir(p) != "events" {
+			problems = append(problems, Problem{p, 1, "招聘活动文件须直接位于 events/ 目录下"})
+			return nil
+		}
+		files = append(files, p)
+		return nil
+	})
+	if err != nil {
+		problems = append(problems, Problem{"events", 1, fmt.Sprintf("无法读取目录:%v", err)})
+	}
+	events := make([]*Event, len(files))
+	found := make([][]Problem, len(files))
+	parallel(len(files), func(i int) {
+		data, err := fs.ReadFile(fsys, files[i])
+		if err != nil {
+			found[i] = []Problem{{files[i], 1, fmt.Sprintf("无法读取文件:%v", err)}}
+			return
+		}
+		events[i], found[i] = parseEvent(files[i], data)
+	})
+	for _, p := range found {
+		problems = append(problems, p...)
+	}
+	l.eventBySlug = map[string]*Event{}
+	districts, industries := map[string]bool{}, map[string]bool{}
+	for _, e := range events {
+		if e == nil {
+			continue
+		}
+		if ps := l.checkLinks(e.File, e.links); len(ps) > 0 {
+			problems = append(problems, ps...)
+			continue
+		}
+		l.eventBySlug[e.Slug] = e
+		l.events = append(l.events, e)
+		if d := e.District(); d != "" && !districts[d] {
+			districts[d] = true
+			l.districts = append(l.districts, d)
+		}
+		for _, in := range e.Industries() {
+			if !industries[in] {
+				industries[in] = true
+				l.industries = append(l.industries, in)
+			}
+		}
+	}
+	sort.Slice(l.events, func(i, j int) bool {
+		a, b := l.events[i], l.events[j]
+		if !a.Start.Equal(b.Start) {
+			return a.Start.Before(b.Start)
+		}
+		return a.Slug < b.Slug
+	})
+	sort.Strings(l.districts)
+	sort.Strings(l.industries)
+	return problems
+}
+
+// MonthlyText shows a daily or hourly wage as its monthly equivalent, e.g. "约 3263–4350 元/月";
+// it is "" for a monthly wage.
+func (s Salary) MonthlyText() string {
+	if s.Unit == PerMonth {
+		return ""
+	}
+	lo, hi := (s.MonthlyMin()+50)/100*100, (s.MonthlyMax()+50)/100*100
+	if lo == hi {
+		return "约 " + yuan(lo) + " 元/月"
+	}
+	return "约 " + yuan(lo) + "–" + yuan(hi) + " 元/月"
 }

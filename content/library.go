@@ -22,10 +22,16 @@ type Library struct {
 	byKind map[Kind][]*Document
 	files  fs.FS
 	loaded time.Time
+
+	events      []*Event // earliest start first
+	eventBySlug map[string]*Event
+	districts   []string
+	industries  []string
 }
 
-// Load reads every document under docs/<kind>/ in fsys, validates and renders it. Documents with
-// problems are left out and their problems returned; the rest form the library.
+// Load reads every document under docs/<kind>/ and every event under events/ in fsys, validates
+// and renders them. Files with problems are left out and their problems returned; the rest form
+// the library.
 func Load(fsys fs.FS) (*Library, []Problem) {
 	type job struct {
 		file string
@@ -57,27 +63,14 @@ func Load(fsys fs.FS) (*Library, []Problem) {
 
 	docs := make([]*Document, len(jobs))
 	found := make([][]Problem, len(jobs))
-	var wg sync.WaitGroup
-	next := make(chan int)
-	for w := 0; w < runtime.GOMAXPROCS(0); w++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := range next {
-				data, err := fs.ReadFile(fsys, jobs[i].file)
-				if err != nil {
-					found[i] = []Problem{{jobs[i].file, 1, fmt.Sprintf("无法读取文件:%v", err)}}
-					continue
-				}
-				docs[i], found[i] = parseDocument(fsys, jobs[i].file, jobs[i].kind, data)
-			}
-		}()
-	}
-	for i := range jobs {
-		next <- i
-	}
-	close(next)
-	wg.Wait()
+	parallel(len(jobs), func(i int) {
+		data, err := fs.ReadFile(fsys, jobs[i].file)
+		if err != nil {
+			found[i] = []Problem{{jobs[i].file, 1, fmt.Sprintf("无法读取文件:%v", err)}}
+			return
+		}
+		docs[i], found[i] = parseDocument(fsys, jobs[i].file, jobs[i].kind, data)
+	})
 	for _, p := range found {
 		problems = append(problems, p...)
 	}
@@ -106,6 +99,7 @@ func Load(fsys fs.FS) (*Library, []Problem) {
 		lib.byKind[d.Kind] = append(lib.byKind[d.Kind], d)
 	}
 	lib.relate()
+	problems = append(problems, lib.loadEvents(fsys)...)
 	sort.Slice(problems, func(i, j int) bool {
 		if problems[i].File != problems[j].File {
 			return problems[i].File < problems[j].File
@@ -113,6 +107,26 @@ func Load(fsys fs.FS) (*Library, []Problem) {
 		return problems[i].Line < problems[j].Line
 	})
 	return lib, problems
+}
+
+// parallel calls f(0) … f(n-1) on as many goroutines as there are processors.
+func parallel(n int, f func(i int)) {
+	var wg sync.WaitGroup
+	next := make(chan int)
+	for w := 0; w < runtime.GOMAXPROCS(0); w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				f(i)
+			}
+		}()
+	}
+	for i := 0; i < n; i++ {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
 }
 
 func kindList() string {
@@ -151,52 +165,61 @@ func (l *Library) resolve() []Problem {
 				problems = append(problems, Problem{d.File, 2, fmt.Sprintf("所解读的政策文件 %q 不存在", d.policySlug)})
 			}
 		}
-		for _, ln := range d.links {
-			target := strings.Trim(strings.SplitN(strings.SplitN(ln.target, "#", 2)[0], "?", 2)[0], "/")
-			parts := strings.Split(target, "/") // open, kind[, slug]
-			ok := false
-			switch len(parts) {
-			case 1:
-				ok = true
-			case 2:
-				_, ok = ParseKind(parts[1])
-			case 3:
-				t, found := l.bySlug[parts[2]]
-				ok = found && string(t.Kind) == parts[1]
-			}
-			if !ok {
-				problems = append(problems, Problem{d.File, ln.line, fmt.Sprintf("链接 %q 指向的页面不存在", ln.target)})
-			}
+		problems = append(problems, l.checkLinks(d.File, d.links)...)
+	}
+	return problems
+}
+
+// checkLinks reports the links to /open/ pages that do not exist.
+func (l *Library) checkLinks(file string, links []link) []Problem {
+	var problems []Problem
+	for _, ln := range links {
+		target := strings.Trim(strings.SplitN(strings.SplitN(ln.target, "#", 2)[0], "?", 2)[0], "/")
+		parts := strings.Split(target, "/") // open, kind[, slug]
+		ok := false
+		switch len(parts) {
+		case 1:
+			ok = true
+		case 2:
+			_, ok = ParseKind(parts[1])
+		case 3:
+			t, found := l.bySlug[parts[2]]
+			ok = found && string(t.Kind) == parts[1]
+		}
+		if !ok {
+			problems = append(problems, Problem{file, ln.line, fmt.Sprintf("链接 %q 指向的页面不存在", ln.target)})
 		}
 	}
 	return problems
 }
 
-// relate gives each document up to five related documents: those sharing the most keywords,
-// then the same topic, newest first.
+// relate gives each document up to five related documents: those sharing the most keywords
+// (keywords used by more than maxPosting documents say too little to count), then the newest of
+// the same topic. Each document costs its keywords' postings, not the whole library.
 func (l *Library) relate() {
+	const maxPosting, want = 100, 5
 	byKeyword := map[string][]*Document{}
+	byTopic := map[string][]*Document{} // newest first, as l.docs
 	for _, d := range l.docs {
 		for _, k := range d.Keywords {
 			byKeyword[k] = append(byKeyword[k], d)
 		}
+		byTopic[d.Topic] = append(byTopic[d.Topic], d)
 	}
 	for _, d := range l.docs {
 		score := map[*Document]int{}
 		for _, k := range d.Keywords {
-			for _, o := range byKeyword[k] {
-				if len(byKeyword[k]) <= 200 || o.Topic == d.Topic {
+			if list := byKeyword[k]; len(list) <= maxPosting {
+				for _, o := range list {
 					score[o] += 2
 				}
 			}
 		}
-		for _, o := range l.docs {
-			if len(score) >= 20 {
+		for _, o := range byTopic[d.Topic] {
+			if len(score) > want*2 {
 				break
 			}
-			if o.Topic == d.Topic {
-				score[o]++
-			}
+			score[o]++
 		}
 		delete(score, d)
 		related := make([]*Document, 0, len(score))
@@ -210,10 +233,7 @@ func (l *Library) relate() {
 			}
 			return newer(a, b)
 		})
-		if len(related) > 5 {
-			related = related[:5]
-		}
-		d.Related = related
+		d.Related = related[:min(want, len(related))]
 	}
 }
 

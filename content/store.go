@@ -16,7 +16,7 @@ import (
 
 // Embedded is the sample content built into the binary: docs/, events/ and files/.
 //
-//go:embed docs files
+//go:embed docs events files
 var embedded embed.FS
 
 // Embedded returns the content built into the binary.
@@ -52,7 +52,7 @@ func (s *Store) Reload() []Problem {
 		s.log.Warn("content problem", "file", p.File, "line", p.Line, "problem", p.Message, "at", p.String())
 	}
 	s.cur.Store(lib)
-	s.log.Info("content loaded", "documents", lib.Len(), "problems", len(problems), "took", time.Since(start))
+	s.log.Info("content loaded", "documents", lib.Len(), "events", len(lib.AllEvents()), "problems", len(problems), "took", time.Since(start))
 	return problems
 }
 

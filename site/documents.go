@@ -27,6 +27,9 @@ func (s *Server) home(c *fiber.Ctx) error {
 			"Latest":  lib.Latest("", 8),
 			"Notices": lib.Latest(content.KindNotice, 6),
 			"Kinds":   content.Kinds,
+			"Hall":    s.deps.Catalog != nil, // 当季产品 (消费帮扶馆)
+			"Season":  s.homeInSeason(c),
+			"Jobs":    s.jobsHomeData(lib),
 		},
 	})
 }
@@ -143,14 +146,20 @@ func (s *Server) documentPage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	d, err := s.deps.Content.Library().Document(c.Params("slug"))
+	lib := s.deps.Content.Library()
+	d, err := lib.Document(c.Params("slug"))
 	if err != nil {
 		return err
 	}
 	if d.Kind != kind {
 		return c.Redirect(d.URL(), fiber.StatusMovedPermanently)
 	}
-	return s.render(c, fiber.StatusOK, "document", &page{
+	key := d.Slug + "|" + prefsOf(c).Class()
+	if cached, ok := s.pages.get(lib, key); ok {
+		return cached.send(c)
+	}
+	body, err := s.renderBytes(c, "document", &page{
+		Path:        d.URL(), // the cached page must not carry one reader's query string
 		Title:       d.Title,
 		Description: d.Summary,
 		Keywords:    strings.Join(d.Keywords, ","),
@@ -161,6 +170,12 @@ func (s *Server) documentPage(c *fiber.Ctx) error {
 		JSONLD:      s.documentLD(d),
 		Data:        d,
 	})
+	if err != nil {
+		return err
+	}
+	cached := newCachedPage(body)
+	s.pages.put(lib, key, cached)
+	return cached.send(c)
 }
 
 // documentLD is the schema.org description of a document.

@@ -336,3 +336,39 @@ func TestHealthAndMetrics(t *testing.T) {
 		`status="404"`,
 	)
 }
+
+func TestCachedDocumentPageFollowsDisplayModes(t *testing.T) {
+	s := mustServer(t)
+	const path = "/open/reports/work-report-2022-plan-2023"
+	for i := 0; i < 2; i++ { // the second round is served from the page cache
+		plain := get(t, s, path+"?from=feed")
+		if strings.Contains(plain.Body, "large-text") || strings.Contains(plain.Body, "from=feed") {
+			t.Fatal("plain page carries a display mode or a reader's query string")
+		}
+		mustContain(t, plain.Body, "back=%2fopen%2freports%2fwork-report-2022-plan-2023\"")
+		req := httptest.NewRequest(http.MethodGet, path, nil)
+		req.Header.Set("Cookie", "zx_prefs=large")
+		large := do(t, s, req)
+		mustContain(t, large.Body, `class="large-text"`, "标准字号")
+	}
+}
+
+func TestDocumentETag(t *testing.T) {
+	s := mustServer(t)
+	const path = "/open/reports/work-report-2022-plan-2023"
+	first := get(t, s, path)
+	etag := first.Header.Get("ETag")
+	if etag == "" {
+		t.Fatal("no ETag")
+	}
+	for i := 0; i < 2; i++ { // rendered, then cached
+		req := httptest.NewRequest(http.MethodGet, path, nil)
+		req.Header.Set("If-None-Match", etag)
+		if res := do(t, s, req); res.Status != http.StatusNotModified || res.Body != "" {
+			t.Errorf("If-None-Match: %d with %d bytes", res.Status, len(res.Body))
+		}
+	}
+	if again := get(t, s, path); again.Header.Get("ETag") != etag || again.Body != first.Body {
+		t.Error("the cached page differs from the rendered one")
+	}
+}

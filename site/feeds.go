@@ -98,6 +98,12 @@ func (s *Server) sitemap(c *fiber.Ctx) error {
 			add(a.URL(), time.Time{})
 		}
 	}
+	add("/jobs/", time.Time{})
+	add("/jobs/positions", time.Time{})
+	for _, e := range lib.AllEvents() {
+		add(e.URL(), e.Updated)
+	}
+	s.hallSitemap(c, add)
 	out, err := xml.MarshalIndent(set, "", " ")
 	if err != nil {
 		return err

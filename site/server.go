@@ -14,6 +14,7 @@ import (
 	"github.com/gofiber/fiber/v2/middleware/recover"
 	"github.com/gofiber/fiber/v2/middleware/requestid"
 
+	"zhenxing/catalog"
 	"zhenxing/content"
 )
 
@@ -37,6 +38,8 @@ type Config struct {
 	TrustedProxies []string // when set, X-Forwarded-For from these addresses names the client
 	Logger         *slog.Logger
 	Now            func() time.Time // the clock; time.Now when nil
+	SessionIdle    time.Duration    // back-office session idle timeout; DefaultSessionIdle when 0
+	SessionMaxAge  time.Duration    // back-office session absolute timeout; DefaultSessionMaxAge when 0
 }
 
 // Pinger reports whether a dependency (the database) is reachable.
@@ -48,6 +51,7 @@ type Pinger interface {
 type Deps struct {
 	Content *content.Store
 	DB      Pinger
+	Catalog *catalog.Store // the hall, accounts and sessions; nil runs the site without them
 }
 
 // Server holds the application and what its handlers share.
@@ -59,6 +63,8 @@ type Server struct {
 	views   *views
 	assets  *assets
 	metrics *metrics
+	pages   pageCache
+	hall    hallCache // the hall's listings for a moment, see hallcache.go
 	log     *slog.Logger
 }
 

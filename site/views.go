@@ -16,6 +16,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"zhenxing/catalog"
 	"zhenxing/content"
 )
 
@@ -75,6 +76,7 @@ func (s *Server) serveStatic(c *fiber.Ctx) error {
 	}
 	c.Set(fiber.HeaderCacheControl, "public, max-age=31536000, immutable")
 	c.Set(fiber.HeaderContentType, f.contentType)
+	c.Set(fiber.HeaderETag, `"`+c.Params("*")+`"`) // the name carries the content hash
 	return c.Send(f.body)
 }
 
@@ -97,9 +99,12 @@ func loadViews(a *assets) (*views, error) {
 			t = t.In(content.Shanghai)
 			return fmt.Sprintf("%d年%d月%d日", t.Year(), int(t.Month()), t.Day())
 		},
-		"size": humanSize,
-		"join": strings.Join,
-		"add":  func(a, b int) int { return a + b },
+		"size":      humanSize,
+		"join":      strings.Join,
+		"add":       func(a, b int) int { return a + b },
+		"yuan":      catalog.FormatYuan,
+		"timerange": timeRange,  // an event's time, e.g. 2026年12月5日 14:00–16:30
+		"place":     eventPlace, // where an event is held
 		"jsonld": func(v any) (template.HTML, error) {
 			b, err := json.Marshal(v)
 			if err != nil {
@@ -169,25 +174,41 @@ type page struct {
 
 // render executes a page template into the response.
 func (s *Server) render(c *fiber.Ctx, status int, name string, p *page) error {
+	body, err := s.renderBytes(c, name, p)
+	if err != nil {
+		return err
+	}
+	return sendHTML(c, status, body)
+}
+
+// renderBytes executes a page template. p.Path, the address the display-mode links return to,
+// defaults to the request's path and query.
+func (s *Server) renderBytes(c *fiber.Ctx, name string, p *page) ([]byte, error) {
 	t, ok := s.views.pages[name]
 	if !ok {
-		return fmt.Errorf("no template %q", name)
+		return nil, fmt.Errorf("no template %q", name)
 	}
 	p.Site = s.cfg.Identity
 	p.Domain = s.cfg.BaseURL.Host
 	p.Prefs = prefsOf(c)
-	p.Path = string(c.Request().URI().RequestURI())
+	if p.Path == "" {
+		p.Path = string(c.Request().URI().RequestURI())
+	}
 	p.Year = s.now().Year()
 	if p.Canonical == "" {
 		p.Canonical = s.absURL(c.Path())
 	}
 	var buf bytes.Buffer
 	if err := t.ExecuteTemplate(&buf, "layout.html", p); err != nil {
-		return fmt.Errorf("render %s: %w", name, err)
+		return nil, fmt.Errorf("render %s: %w", name, err)
 	}
+	return buf.Bytes(), nil
+}
+
+func sendHTML(c *fiber.Ctx, status int, body []byte) error {
 	c.Status(status)
 	c.Set(fiber.HeaderContentType, fiber.MIMETextHTMLCharsetUTF8)
-	return c.Send(buf.Bytes())
+	return c.Send(body)
 }
 
 // absURL makes an absolute URL on the public site from a path.

@@ -27,6 +27,8 @@ type config struct {
 	ShutdownTimeout time.Duration
 	TrustedProxies  []string
 	Identity        site.Identity
+	SessionIdle     time.Duration // SESSION_IDLE_TIMEOUT: a back-office session unused this long ends
+	SessionMaxAge   time.Duration // SESSION_MAX_AGE: a back-office session ends this long after login
 }
 
 // configError names the setting that is wrong; main prints it and exits with status 2.
@@ -113,6 +115,18 @@ func loadConfig(getenv func(string) string, needDB bool) (*config, error) {
 	st := get("SHUTDOWN_TIMEOUT", "20s")
 	if c.ShutdownTimeout, err = time.ParseDuration(st); err != nil || c.ShutdownTimeout <= 0 {
 		return nil, &configError{"SHUTDOWN_TIMEOUT", fmt.Sprintf("应为正的时长,如 20s(当前值 %q)", st)}
+	}
+	for _, d := range []struct {
+		name, def string
+		to        *time.Duration
+	}{{"SESSION_IDLE_TIMEOUT", "30m", &c.SessionIdle}, {"SESSION_MAX_AGE", "12h", &c.SessionMaxAge}} {
+		v := get(d.name, d.def)
+		if *d.to, err = time.ParseDuration(v); err != nil || *d.to < time.Minute {
+			return nil, &configError{d.name, fmt.Sprintf("应为不短于 1 分钟的时长,如 %s(当前值 %q)", d.def, v)}
+		}
+	}
+	if c.SessionIdle > c.SessionMaxAge {
+		return nil, &configError{"SESSION_IDLE_TIMEOUT", fmt.Sprintf("不应长于 SESSION_MAX_AGE(当前值 %s > %s)", c.SessionIdle, c.SessionMaxAge)}
 	}
 	if v := get("TRUSTED_PROXIES", ""); v != "" {
 		for _, p := range strings.Split(v, ",") {

@@ -3,6 +3,10 @@
 //	zhenxing serve          run the site
 //	zhenxing check [DIR]    validate a content directory (default: the embedded content)
 //	zhenxing migrate        apply database migrations
+//	zhenxing user add --staff USERNAME [--name NAME]   create a back-office account
+//	zhenxing import products|suppliers FILE            import a CSV or JSON file, all rows or none
+//	zhenxing export products [FILE]                    write the products as CSV
+//	zhenxing seed                                      add the sample catalogue
 package main
 
 import (
@@ -31,6 +35,13 @@ const usage = `用法:zhenxing <命令> [参数]
   serve          运行网站
   check [目录]   检查内容目录(默认检查内置内容),逐条列出问题
   migrate        执行数据库迁移
+  user add --staff 用户名 [--name 显示名称]
+                 创建后台工作人员账号(密码从终端或标准输入读取)
+  import products|suppliers [--dry-run] 文件
+                 导入商品或供应商(CSV 或 JSON,全部成功或全部不导入)
+  export products [文件]
+                 导出全部商品为 CSV(默认输出到标准输出)
+  seed           载入示例供应商和商品(只新增缺少的,可重复执行)
 `
 
 func main() {
@@ -52,6 +63,14 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		err = check(args[1:], stdout)
 	case "migrate":
 		err = migrateCmd(ctx, getenv, stdout)
+	case "user":
+		err = userCmd(ctx, args[1:], getenv, stdin, stdout, stderr)
+	case "import":
+		err = importCmd(ctx, getenv, args[1:], stdout)
+	case "export":
+		err = exportCmd(ctx, getenv, args[1:], stdout)
+	case "seed":
+		err = seedCmd(ctx, getenv, stdout)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return 0
@@ -60,9 +79,17 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return 2
 	}
 	var cerr *configError
+	var uerr *usageError
+	var aerr badArgs
 	switch {
 	case err == nil:
 		return 0
+	case errors.As(err, &aerr):
+		fmt.Fprintln(stderr, aerr)
+		return 2
+	case errors.As(err, &uerr):
+		fmt.Fprintln(stderr, uerr)
+		return 2
 	case errors.As(err, &cerr):
 		fmt.Fprintln(stderr, cerr)
 		return 2
@@ -120,7 +147,7 @@ func check(args []string, stdout io.Writer) error {
 	if len(problems) > 0 {
 		return fmt.Errorf("%s 有 %d 处问题", name, len(problems))
 	}
-	fmt.Fprintf(stdout, "%s 检查通过:%d 篇文件\n", name, lib.Len())
+	fmt.Fprintf(stdout, "%s 检查通过:%d 篇文件,%d 场招聘活动\n", name, lib.Len(), len(lib.AllEvents()))
 	return nil
 }
 
@@ -172,12 +199,17 @@ func serve(ctx context.Context, getenv func(string) string, stderr io.Writer) er
 		}()
 	}
 
+	catalogStore := catalog.NewStore(pool)
+	go purgeSessions(ctx, catalogStore, cfg.SessionIdle, log)
+
 	srv, err := site.New(site.Config{
 		BaseURL:        cfg.BaseURL,
 		Identity:       cfg.Identity,
 		TrustedProxies: cfg.TrustedProxies,
 		Logger:         log,
-	}, site.Deps{Content: store, DB: pool})
+		SessionIdle:    cfg.SessionIdle,
+		SessionMaxAge:  cfg.SessionMaxAge,
+	}, site.Deps{Content: store, DB: pool, Catalog: catalogStore})
 	if err != nil {
 		return err
 	}

@@ -1,0 +1,180 @@
+package catalog
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"zhenxing"
+)
+
+// Session is a server-side session. The database knows it only by the SHA-256 of its token; the
+// token itself is in the client's cookie.
+type Session struct {
+	Token      string // the raw token; set only by CreateSession and RotateSession
+	UserID     *int64 // nil for an anonymous session (the login form's CSRF token)
+	User       *User  // the account, loaded by Session; nil when anonymous
+	CSRFToken  string
+	CreatedAt  time.Time
+	LastSeenAt time.Time
+	ExpiresAt  time.Time // absolute end, whatever the activity
+}
+
+// errNoSession is what a missing, expired or malformed session token gives.
+func errNoSession() error {
+	return zhenxing.Errorf(zhenxing.ENotFound, "登录已过期,请重新登录。")
+}
+
+// randomToken returns 32 random bytes in URL-safe base64.
+func randomToken() (string, error) {
+	b := make([]byte, 32)
+	if _, err := rand.Read(b); err != nil {
+		return "", fmt.Errorf("random token: %w", err)
+	}
+	return base64.RawURLEncoding.EncodeToString(b), nil
+}
+
+// sessionID is the key a token is stored under; ok is false for a string that no token of ours
+// can be.
+func sessionID(token string) (id []byte, ok bool) {
+	raw, err := base64.RawURLEncoding.DecodeString(token)
+	if err != nil || len(raw) != 32 {
+		return nil, false
+	}
+	sum := sha256.Sum256([]byte(token))
+	return sum[:], true
+}
+
+// CreateSession starts a session at now that ends at now+lifetime at the latest. userID 0 makes
+// an anonymous session.
+func (s *Store) CreateSession(ctx context.Context, userID int64, now time.Time, lifetime time.Duration) (*Session, error) {
+	return s.insertSession(ctx, s.pool, userID, now, lifetime)
+}
+
+// sessionQuerier is a pool or a transaction.
+type sessionQuerier interface {
+	Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
+}
+
+func (s *Store) insertSession(ctx context.Context, db sessionQuerier, userID int64, now time.Time, lifetime time.Duration) (*Session, error) {
+	token, err := randomToken()
+	if err != nil {
+		return nil, err
+	}
+	csrf, err := randomToken()
+	if err != nil {
+		return nil, err
+	}
+	id, _ := sessionID(token)
+	var uid *int64
+	if userID != 0 {
+		uid = &userID
+	}
+	sess := &Session{Token: token, UserID: uid, CSRFToken: csrf, CreatedAt: now, LastSeenAt: now, ExpiresAt: now.Add(lifetime)}
+	rows, err := db.Query(ctx, `INSERT INTO sessions (id, user_id, csrf_token, created_at, last_seen_at, expires_at)
+		VALUES ($1, $2, $3, $4, $4, $5)`, id, uid, csrf, now, sess.ExpiresAt)
+	if err != nil {
+		return nil, fmt.Errorf("create session: %w", err)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("create session: %w", err)
+	}
+	return sess, nil
+}
+
+// Session returns the live session of token at now and marks it seen, loading its user. A session
+// unseen for longer than idle or past its absolute end is deleted; it, like an unknown or
+// malformed token or a disabled account, gives ENotFound.
+func (s *Store) Session(ctx context.Context, token string, now time.Time, idle time.Duration) (*Session, error) {
+	id, ok := sessionID(token)
+	if !ok {
+		return nil, errNoSession()
+	}
+	var sess Session
+	err := s.pool.QueryRow(ctx, `UPDATE sessions SET last_seen_at = $2
+		WHERE id = $1 AND expires_at > $2 AND last_seen_at > $3
+		RETURNING user_id, csrf_token, created_at, last_seen_at, expires_at`, id, now, now.Add(-idle)).
+		Scan(&sess.UserID, &sess.CSRFToken, &sess.CreatedAt, &sess.LastSeenAt, &sess.ExpiresAt)
+	if errors.Is(err, pgx.ErrNoRows) {
+		// Expired (or never existed): make sure it is gone for good.
+		if _, err := s.pool.Exec(ctx, `DELETE FROM sessions WHERE id = $1`, id); err != nil {
+			return nil, fmt.Errorf("delete expired session: %w", err)
+		}
+		return nil, errNoSession()
+	}
+	if err != nil {
+		return nil, fmt.Errorf("load session: %w", err)
+	}
+	if sess.UserID != nil {
+		u, err := s.User(ctx, *sess.UserID)
+		if zhenxing.ErrorCode(err) == zhenxing.ENotFound {
+			return nil, errNoSession()
+		}
+		if err != nil {
+			return nil, err
+		}
+		if u.Disabled {
+			return nil, errNoSession()
+		}
+		sess.User = u
+	}
+	return &sess, nil
+}
+
+// RotateSession replaces the session of oldToken (if any; "" for none) by a new one for userID,
+// in one transaction: a token known before login is worthless after it.
+func (s *Store) RotateSession(ctx context.Context, oldToken string, userID int64, now time.Time, lifetime time.Duration) (*Session, error) {
+	tx, err := s.pool.Begin(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("rotate session: %w", err)
+	}
+	defer tx.Rollback(ctx)
+	if id, ok := sessionID(oldToken); ok {
+		if _, err := tx.Exec(ctx, `DELETE FROM sessions WHERE id = $1`, id); err != nil {
+			return nil, fmt.Errorf("rotate session: %w", err)
+		}
+	}
+	sess, err := s.insertSession(ctx, tx, userID, now, lifetime)
+	if err != nil {
+		return nil, err
+	}
+	if err := tx.Commit(ctx); err != nil {
+		return nil, fmt.Errorf("rotate session: %w", err)
+	}
+	return sess, nil
+}
+
+// DeleteSession ends the session of token on the server. An unknown token is not an error.
+func (s *Store) DeleteSession(ctx context.Context, token string) error {
+	id, ok := sessionID(token)
+	if !ok {
+		return nil
+	}
+	if _, err := s.pool.Exec(ctx, `DELETE FROM sessions WHERE id = $1`, id); err != nil {
+		return fmt.Errorf("delete session: %w", err)
+	}
+	return nil
+}
+
+// PurgeExpired deletes the sessions past their absolute end or idle for longer than idle at
+// now, and throttle rows that are neither locked nor recent. It returns the number of sessions
+// deleted. The server calls it periodically; reads never return an expired session anyway.
+func (s *Store) PurgeExpired(ctx context.Context, now time.Time, idle time.Duration) (int64, error) {
+	tag, err := s.pool.Exec(ctx, `DELETE FROM sessions WHERE expires_at <= $1 OR last_seen_at <= $2`, now, now.Add(-idle))
+	if err != nil {
+		return 0, fmt.Errorf("purge sessions: %w", err)
+	}
+	if _, err := s.pool.Exec(ctx, `DELETE FROM login_throttle
+		WHERE (locked_until IS NULL OR locked_until <= $1) AND (last_failure_at IS NULL OR last_failure_at <= $2)`,
+		now, now.Add(-FailureWindow)); err != nil {
+		return 0, fmt.Errorf("purge login throttle: %w", err)
+	}
+	return tag.RowsAffected(), nil
+}

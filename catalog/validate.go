@@ -1,0 +1,295 @@
+package catalog
+
+import (
+	"errors"
+	"fmt"
+	"regexp"
+	"slices"
+	"strings"
+	"unicode/utf8"
+
+	"zhenxing"
+)
+
+// FieldError is one problem with one field of a supplier or product. Field is the field's JSON
+// name (the column name in import files), Message a Chinese sentence fit to show beside it.
+type FieldError struct {
+	Field   string
+	Message string
+}
+
+// FieldErrors are every problem found in one supplier or product. Validation returns them
+// wrapped in a zhenxing EInvalid error; forms get them back with errors.As.
+type FieldErrors []FieldError
+
+func (fe FieldErrors) Error() string {
+	parts := make([]string, len(fe))
+	for i, e := range fe {
+		parts[i] = e.Field + ": " + e.Message
+	}
+	return strings.Join(parts, "; ")
+}
+
+// For returns the message for field, "" when the field has no problem.
+func (fe FieldErrors) For(field string) string {
+	for _, e := range fe {
+		if e.Field == field {
+			return e.Message
+		}
+	}
+	return ""
+}
+
+func (fe *FieldErrors) add(field, format string, args ...any) {
+	*fe = append(*fe, FieldError{Field: field, Message: fmt.Sprintf(format, args...)})
+}
+
+// err returns nil when there is no problem, else an EInvalid error wrapping the field errors.
+func (fe FieldErrors) err(what string) error {
+	if len(fe) == 0 {
+		return nil
+	}
+	msgs := make([]string, len(fe))
+	for i, e := range fe {
+		msgs[i] = e.Message
+	}
+	return &zhenxing.Error{Code: zhenxing.EInvalid, Message: what + "信息有误:" + strings.Join(msgs, ";"), Err: fe}
+}
+
+// AsFieldErrors returns the field errors inside err, or nil.
+func AsFieldErrors(err error) FieldErrors {
+	var fe FieldErrors
+	if errors.As(err, &fe) {
+		return fe
+	}
+	return nil
+}
+
+var slugRE = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
+
+// ValidSlug reports whether s can name a supplier or product in a URL: lower-case ASCII letters
+// and digits in groups joined by single hyphens, at most 80 characters.
+func ValidSlug(s string) bool { return len(s) <= 80 && slugRE.MatchString(s) }
+
+// creditCodeChars are the characters of a 统一社会信用代码 (GB 32100-2015): digits and the capital
+// letters but I, O, Z, S and V, each worth its index.
+const creditCodeChars = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+
+var creditCodeWeights = [17]int{1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28}
+
+// CreditCodeCheckChar returns the check character of a 统一社会信用代码 whose first 17 characters
+// are first17, and false when first17 is not 17 valid characters.
+func CreditCodeCheckChar(first17 string) (byte, bool) {
+	if len(first17) != 17 {
+		return 0, false
+	}
+	sum := 0
+	for i := 0; i < 17; i++ {
+		v := strings.IndexByte(creditCodeChars, first17[i])
+		if v < 0 {
+			return 0, false
+		}
+		sum += v * creditCodeWeights[i]
+	}
+	return creditCodeChars[(31-sum%31)%31], true
+}
+
+// CheckCreditCode verifies a 统一社会信用代码 (surrounding spaces and lower case are tolerated):
+// 18 characters from the code's alphabet, administrative-division digits in places 3 to 8, and
+// the check character of GB 32100-2015. The error is EInvalid with a Chinese message.
+func CheckCreditCode(code string) error {
+	c := strings.ToUpper(strings.TrimSpace(code))
+	bad := func(why string) error {
+		return zhenxing.Errorf(zhenxing.EInvalid, "统一社会信用代码“%s”%s", code, why)
+	}
+	if utf8.RuneCountInString(c) != 18 || len(c) != 18 {
+		return bad("应为 18 位")
+	}
+	for i := 0; i < 18; i++ {
+		if strings.IndexByte(creditCodeChars, c[i]) < 0 {
+			return bad(fmt.Sprintf("第 %d 位“%c”不是有效字符(不使用 I、O、Z、S、V)", i+1, c[i]))
+		}
+	}
+	for i := 2; i < 8; i++ {
+		if c[i] < '0' || c[i] > '9' {
+			return bad("第 3—8 位应为行政区划代码(数字)")
+		}
+	}
+	if want, _ := CreditCodeCheckChar(c[:17]); c[17] != want {
+		return bad("校验位不正确")
+	}
+	return nil
+}
+
+var phoneRE = regexp.MustCompile(`^\+?[0-9][0-9 \-]{5,18}[0-9]$`)
+
+// Normalize trims the supplier's text fields and upper-cases its credit code.
+func (s *Supplier) Normalize() {
+	for _, f := range []*string{&s.Slug, &s.Name, &s.Kind, &s.County, &s.Township, &s.CertNumber,
+		&s.Linkage, &s.ContactName, &s.ContactPhone, &s.Description} {
+		*f = strings.TrimSpace(*f)
+	}
+	s.CreditCode = strings.ToUpper(strings.TrimSpace(s.CreditCode))
+}
+
+// Validate checks every field of the supplier and returns nil or an EInvalid error wrapping
+// FieldErrors. It does not look at the database (unique slugs and credit codes are checked there).
+func (s *Supplier) Validate() error {
+	var fe FieldErrors
+	if !ValidSlug(s.Slug) {
+		fe.add("slug", "网址标识“%s”无效:只能用小写字母、数字和连字符,不超过 80 个字符", s.Slug)
+	}
+	checkText(&fe, "name", "名称", s.Name, 1, 100)
+	if !slices.Contains(SupplierKinds, s.Kind) {
+		fe.add("kind", "主体类型“%s”无效,应为 %s 之一", s.Kind, strings.Join(SupplierKinds, "、"))
+	}
+	checkCounty(&fe, s.County)
+	checkText(&fe, "township", "镇街", s.Township, 0, 50)
+	if err := CheckCreditCode(s.CreditCode); err != nil {
+		fe.add("credit_code", "%s", zhenxing.ErrorMessage(err))
+	}
+	checkText(&fe, "cert_number", "扶贫产品认定编号", s.CertNumber, 0, 60)
+	switch {
+	case s.CertNumber != "" && s.CertDate == nil:
+		fe.add("cert_date", "填写了认定编号,还需填写认定日期")
+	case s.CertNumber == "" && (s.CertDate != nil || s.CertExpiry != nil):
+		fe.add("cert_number", "填写了认定日期或有效期,还需填写认定编号")
+	}
+	if s.CertDate != nil && s.CertExpiry != nil && !s.CertExpiry.After(*s.CertDate) {
+		fe.add("cert_expiry", "认定有效期应晚于认定日期")
+	}
+	if s.Households < 0 || s.Households > 1_000_000 {
+		fe.add("households", "带动农户数应为 0 到 1000000 之间的整数")
+	}
+	checkText(&fe, "linkage", "联农带农方式", s.Linkage, 0, 2000)
+	checkText(&fe, "contact_name", "联系人", s.ContactName, 0, 50)
+	if s.ContactPhone != "" && !phoneRE.MatchString(s.ContactPhone) {
+		fe.add("contact_phone", "联系电话“%s”无效", s.ContactPhone)
+	}
+	checkText(&fe, "description", "简介", s.Description, 0, 20000)
+	return fe.err("供应商")
+}
+
+// Normalize trims the product's text fields, sorts its tiers and flags and gives empty slices
+// for nil ones.
+func (p *Product) Normalize() {
+	for _, f := range []*string{&p.Slug, &p.Name, &p.Category, &p.County, &p.Township, &p.Spec, &p.Unit, &p.Description} {
+		*f = strings.TrimSpace(*f)
+	}
+	if p.Tiers == nil {
+		p.Tiers = []PriceTier{}
+	}
+	slices.SortStableFunc(p.Tiers, func(a, b PriceTier) int { return a.MinQty - b.MinQty })
+	flags := []string{}
+	for _, f := range Flags { // canonical order, duplicates dropped
+		if slices.Contains(p.Flags, f) {
+			flags = append(flags, f)
+		}
+	}
+	for _, f := range p.Flags { // unknown ones kept for Validate to report
+		if !slices.Contains(Flags, f) {
+			flags = append(flags, f)
+		}
+	}
+	p.Flags = flags
+}
+
+// MaxPrice is the highest unit price the hall accepts: 100,000 yuan.
+const MaxPrice = 10_000_000
+
+// Validate checks every field of the product and returns nil or an EInvalid error wrapping
+// FieldErrors. Call Normalize first. It does not look at the database (the supplier and unique
+// slugs are checked there).
+func (p *Product) Validate() error {
+	var fe FieldErrors
+	if !ValidSlug(p.Slug) {
+		fe.add("slug", "网址标识“%s”无效:只能用小写字母、数字和连字符,不超过 80 个字符", p.Slug)
+	}
+	checkText(&fe, "name", "品名", p.Name, 1, 100)
+	if !slices.Contains(Categories, p.Category) {
+		fe.add("category", "品类“%s”无效,应为 %s 之一", p.Category, strings.Join(Categories, "、"))
+	}
+	checkCounty(&fe, p.County)
+	checkText(&fe, "township", "镇街", p.Township, 0, 50)
+	if p.SupplierID <= 0 {
+		fe.add("supplier", "请选择供应商")
+	}
+	checkText(&fe, "spec", "规格", p.Spec, 1, 100)
+	checkText(&fe, "unit", "单位", p.Unit, 1, 10)
+	if p.Price <= 0 || p.Price > MaxPrice {
+		fe.add("price", "单价应大于 0 元、不超过 %s 元", FormatYuan(MaxPrice))
+	}
+	if p.MinQty < 1 || p.MinQty > 100_000 {
+		fe.add("min_qty", "起订量应为 1 到 100000 之间的整数")
+	}
+	if p.Multiple < 1 || p.Multiple > 10_000 {
+		fe.add("multiple", "订购倍数应为 1 到 10000 之间的整数")
+	} else if p.MinQty >= 1 && p.MinQty%p.Multiple != 0 {
+		fe.add("multiple", "起订量 %d 应是订购倍数 %d 的整数倍", p.MinQty, p.Multiple)
+	}
+	checkTiers(&fe, p)
+	if p.Stock < 0 {
+		fe.add("stock", "库存不能小于 0")
+	}
+	switch {
+	case p.SeasonStart == 0 && p.SeasonEnd == 0:
+	case p.SeasonStart < 1 || p.SeasonStart > 12:
+		fe.add("season_start", "上市起始月份应为 1 到 12(全年供应时起止月份都留空)")
+	case p.SeasonEnd < 1 || p.SeasonEnd > 12:
+		fe.add("season_end", "上市结束月份应为 1 到 12(全年供应时起止月份都留空)")
+	}
+	for _, f := range p.Flags {
+		if !slices.Contains(Flags, f) {
+			fe.add("flags", "认证标志“%s”无效,应为 %s", f, strings.Join(Flags, "、"))
+		}
+	}
+	checkText(&fe, "description", "介绍", p.Description, 0, 20000)
+	return fe.err("商品")
+}
+
+// MaxTiers is how many bulk price tiers a product may have.
+const MaxTiers = 6
+
+func checkTiers(fe *FieldErrors, p *Product) {
+	if len(p.Tiers) > MaxTiers {
+		fe.add("tiers", "阶梯价最多 %d 档", MaxTiers)
+		return
+	}
+	prevQty, prevPrice := p.MinQty, p.Price
+	for i, t := range p.Tiers {
+		switch {
+		case t.MinQty <= prevQty:
+			if i == 0 {
+				fe.add("tiers", "阶梯价第 1 档的数量 %d 应大于起订量 %d", t.MinQty, p.MinQty)
+			} else {
+				fe.add("tiers", "阶梯价第 %d 档的数量 %d 应大于上一档的 %d", i+1, t.MinQty, prevQty)
+			}
+			return
+		case t.Price <= 0:
+			fe.add("tiers", "阶梯价第 %d 档的单价应大于 0", i+1)
+			return
+		case t.Price >= prevPrice:
+			fe.add("tiers", "阶梯价第 %d 档的单价 %s 元应低于上一档的 %s 元", i+1, FormatYuan(t.Price), FormatYuan(prevPrice))
+			return
+		}
+		prevQty, prevPrice = t.MinQty, t.Price
+	}
+}
+
+func checkCounty(fe *FieldErrors, county string) {
+	if county != CountyPaired && county != CountyLocal {
+		fe.add("county", "产地“%s”无效,应为 %s(对口帮扶县)或 %s", county, CountyPaired, CountyLocal)
+	}
+}
+
+func checkText(fe *FieldErrors, field, label, v string, minLen, maxLen int) {
+	n := utf8.RuneCountInString(v)
+	switch {
+	case !utf8.ValidString(v):
+		fe.add(field, "%s含有无效字符", label)
+	case n < minLen:
+		fe.add(field, "请填写%s", label)
+	case n > maxLen:
+		fe.add(field, "%s不能超过 %d 个字", label, maxLen)
+	}
+}

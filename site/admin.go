@@ -1,0 +1,339 @@
+package site
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math"
+	"reflect"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+
+	"zhenxing"
+	"zhenxing/catalog"
+	"zhenxing/content"
+)
+
+// The back office (后台): login, logout, the home page and the audit log. Suppliers and products
+// have their own files (admin_suppliers.go, admin_products.go).
+
+// adminBase is what every back-office page shows: the sub-nav, who is logged in and the CSRF
+// token of its forms.
+type adminBase struct {
+	Section string // home, suppliers, products, audit
+	User    *catalog.User
+	CSRF    string
+}
+
+func adminBaseOf(c *fiber.Ctx, section string) adminBase {
+	return adminBase{Section: section, User: userOf(c), CSRF: csrfOf(c)}
+}
+
+// renderAdmin renders a back-office page: never indexed, with crumbs under 后台.
+func (s *Server) renderAdmin(c *fiber.Ctx, status int, name, title string, crumbs []crumb, data any) error {
+	all := append([]crumb{{Name: "后台", URL: "/admin/"}}, crumbs...)
+	if len(crumbs) == 0 {
+		all = []crumb{{Name: "后台"}}
+	}
+	return s.render(c, status, name, &page{Title: title, Column: "后台", NoIndex: true, Crumbs: all, Data: data})
+}
+
+// loginView is the data of the login page.
+type loginView struct {
+	CSRF     string
+	Next     string
+	Username string
+	Error    string
+	Notice   string
+}
+
+// adminLoginForm shows the login form. It starts an anonymous session to carry the form's CSRF
+// token; a logged-in staff member goes straight to the back office.
+func (s *Server) adminLoginForm(c *fiber.Ctx) error {
+	if s.deps.Catalog == nil {
+		return errNoCatalog()
+	}
+	if userOf(c).IsStaff() {
+		return c.Redirect("/admin/", fiber.StatusSeeOther)
+	}
+	if sessionOf(c) == nil {
+		ctx, cancel := dbContext(c)
+		defer cancel()
+		sess, err := s.deps.Catalog.CreateSession(ctx, 0, s.cfg.Now(), s.sessionIdle())
+		if err != nil {
+			return err
+		}
+		s.setSessionCookie(c, sess)
+		c.Locals(localsSession, sess)
+	}
+	v := loginView{CSRF: csrfOf(c), Next: c.Query("next")}
+	if c.Query("out") == "1" {
+		v.Notice = "您已安全退出。"
+	}
+	return s.renderLogin(c, fiber.StatusOK, v)
+}
+
+func (s *Server) renderLogin(c *fiber.Ctx, status int, v loginView) error {
+	return s.render(c, status, "admin_login", &page{Title: "后台登录", Column: "后台", NoIndex: true, Data: v})
+}
+
+// adminLogin checks the credentials. Wrong ones give the form again with 401, a locked account
+// or address 429 with the time to retry, an account that is not staff 403. Success replaces the
+// pre-login session by a new one and goes to next (a back-office path) or the back-office home.
+func (s *Server) adminLogin(c *fiber.Ctx) error {
+	if s.deps.Catalog == nil {
+		return errNoCatalog()
+	}
+	v := loginView{CSRF: csrfOf(c), Next: formField(c, "next"), Username: strings.TrimSpace(formField(c, "username"))}
+	password := formField(c, "password")
+	if v.Username == "" || password == "" {
+		v.Error = "请输入用户名和密码。"
+		return s.renderLogin(c, fiber.StatusBadRequest, v)
+	}
+	ctx, cancel := dbContext(c)
+	defer cancel()
+	now := s.cfg.Now()
+	u, err := s.deps.Catalog.Authenticate(ctx, v.Username, password, s.clientIP(c), now)
+	if err != nil {
+		code := zhenxing.ErrorCode(err)
+		status, ok := statusOf[code]
+		if !ok || code == zhenxing.EInternal || code == zhenxing.ENotFound {
+			return err
+		}
+		var lock *catalog.LockoutError
+		if errors.As(err, &lock) {
+			c.Set(fiber.HeaderRetryAfter, strconv.Itoa(int(math.Ceil(lock.Until.Sub(now).Seconds()))))
+		}
+		v.Error = zhenxing.ErrorMessage(err)
+		return s.renderLogin(c, status, v)
+	}
+	if !u.IsStaff() {
+		v.Error = "该账号不是工作人员账号,不能登录后台。"
+		return s.renderLogin(c, fiber.StatusForbidden, v)
+	}
+	sess, err := s.deps.Catalog.RotateSession(ctx, c.Cookies(sessionCookie), u.ID, now, s.sessionMaxAge())
+	if err != nil {
+		return err
+	}
+	s.setSessionCookie(c, sess)
+	s.log.Info("staff login", "request_id", requestID(c), "user", u.Username, "ip", s.clientIP(c))
+	next := "/admin/"
+	if v.Next != "" && strings.HasPrefix(v.Next, "/admin") && localPath(v.Next) == v.Next {
+		next = v.Next
+	}
+	return c.Redirect(next, fiber.StatusSeeOther)
+}
+
+// adminLogout ends the session on the server and clears the cookie.
+func (s *Server) adminLogout(c *fiber.Ctx) error {
+	ctx, cancel := dbContext(c)
+	defer cancel()
+	if err := s.deps.Catalog.DeleteSession(ctx, c.Cookies(sessionCookie)); err != nil {
+		return err
+	}
+	s.clearSessionCookie(c)
+	return c.Redirect("/admin/login?out=1", fiber.StatusSeeOther)
+}
+
+// adminHome is the back office's first page: where to go and the latest changes.
+func (s *Server) adminHome(c *fiber.Ctx) error {
+	ctx, cancel := dbContext(c)
+	defer cancel()
+	entries, err := s.deps.Catalog.Audit(ctx, catalog.AuditQuery{Limit: 5})
+	if err != nil {
+		return err
+	}
+	return s.renderAdmin(c, fiber.StatusOK, "admin_home", "后台首页", nil, fiber.Map{
+		"Admin":   adminBaseOf(c, "home"),
+		"Entries": auditRows(entries),
+	})
+}
+
+// auditEntities are the entities the audit page filters by, with their Chinese names.
+var auditEntities = []struct{ Value, Label string }{
+	{"product", "产品"},
+	{"supplier", "供应商"},
+}
+
+// auditActions names the recorded actions in Chinese; others are shown as recorded.
+var auditActions = map[string]string{
+	"product.create":       "新建产品",
+	"product.update":       "修改产品",
+	"product.list":         "上架产品",
+	"product.unlist":       "下架产品",
+	"product.listing":      "上架/下架",
+	"product.stock":        "调整库存",
+	"product.photo.add":    "上传图片",
+	"product.photo.delete": "删除图片",
+	"product.photo.cover":  "设为封面",
+	"supplier.create":      "新建供应商",
+	"supplier.update":      "修改供应商",
+}
+
+// fieldLabels names the fields of products and suppliers in Chinese for the audit diff.
+var fieldLabels = map[string]string{
+	"slug": "标识", "name": "名称", "category": "品类", "county": "县区", "township": "镇街",
+	"supplier": "供应商", "supplier_id": "供应商编号", "spec": "规格", "unit": "单位", "price": "单价(分)",
+	"tiers": "批量价", "min_qty": "起订量", "multiple": "订购倍数", "stock": "库存",
+	"season_start": "上市起始月", "season_end": "上市结束月", "flags": "认证标志", "description": "介绍",
+	"listed": "上架", "kind": "类型", "credit_code": "统一社会信用代码", "cert_number": "扶贫产品认定编号",
+	"cert_date": "认定日期", "cert_expiry": "认定有效期至", "households": "带动农户数", "linkage": "联农带农方式",
+	"contact_name": "联系人", "contact_phone": "联系电话", "photos": "图片", "hash": "图片摘要",
+	"content_type": "图片类型", "alt": "替代文字", "position": "顺序", "delta": "变动", "reason": "原因",
+	"created_at": "创建时间", "updated_at": "更新时间",
+}
+
+// auditChange is one field that differs between before and after.
+type auditChange struct {
+	Field, Before, After string
+}
+
+// auditRow is an audit entry ready to show.
+type auditRow struct {
+	catalog.AuditEntry
+	ActionLabel string
+	Changes     []auditChange
+}
+
+func auditRows(entries []catalog.AuditEntry) []auditRow {
+	rows := make([]auditRow, len(entries))
+	for i, e := range entries {
+		label := auditActions[e.Action]
+		if label == "" {
+			label = e.Action
+		}
+		rows[i] = auditRow{AuditEntry: e, ActionLabel: label, Changes: auditDiff(e.Before, e.After)}
+	}
+	return rows
+}
+
+// auditDiff lists the fields whose values differ between two JSON objects, by label, leaving
+// out timestamps that change with every write. Values that are not objects are compared whole.
+func auditDiff(before, after json.RawMessage) []auditChange {
+	var b, a map[string]any
+	bOK := len(before) == 0 || json.Unmarshal(before, &b) == nil
+	aOK := len(after) == 0 || json.Unmarshal(after, &a) == nil
+	if !bOK || !aOK {
+		return []auditChange{{Field: "内容", Before: string(before), After: string(after)}}
+	}
+	keys := map[string]bool{}
+	for k := range b {
+		keys[k] = true
+	}
+	for k := range a {
+		keys[k] = true
+	}
+	var names []string
+	for k := range keys {
+		if k == "updated_at" || k == "created_at" || k == "id" {
+			continue
+		}
+		names = append(names, k)
+	}
+	slices.Sort(names)
+	var out []auditChange
+	for _, k := range names {
+		bv, inB := b[k]
+		av, inA := a[k]
+		if inB && inA && reflect.DeepEqual(bv, av) {
+			continue
+		}
+		label := fieldLabels[k]
+		if label == "" {
+			label = k
+		}
+		out = append(out, auditChange{Field: label, Before: auditValue(bv, inB && b != nil), After: auditValue(av, inA && a != nil)})
+	}
+	return out
+}
+
+// auditValue shows one JSON value: strings bare, booleans as 是/否, others as compact JSON.
+func auditValue(v any, present bool) string {
+	if !present {
+		return "—"
+	}
+	switch x := v.(type) {
+	case nil:
+		return "(空)"
+	case string:
+		if x == "" {
+			return "(空)"
+		}
+		return x
+	case bool:
+		if x {
+			return "是"
+		}
+		return "否"
+	}
+	j, err := json.Marshal(v)
+	if err != nil {
+		return fmt.Sprint(v)
+	}
+	return string(j)
+}
+
+// auditPerPage is the number of entries on one page of the audit log.
+const auditPerPage = 30
+
+// adminAudit shows the audit log, newest first, filtered by entity, one page at a time.
+func (s *Server) adminAudit(c *fiber.Ctx) error {
+	entity := c.Query("entity")
+	known := entity == ""
+	for _, e := range auditEntities {
+		known = known || e.Value == entity
+	}
+	if !known {
+		return zhenxing.Errorf(zhenxing.EInvalid, "未知的记录类别。")
+	}
+	pageNo := 1
+	if p := c.Query("page"); p != "" {
+		n, err := strconv.Atoi(p)
+		if err != nil || n < 1 || n > 100000 {
+			return zhenxing.Errorf(zhenxing.EInvalid, "页码应为正整数。")
+		}
+		pageNo = n
+	}
+	ctx, cancel := dbContext(c)
+	defer cancel()
+	// One more than a page tells whether there is a next one.
+	entries, err := s.deps.Catalog.Audit(ctx, catalog.AuditQuery{Entity: entity, Limit: auditPerPage + 1, Offset: (pageNo - 1) * auditPerPage})
+	if err != nil {
+		return err
+	}
+	hasNext := len(entries) > auditPerPage
+	if hasNext {
+		entries = entries[:auditPerPage]
+	}
+	link := func(p int) string {
+		q := "?page=" + strconv.Itoa(p)
+		if entity != "" {
+			q += "&entity=" + entity
+		}
+		return "/admin/audit" + q
+	}
+	var prev, next string
+	if pageNo > 1 {
+		prev = link(pageNo - 1)
+	}
+	if hasNext {
+		next = link(pageNo + 1)
+	}
+	return s.renderAdmin(c, fiber.StatusOK, "admin_audit", "审计日志", []crumb{{Name: "审计日志"}}, fiber.Map{
+		"Admin":    adminBaseOf(c, "audit"),
+		"Entries":  auditRows(entries),
+		"Entity":   entity,
+		"Entities": auditEntities,
+		"Page":     pageNo,
+		"Prev":     prev,
+		"Next":     next,
+	})
+}
+
+// When is the time of the change to the second, in Asia/Shanghai.
+func (r auditRow) When() string {
+	return r.At.In(content.Shanghai).Format("2006-01-02 15:04:05")
+}

@@ -1,0 +1,218 @@
+package site
+
+import (
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"zhenxing"
+	"zhenxing/catalog"
+	"zhenxing/content"
+)
+
+// The back office's suppliers: list, create and edit. The store validates (the credit code's
+// check digit included) and writes the audit entry.
+
+// supplierForm is the supplier form as submitted, kept as text so a rejected form shows what was
+// typed.
+type supplierForm struct {
+	Slug, Name, Kind, County, Township, CreditCode, CertNumber, CertDate, CertExpiry string
+	Households, Linkage, ContactName, ContactPhone, Description                      string
+}
+
+func supplierFormOf(sp *catalog.Supplier) supplierForm {
+	day := func(t *time.Time) string {
+		if t == nil {
+			return ""
+		}
+		return t.In(content.Shanghai).Format("2006-01-02")
+	}
+	return supplierForm{
+		Slug: sp.Slug, Name: sp.Name, Kind: sp.Kind, County: sp.County, Township: sp.Township,
+		CreditCode: sp.CreditCode, CertNumber: sp.CertNumber, CertDate: day(sp.CertDate), CertExpiry: day(sp.CertExpiry),
+		Households: strconv.Itoa(sp.Households), Linkage: sp.Linkage, ContactName: sp.ContactName,
+		ContactPhone: sp.ContactPhone, Description: sp.Description,
+	}
+}
+
+var supplierFields = []string{"slug", "name", "kind", "county", "township", "credit_code", "cert_number",
+	"cert_date", "cert_expiry", "households", "linkage", "contact_name", "contact_phone", "description"}
+
+func readSupplierForm(c *fiber.Ctx) supplierForm {
+	v := map[string]string{}
+	for _, f := range supplierFields {
+		v[f] = formField(c, f)
+	}
+	return supplierForm{
+		Slug: v["slug"], Name: v["name"], Kind: v["kind"], County: v["county"], Township: v["township"],
+		CreditCode: v["credit_code"], CertNumber: v["cert_number"], CertDate: v["cert_date"], CertExpiry: v["cert_expiry"],
+		Households: v["households"], Linkage: v["linkage"], ContactName: v["contact_name"], ContactPhone: v["contact_phone"],
+		Description: strings.ReplaceAll(v["description"], "\r\n", "\n"),
+	}
+}
+
+// supplier turns the form into a supplier; problems the form itself sees (a date that is not a
+// date, a count that is not a number) are in errs.
+func (f supplierForm) supplier() (*catalog.Supplier, map[string]string) {
+	errs := map[string]string{}
+	sp := &catalog.Supplier{
+		Slug: f.Slug, Name: f.Name, Kind: f.Kind, County: f.County, Township: f.Township, CreditCode: f.CreditCode,
+		CertNumber: f.CertNumber, Linkage: f.Linkage, ContactName: f.ContactName, ContactPhone: f.ContactPhone,
+		Description: f.Description,
+	}
+	date := func(field, label, v string) *time.Time {
+		v = strings.TrimSpace(v)
+		if v == "" {
+			return nil
+		}
+		t, err := time.ParseInLocation("2006-01-02", v, content.Shanghai)
+		if err != nil {
+			errs[field] = label + "应为日期,格式如 2026-05-01"
+			return nil
+		}
+		return &t
+	}
+	sp.CertDate = date("cert_date", "认定日期", f.CertDate)
+	sp.CertExpiry = date("cert_expiry", "认定有效期", f.CertExpiry)
+	sp.Households = formInt(errs, "households", "带动农户数", f.Households, 0)
+	return sp, errs
+}
+
+// supplierView is the data of the supplier form page.
+type supplierView struct {
+	Admin    adminBase
+	New      bool
+	Supplier *catalog.Supplier
+	Form     supplierForm
+	Errors   map[string]string
+	Error    string
+	Notice   string
+	Kinds    []string
+	Counties []string
+}
+
+// Field is the text field name of the supplier form, with its value and message.
+func (v *supplierView) Field(name, label string) fieldView {
+	f := v.Form
+	values := map[string]string{
+		"slug": f.Slug, "name": f.Name, "township": f.Township, "credit_code": f.CreditCode,
+		"cert_number": f.CertNumber, "cert_date": f.CertDate, "cert_expiry": f.CertExpiry,
+		"households": f.Households, "contact_name": f.ContactName, "contact_phone": f.ContactPhone,
+	}
+	typ := ""
+	if name == "cert_date" || name == "cert_expiry" {
+		typ = "date"
+	}
+	return fieldView{Name: name, Label: label, Value: values[name], Error: v.Errors[name], Type: typ}
+}
+
+func (s *Server) newSupplierView(c *fiber.Ctx, sp *catalog.Supplier) *supplierView {
+	v := &supplierView{
+		Admin: adminBaseOf(c, "suppliers"), New: sp == nil, Supplier: sp, Errors: map[string]string{},
+		Kinds: catalog.SupplierKinds, Counties: []string{catalog.CountyPaired, catalog.CountyLocal},
+	}
+	if sp != nil {
+		v.Form = supplierFormOf(sp)
+	} else {
+		v.Form = supplierForm{Households: "0"}
+	}
+	return v
+}
+
+func (s *Server) renderSupplier(c *fiber.Ctx, status int, v *supplierView) error {
+	title := "新建供应商"
+	crumbs := []crumb{{Name: "供应商", URL: "/admin/suppliers"}, {Name: title}}
+	if !v.New {
+		title = "编辑供应商:" + v.Supplier.Name
+		crumbs[1].Name = v.Supplier.Name
+	}
+	return s.renderAdmin(c, status, "admin_supplier", title, crumbs, v)
+}
+
+var supplierNotices = map[string]string{"created": "供应商已创建。", "saved": "修改已保存。"}
+
+// adminSuppliers lists every supplier with its number of products.
+func (s *Server) adminSuppliers(c *fiber.Ctx) error {
+	ctx, cancel := dbContext(c)
+	defer cancel()
+	list, err := s.deps.Catalog.Suppliers(ctx)
+	if err != nil {
+		return err
+	}
+	return s.renderAdmin(c, fiber.StatusOK, "admin_suppliers", "供应商", []crumb{{Name: "供应商"}}, fiber.Map{
+		"Admin":     adminBaseOf(c, "suppliers"),
+		"Suppliers": list,
+		"Notice":    supplierNotices[c.Query("done")],
+	})
+}
+
+// adminSupplierNew shows the empty supplier form.
+func (s *Server) adminSupplierNew(c *fiber.Ctx) error {
+	return s.renderSupplier(c, fiber.StatusOK, s.newSupplierView(c, nil))
+}
+
+// adminSupplierEdit shows a supplier's form.
+func (s *Server) adminSupplierEdit(c *fiber.Ctx) error {
+	ctx, cancel := dbContext(c)
+	defer cancel()
+	sp, err := s.deps.Catalog.Supplier(ctx, c.Params("slug"))
+	if err != nil {
+		return err
+	}
+	v := s.newSupplierView(c, sp)
+	v.Notice = supplierNotices[c.Query("done")]
+	return s.renderSupplier(c, fiber.StatusOK, v)
+}
+
+// adminSupplierSave creates a supplier (no slug in the URL) or saves the one of the URL. A
+// rejected form comes back with the values typed and each message beside its field.
+func (s *Server) adminSupplierSave(c *fiber.Ctx) error {
+	ctx, cancel := dbContext(c)
+	defer cancel()
+	var current *catalog.Supplier
+	if slug := c.Params("slug"); slug != "" {
+		var err error
+		if current, err = s.deps.Catalog.Supplier(ctx, slug); err != nil {
+			return err
+		}
+	}
+	v := s.newSupplierView(c, current)
+	v.Form = readSupplierForm(c)
+	if current != nil {
+		v.Form.Slug = current.Slug // SaveSupplier saves by slug: the slug names the supplier
+	}
+	sp, errs := v.Form.supplier()
+	v.Errors = errs
+	if err := s.deps.Catalog.ValidateCreditCode(strings.ToUpper(strings.TrimSpace(sp.CreditCode))); err != nil {
+		errs["credit_code"] = zhenxing.ErrorMessage(err)
+	}
+	if current == nil {
+		// SaveSupplier updates a supplier whose slug exists: a new one must not take an old one's.
+		if _, err := s.deps.Catalog.Supplier(ctx, strings.TrimSpace(sp.Slug)); err == nil {
+			errs["slug"] = "网址标识“" + sp.Slug + "”已被其他供应商使用"
+		} else if zhenxing.ErrorCode(err) != zhenxing.ENotFound {
+			return err
+		}
+	}
+	var err error
+	if len(errs) > 0 {
+		err = zhenxing.Errorf(zhenxing.EInvalid, "请修改下面标出的内容后再提交。")
+	} else {
+		err = s.deps.Catalog.SaveSupplier(ctx, userOf(c).Actor(), sp)
+	}
+	if err == nil {
+		done := "saved"
+		if current == nil {
+			done = "created"
+		}
+		return c.Redirect("/admin/suppliers/"+sp.Slug+"?done="+done, fiber.StatusSeeOther)
+	}
+	status, msg, err := formFailure(err, v.Errors)
+	if err != nil {
+		return err
+	}
+	v.Error = msg
+	return s.renderSupplier(c, status, v)
+}

@@ -1,0 +1,218 @@
+package site
+
+import (
+	"context"
+	"crypto/subtle"
+	"net/netip"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"zhenxing"
+	"zhenxing/catalog"
+)
+
+// Sessions: a random token in the zx_session cookie names a row of the sessions table (by its
+// SHA-256), so any replica serves any session. The row carries the CSRF token of every form.
+
+const (
+	sessionCookie = "zx_session"
+	localsSession = "zx.session"
+
+	// DefaultSessionIdle and DefaultSessionMaxAge apply when Config leaves the timeouts zero.
+	DefaultSessionIdle   = 30 * time.Minute
+	DefaultSessionMaxAge = 12 * time.Hour
+
+	// dbTimeout bounds each request's database work.
+	dbTimeout = 10 * time.Second
+)
+
+func (s *Server) sessionIdle() time.Duration {
+	if s.cfg.SessionIdle > 0 {
+		return s.cfg.SessionIdle
+	}
+	return DefaultSessionIdle
+}
+
+func (s *Server) sessionMaxAge() time.Duration {
+	if s.cfg.SessionMaxAge > 0 {
+		return s.cfg.SessionMaxAge
+	}
+	return DefaultSessionMaxAge
+}
+
+// dbContext derives the deadline of a request's database work from the request.
+func dbContext(c *fiber.Ctx) (context.Context, context.CancelFunc) {
+	return context.WithTimeout(c.UserContext(), dbTimeout)
+}
+
+// errNoCatalog is what account pages answer when the site runs without a database.
+func errNoCatalog() error {
+	return zhenxing.Errorf(zhenxing.EInternal, "数据库未配置,后台暂不可用。")
+}
+
+// loadSession puts the live session named by the cookie, if any, into c.Locals. A cookie whose
+// session has expired or ended is cleared. Responses behind it are never cached.
+func (s *Server) loadSession(c *fiber.Ctx) error {
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	if s.deps.Catalog == nil {
+		return c.Next()
+	}
+	if token := c.Cookies(sessionCookie); token != "" {
+		ctx, cancel := dbContext(c)
+		sess, err := s.deps.Catalog.Session(ctx, token, s.cfg.Now(), s.sessionIdle())
+		cancel()
+		switch zhenxing.ErrorCode(err) {
+		case "":
+			c.Locals(localsSession, sess)
+		case zhenxing.ENotFound:
+			s.clearSessionCookie(c)
+		default:
+			return err
+		}
+	}
+	return c.Next()
+}
+
+// sessionOf returns the request's session, or nil.
+func sessionOf(c *fiber.Ctx) *catalog.Session {
+	sess, _ := c.Locals(localsSession).(*catalog.Session)
+	return sess
+}
+
+// userOf returns the logged-in account, or nil.
+func userOf(c *fiber.Ctx) *catalog.User {
+	if sess := sessionOf(c); sess != nil {
+		return sess.User
+	}
+	return nil
+}
+
+// csrfOf returns the CSRF token for the forms of the page, "" without a session.
+func csrfOf(c *fiber.Ctx) string {
+	if sess := sessionOf(c); sess != nil {
+		return sess.CSRFToken
+	}
+	return ""
+}
+
+func (s *Server) setSessionCookie(c *fiber.Ctx, sess *catalog.Session) {
+	c.Cookie(&fiber.Cookie{
+		Name:     sessionCookie,
+		Value:    sess.Token,
+		Path:     "/",
+		Expires:  sess.ExpiresAt,
+		HTTPOnly: true,
+		Secure:   s.cfg.BaseURL.Scheme == "https",
+		SameSite: fiber.CookieSameSiteLaxMode,
+	})
+}
+
+func (s *Server) clearSessionCookie(c *fiber.Ctx) {
+	c.Cookie(&fiber.Cookie{
+		Name:     sessionCookie,
+		Value:    "",
+		Path:     "/",
+		Expires:  time.Unix(0, 0),
+		MaxAge:   -1,
+		HTTPOnly: true,
+		Secure:   s.cfg.BaseURL.Scheme == "https",
+		SameSite: fiber.CookieSameSiteLaxMode,
+	})
+	c.Locals(localsSession, nil)
+}
+
+// formField returns a field of a url-encoded or multipart request body, never of the query
+// string (a token must not travel in a URL).
+func formField(c *fiber.Ctx, name string) string {
+	if v := c.Request().PostArgs().Peek(name); len(v) > 0 {
+		return string(v)
+	}
+	if form, err := c.MultipartForm(); err == nil {
+		if v := form.Value[name]; len(v) > 0 {
+			return v[0]
+		}
+	}
+	return ""
+}
+
+// checkCSRF refuses a POST, PUT, PATCH or DELETE whose _csrf form field (or X-CSRF-Token
+// header) differs from the session's token, with 403 and a Chinese page.
+func (s *Server) checkCSRF(c *fiber.Ctx) error {
+	switch c.Method() {
+	case fiber.MethodGet, fiber.MethodHead, fiber.MethodOptions, fiber.MethodTrace:
+		return c.Next()
+	}
+	token := formField(c, "_csrf")
+	if token == "" {
+		token = c.Get("X-CSRF-Token")
+	}
+	sess := sessionOf(c)
+	if sess == nil || token == "" || subtle.ConstantTimeCompare([]byte(token), []byte(sess.CSRFToken)) != 1 {
+		return zhenxing.Errorf(zhenxing.EForbidden, "安全校验未通过:表单已过期或并非从本站提交。请返回上一页,刷新后重新操作。")
+	}
+	return c.Next()
+}
+
+// clientIP is the address the login throttle counts against. Behind trusted proxies it is the
+// rightmost X-Forwarded-For entry that is not one of them: entries to its left are whatever the
+// client chose to send, and would let it change its key at will.
+func (s *Server) clientIP(c *fiber.Ctx) string {
+	remote := c.Context().RemoteIP().String()
+	if len(s.cfg.TrustedProxies) == 0 || !c.IsProxyTrusted() {
+		return remote
+	}
+	trusted := func(a netip.Addr) bool {
+		for _, p := range s.cfg.TrustedProxies {
+			if pfx, err := netip.ParsePrefix(p); err == nil && pfx.Contains(a) {
+				return true
+			}
+			if ip, err := netip.ParseAddr(p); err == nil && ip == a {
+				return true
+			}
+		}
+		return false
+	}
+	hops := strings.Split(c.Get(fiber.HeaderXForwardedFor), ",")
+	for i := len(hops) - 1; i >= 0; i-- {
+		a, err := netip.ParseAddr(strings.TrimSpace(hops[i]))
+		if err != nil {
+			break // a garbled entry: nothing left of it can be trusted
+		}
+		if a = a.Unmap(); !trusted(a) {
+			return a.String()
+		}
+	}
+	return remote
+}
+
+// wantsJSON reports whether the client prefers JSON to HTML.
+func wantsJSON(c *fiber.Ctx) bool {
+	return c.Accepts(fiber.MIMETextHTML, fiber.MIMEApplicationJSON) == fiber.MIMEApplicationJSON
+}
+
+// requireStaff lets only staff through. Without a session a page request is sent to the login
+// page (303, with the page to come back to) and a JSON request gets 401; any other account
+// (a buyer) gets 403.
+func (s *Server) requireStaff(c *fiber.Ctx) error {
+	u := userOf(c)
+	if u == nil {
+		if wantsJSON(c) {
+			return c.Status(fiber.StatusUnauthorized).JSON(fiber.Map{"error": "请先登录后台。"})
+		}
+		target := "/admin/login"
+		if c.Method() == fiber.MethodGet && c.Path() != "/admin/" && c.Path() != "/admin" {
+			target += "?next=" + url.QueryEscape(c.OriginalURL())
+		}
+		return c.Redirect(target, fiber.StatusSeeOther)
+	}
+	if !u.IsStaff() {
+		if wantsJSON(c) {
+			return c.Status(fiber.StatusForbidden).JSON(fiber.Map{"error": "该账号没有后台访问权限。"})
+		}
+		return zhenxing.Errorf(zhenxing.EForbidden, "该账号没有后台访问权限。后台仅供工作人员使用。")
+	}
+	return c.Next()
+}

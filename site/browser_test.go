@@ -1,0 +1,152 @@
+package site
+
+import (
+	"context"
+	"net"
+	"os/exec"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+)
+
+// chromium starts the site on a loopback listener and a headless Chromium (Debian's package),
+// and returns the site's base URL and a browser context.
+func chromium(t *testing.T, s *Server) (string, context.Context) {
+	t.Helper()
+	path, err := exec.LookPath("chromium")
+	if err != nil {
+		t.Fatal("chromium is not installed: run scripts/install-deps (apt-get install chromium)")
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	go s.App.Listener(ln)
+	t.Cleanup(func() { _ = s.App.Shutdown() })
+
+	opts := append(chromedp.DefaultExecAllocatorOptions[:],
+		chromedp.ExecPath(path),
+		chromedp.NoSandbox,
+		chromedp.DisableGPU,
+		chromedp.Flag("disable-quic", true),
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true),
+		chromedp.UserDataDir(t.TempDir()),
+	)
+	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+	ctx, cancelCtx := chromedp.NewContext(allocCtx)
+	ctx, cancelTimeout := context.WithTimeout(ctx, 90*time.Second)
+	t.Cleanup(func() { cancelTimeout(); cancelCtx(); cancelAlloc() })
+	return "http://" + ln.Addr().String(), ctx
+}
+
+// contrastScript returns, for each element matching a selector, its text colour's contrast
+// ratio against the first opaque background behind it (WCAG 2.1 relative luminance).
+const contrastScript = `(() => {
+  const parse = c => { const m = c.match(/[\d.]+/g).map(Number); return {r: m[0], g: m[1], b: m[2], a: m.length > 3 ? m[3] : 1}; };
+  const lum = c => { const f = v => { v /= 255; return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4); }; return 0.2126 * f(c.r) + 0.7152 * f(c.g) + 0.0722 * f(c.b); };
+  const bg = el => { for (; el; el = el.parentElement) { const c = parse(getComputedStyle(el).backgroundColor); if (c.a > 0.99) return c; } return {r: 255, g: 255, b: 255, a: 1}; };
+  const out = [];
+  for (const sel of ['main p', 'main a', 'main th', 'main td', '.site-nav a', '.site-footer p', '.site-footer a', '.breadcrumbs', '.toolbar a']) {
+    for (const el of document.querySelectorAll(sel)) {
+      if (!el.textContent.trim() || el.offsetParent === null) continue;
+      const a = lum(parse(getComputedStyle(el).color)), b = lum(bg(el));
+      const ratio = (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
+      out.push({sel: sel, text: el.textContent.trim().slice(0, 20), ratio: Math.round(ratio * 100) / 100});
+    }
+  }
+  return out;
+})()`
+
+type contrast struct {
+	Sel, Text string
+	Ratio     float64
+}
+
+// run performs one browser action and fails the test on error.
+func run[T any](t *testing.T, ctx context.Context, a chromedp.Action[T]) T {
+	t.Helper()
+	v, err := chromedp.Run(ctx, a)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return v
+}
+
+func TestBrowserAccessibility(t *testing.T) {
+	base, ctx := chromium(t, mustServer(t))
+	const doc = "/open/reports/work-report-2022-plan-2023"
+
+	run(t, ctx, chromedp.EmulateViewport(1280, 900))
+	run(t, ctx, chromedp.Navigate(base+doc))
+	h1 := run(t, ctx, chromedp.Text(chromedp.CSS("h1")))
+	lang := run(t, ctx, chromedp.AttributeValue(chromedp.CSS("html"), "lang")).Value
+	scripts := run(t, ctx, chromedp.Evaluate[int](`document.querySelectorAll('script:not([type="application/ld+json"])').length`))
+	baseSize := run(t, ctx, chromedp.Evaluate[float64](`parseFloat(getComputedStyle(document.body).fontSize)`))
+	bodyLineHeight := run(t, ctx, chromedp.Evaluate[float64](`parseFloat(getComputedStyle(document.querySelector('.body p')).lineHeight)`))
+	bodyFontSize := run(t, ctx, chromedp.Evaluate[float64](`parseFloat(getComputedStyle(document.querySelector('.body p')).fontSize)`))
+	ratios := run(t, ctx, chromedp.Evaluate[[]contrast](contrastScript))
+
+	if h1 != "西安市灞桥区乡村振兴局2022年工作总结及2023年工作计划" || lang != "zh-CN" {
+		t.Errorf("h1 %q, lang %q", h1, lang)
+	}
+	if scripts != 0 {
+		t.Errorf("%d executable scripts: the page must read without JavaScript", scripts)
+	}
+	if baseSize < 16 || bodyFontSize < 18 {
+		t.Errorf("font sizes: base %.1fpx, document body %.1fpx; want at least 16 and 18", baseSize, bodyFontSize)
+	}
+	if bodyLineHeight/bodyFontSize < 1.5 {
+		t.Errorf("document line height %.2f, want at least 1.5", bodyLineHeight/bodyFontSize)
+	}
+	checkContrast(t, "standard", ratios, 4.5)
+
+	// Keyboard: the first Tab reaches the skip link, which then shows on screen.
+	run(t, ctx, chromedp.KeyEvent("\t"))
+	focused := run(t, ctx, chromedp.Evaluate[string](`document.activeElement.textContent`))
+	skipLeft := run(t, ctx, chromedp.Evaluate[float64](`document.activeElement.getBoundingClientRect().left`))
+	if focused != "跳到正文" || skipLeft < 0 {
+		t.Errorf("first Tab focuses %q at x=%.0f, want the visible skip link", focused, skipLeft)
+	}
+
+	// The display modes are plain links: following them changes the page and persists.
+	run(t, ctx, chromedp.Click(chromedp.Search(`//a[text()="大字版"]`)))
+	run(t, ctx, chromedp.WaitVisible(chromedp.Search(`//a[text()="标准字号"]`)))
+	run(t, ctx, chromedp.Click(chromedp.Search(`//a[text()="高对比度"]`)))
+	run(t, ctx, chromedp.WaitVisible(chromedp.Search(`//a[text()="标准配色"]`)))
+	run(t, ctx, chromedp.Navigate(base+doc))
+	class := run(t, ctx, chromedp.AttributeValue(chromedp.CSS("html"), "class")).Value
+	largeSize := run(t, ctx, chromedp.Evaluate[float64](`parseFloat(getComputedStyle(document.body).fontSize)`))
+	if class != "large-text high-contrast" || largeSize < baseSize*1.2 {
+		t.Errorf("after the mode links: class %q, font %.1fpx (was %.1fpx)", class, largeSize, baseSize)
+	}
+	checkContrast(t, "high contrast", run(t, ctx, chromedp.Evaluate[[]contrast](contrastScript)), 7)
+
+	// A phone: nothing wider than the screen.
+	run(t, ctx, chromedp.EmulateViewport(375, 800))
+	run(t, ctx, chromedp.Navigate(base+doc))
+	scrollWidth := run(t, ctx, chromedp.Evaluate[float64](`document.documentElement.scrollWidth`))
+	innerWidth := run(t, ctx, chromedp.Evaluate[float64](`window.innerWidth`))
+	if scrollWidth > innerWidth+1 {
+		t.Errorf("on a 375px screen the page is %.0fpx wide", scrollWidth)
+	}
+}
+
+func checkContrast(t *testing.T, mode string, ratios []contrast, least float64) {
+	t.Helper()
+	if len(ratios) < 20 {
+		t.Fatalf("%s: only %d text elements measured", mode, len(ratios))
+	}
+	var bad []string
+	for _, r := range ratios {
+		if r.Ratio < least {
+			bad = append(bad, r.Sel+" "+r.Text)
+		}
+	}
+	if len(bad) > 0 {
+		t.Errorf("%s mode: %d elements below %.1f:1 contrast: %s", mode, len(bad), least, strings.Join(bad[:min(len(bad), 5)], "; "))
+	}
+}

@@ -1,0 +1,120 @@
+package site
+
+import (
+	"hash/crc32"
+	"net/url"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+)
+
+// hallCache keeps the hall's rendered listings (pages and API answers) for hallCacheTTL. Under
+// load, requests for the same filters within that time are served from memory instead of
+// filtering the catalogue, reading the page's rows and rendering again; a change of stock or
+// listing shows after at most hallCacheTTL. Each replica keeps its own; nothing else depends on it.
+type hallCache struct {
+	mu      sync.RWMutex
+	entries map[string]hallCached
+}
+
+// hallCached is one cached response with its ETag, computed once.
+type hallCached struct {
+	body        []byte
+	contentType string
+	etag        string
+	expires     time.Time
+}
+
+const (
+	hallCacheTTL  = 2 * time.Second
+	maxHallCached = 1000 // past it, listings are rendered per request until entries expire
+)
+
+func (hc *hallCache) get(key string, now time.Time) (hallCached, bool) {
+	hc.mu.RLock()
+	defer hc.mu.RUnlock()
+	e, ok := hc.entries[key]
+	if !ok || now.After(e.expires) {
+		return hallCached{}, false
+	}
+	return e, true
+}
+
+func (hc *hallCache) put(key, contentType string, body []byte, now time.Time) hallCached {
+	e := hallCached{
+		body:        body,
+		contentType: contentType,
+		etag:        `"` + strconv.Itoa(len(body)) + "-" + strconv.FormatUint(uint64(crc32.ChecksumIEEE(body)), 36) + `"`,
+		expires:     now.Add(hallCacheTTL),
+	}
+	hc.mu.Lock()
+	defer hc.mu.Unlock()
+	if hc.entries == nil {
+		hc.entries = map[string]hallCached{}
+	}
+	if len(hc.entries) >= maxHallCached {
+		for k, old := range hc.entries {
+			if now.After(old.expires) {
+				delete(hc.entries, k)
+			}
+		}
+	}
+	if len(hc.entries) < maxHallCached {
+		hc.entries[key] = e
+	}
+	return e
+}
+
+// send writes the cached response, or 304 Not Modified when the client holds it already.
+func (e hallCached) send(c *fiber.Ctx) error {
+	c.Set(fiber.HeaderETag, e.etag)
+	if match := c.Get(fiber.HeaderIfNoneMatch); match != "" && strings.Contains(match, e.etag) {
+		return c.SendStatus(fiber.StatusNotModified)
+	}
+	c.Status(fiber.StatusOK)
+	c.Set(fiber.HeaderContentType, e.contentType)
+	return c.Send(e.body)
+}
+
+// listingURI is a listing's address built from its normalized filters and page: the cache key,
+// and the address the display-mode links return to.
+func listingURI(path string, v url.Values, page int) string {
+	q := url.Values{}
+	for k, vals := range v {
+		q[k] = vals
+	}
+	if page > 1 {
+		q.Set("page", strconv.Itoa(page))
+	}
+	if len(q) == 0 {
+		return path
+	}
+	return path + "?" + q.Encode()
+}
+
+// hallPager is newPager for a listing whose links are built from its normalized filters, so that
+// a cached page never carries one reader's stray parameters.
+func hallPager(path string, v url.Values, current, pages int) pager {
+	p := pager{Page: current, Pages: pages}
+	link := func(n int) string { return listingURI(path, v, n) }
+	if current > 1 && current <= pages {
+		p.Prev = link(current - 1)
+	}
+	if current < pages {
+		p.Next = link(current + 1)
+	}
+	gap := false
+	for n := 1; n <= pages; n++ {
+		if n == 1 || n == pages || (n >= current-2 && n <= current+2) {
+			p.Links = append(p.Links, pageLink{Number: n, URL: link(n), Current: n == current})
+			gap = false
+		} else if !gap {
+			p.Links = append(p.Links, pageLink{Gap: true})
+			gap = true
+		}
+	}
+	return p
+}

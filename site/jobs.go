@@ -1,0 +1,637 @@
+package site
+
+import (
+	"fmt"
+	"net/url"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/gorilla/feeds"
+
+	"zhenxing/content"
+)
+
+const jobsColumn = "招聘活动"
+
+// queryValues copies the request's query string; Fiber's buffers are reused after the handler.
+func queryValues(c *fiber.Ctx) url.Values {
+	v := url.Values{}
+	c.Context().QueryArgs().VisitAll(func(k, val []byte) { v.Add(string(k), string(val)) })
+	return v
+}
+
+// getter adapts a query to the content package's parameter readers.
+func getter(v url.Values) func(string) string {
+	return func(k string) string { return strings.TrimSpace(v.Get(k)) }
+}
+
+// withParam returns path?query with key set to value, or removed when value is "".
+func withParam(path string, v url.Values, key, value string) string {
+	q := url.Values{}
+	for k, vals := range v {
+		if k != key && len(vals) > 0 && vals[0] != "" {
+			q.Set(k, vals[0])
+		}
+	}
+	if value != "" {
+		q.Set(key, value)
+	}
+	if len(q) == 0 {
+		return path
+	}
+	return path + "?" + q.Encode()
+}
+
+// filterOption is one value of a filter: a select option and a link.
+type filterOption struct {
+	Value    string
+	Name     string
+	Count    int
+	Selected bool
+	URL      string // the listing with this value set (or cleared, when selected)
+}
+
+// filter is one select of a filter form.
+type filter struct {
+	Param   string
+	Label   string
+	Options []filterOption
+}
+
+// activeFilter is a chosen filter value with a link that removes it.
+type activeFilter struct {
+	Label, Name, RemoveURL string
+}
+
+func makeFilter(path string, v url.Values, param, label string, facets []content.Facet) filter {
+	f := filter{Param: param, Label: label}
+	cur := v.Get(param)
+	for _, fc := range facets {
+		o := filterOption{Value: fc.Value, Name: fc.Name, Count: fc.Count, Selected: fc.Value == cur}
+		if o.Selected {
+			o.URL = withParam(path, v, param, "")
+		} else {
+			o.URL = withParam(path, v, param, fc.Value)
+		}
+		f.Options = append(f.Options, o)
+	}
+	return f
+}
+
+func activeFilters(path string, v url.Values, filters []filter, extra map[string]string) []activeFilter {
+	var out []activeFilter
+	for _, f := range filters {
+		for _, o := range f.Options {
+			if o.Selected {
+				out = append(out, activeFilter{f.Label, o.Name, withParam(path, v, f.Param, "")})
+			}
+		}
+	}
+	keys := make([]string, 0, len(extra))
+	for k := range extra {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		if val := v.Get(k); val != "" {
+			out = append(out, activeFilter{extra[k], val, withParam(path, v, k, "")})
+		}
+	}
+	return out
+}
+
+// jobsIndex lists events: those not yet ended first, soonest first, then past ones, with filters
+// that combine and stay in the URL.
+func (s *Server) jobsIndex(c *fiber.Ctx) error {
+	if !strings.HasSuffix(c.Path(), "/") {
+		return c.Redirect("/jobs/", fiber.StatusMovedPermanently)
+	}
+	v := queryValues(c)
+	q, err := content.ParseEventQuery(getter(v), s.now())
+	if err != nil {
+		return err
+	}
+	lib := s.deps.Content.Library()
+	list, err := lib.Events(q)
+	if err != nil {
+		return err
+	}
+	const path = "/jobs/"
+	filters := []filter{
+		makeFilter(path, v, "when", "时间", list.Facets.When),
+		makeFilter(path, v, "kind", "活动类型", list.Facets.Kind),
+		makeFilter(path, v, "mode", "举办方式", list.Facets.Mode),
+		makeFilter(path, v, "district", "举办地", list.Facets.District),
+		makeFilter(path, v, "industry", "行业", list.Facets.Industry),
+		makeFilter(path, v, "salary", "月薪(折算)", list.Facets.Salary),
+		makeFilter(path, v, "status", "活动状态", list.Facets.Status),
+	}
+	active := activeFilters(path, v, filters, map[string]string{"from": "开始日期", "to": "截止日期", "salary_min": "最低月薪", "salary_max": "最高月薪"})
+	pg := &page{
+		Title:       jobsColumn,
+		Description: "专场招聘会、线上招聘会和公益性岗位招聘的时间、地点、用人单位和岗位。",
+		Column:      jobsColumn,
+		Crumbs:      []crumb{{"首页", "/"}, {jobsColumn, ""}},
+		Data: fiber.Map{
+			"List":       list,
+			"Filters":    filters,
+			"When":       filters[0].Options,
+			"WhenSet":    v.Get("when") != "",
+			"AnyTimeURL": withParam(path, v, "when", ""),
+			"Active":     active,
+			"From":       v.Get("from"),
+			"To":         v.Get("to"),
+		},
+	}
+	if len(active) > 0 {
+		pg.NoIndex = true
+	}
+	return s.render(c, fiber.StatusOK, "jobs", pg)
+}
+
+// eventPage shows everything about one event.
+func (s *Server) eventPage(c *fiber.Ctx) error {
+	e, err := s.deps.Content.Library().Event(c.Params("slug"))
+	if err != nil {
+		return err
+	}
+	now := s.now()
+	return s.render(c, fiber.StatusOK, "event", &page{
+		Title:       e.Title,
+		Description: e.Summary,
+		Keywords:    strings.Join(append([]string{string(e.Kind)}, e.Industries()...), ","),
+		Column:      jobsColumn,
+		PubDate:     e.Published.In(content.Shanghai).Format("2006-01-02 15:04"),
+		Source:      strings.Join(e.Hosts, "、"),
+		Crumbs:      []crumb{{"首页", "/"}, {jobsColumn, "/jobs/"}, {"活动详情", ""}},
+		JSONLD:      s.eventLD(e),
+		Data: fiber.Map{
+			"Event":       e,
+			"Ended":       e.Ended(now),
+			"ShowResults": e.Results != nil && e.Ended(now),
+			"Headcount":   e.Headcount(),
+		},
+	})
+}
+
+// positionsPage lists positions across events, filterable and sortable by salary.
+func (s *Server) positionsPage(c *fiber.Ctx) error {
+	v := queryValues(c)
+	q, err := content.ParsePositionQuery(getter(v), s.now())
+	if err != nil {
+		return err
+	}
+	lib := s.deps.Content.Library()
+	list, err := lib.Positions(q)
+	if err != nil {
+		return err
+	}
+	headcount := 0
+	for _, p := range list {
+		headcount += p.Headcount
+	}
+	const path = "/jobs/positions"
+	pg := &page{
+		Title:       "岗位查询",
+		Description: "各场招聘活动提供的岗位,可按行业、学历、薪资、地区筛选,按薪资排序。",
+		Column:      jobsColumn,
+		Crumbs:      []crumb{{"首页", "/"}, {jobsColumn, "/jobs/"}, {"岗位查询", ""}},
+		Data: fiber.Map{
+			"Positions":     list,
+			"Headcount":     headcount,
+			"Query":         q,
+			"Industries":    lib.Industries(),
+			"Districts":     lib.Districts(),
+			"Educations":    content.EducationLevels,
+			"Bands":         content.SalaryBands,
+			"SortAscURL":    withParam(path, v, "sort", "salary"),
+			"SortDescURL":   withParam(path, v, "sort", "-salary"),
+			"UpcomingURL":   withParam(path, v, "upcoming", "1"),
+			"AllURL":        withParam(path, v, "upcoming", ""),
+			"Now":           s.now(),
+			"DaysPerMonth":  content.DaysPerMonth,
+			"HoursPerMonth": content.HoursPerMonth,
+		},
+	}
+	if len(v) > 0 {
+		pg.NoIndex = true
+	}
+	return s.render(c, fiber.StatusOK, "positions", pg)
+}
+
+// statusLD maps an event's status to schema.org's EventStatusType.
+var statusLD = map[content.Status]string{
+	content.Scheduled:   "https://schema.org/EventScheduled",
+	content.Cancelled:   "https://schema.org/EventCancelled",
+	content.Rescheduled: "https://schema.org/EventRescheduled",
+	content.Postponed:   "https://schema.org/EventPostponed",
+}
+
+var modeLD = map[content.Mode]string{
+	content.OnSite: "https://schema.org/OfflineEventAttendanceMode",
+	content.Online: "https://schema.org/OnlineEventAttendanceMode",
+	content.Hybrid: "https://schema.org/MixedEventAttendanceMode",
+}
+
+var unitLD = map[content.SalaryUnit]string{content.PerMonth: "MONTH", content.PerDay: "DAY", content.PerHour: "HOUR"}
+
+// employmentLD: monthly pay is full-time work, daily pay temporary work, hourly pay part-time.
+var employmentLD = map[content.SalaryUnit]string{content.PerMonth: "FULL_TIME", content.PerDay: "TEMPORARY", content.PerHour: "PART_TIME"}
+
+func postalAddress(street, locality string) map[string]any {
+	region := "陕西省"
+	return map[string]any{"@type": "PostalAddress", "streetAddress": street, "addressLocality": locality, "addressRegion": region, "addressCountry": "CN"}
+}
+
+// eventLD is the schema.org description of an event and of each of its positions.
+func (s *Server) eventLD(e *content.Event) map[string]any {
+	var orgs []map[string]any
+	for _, h := range e.Hosts {
+		orgs = append(orgs, map[string]any{"@type": "GovernmentOrganization", "name": h})
+	}
+	ev := map[string]any{
+		"@type":               "Event",
+		"@id":                 s.absURL(e.URL()) + "#event",
+		"name":                e.Title,
+		"description":         e.Summary,
+		"url":                 s.absURL(e.URL()),
+		"startDate":           e.Start.Format(time.RFC3339),
+		"endDate":             e.End.Format(time.RFC3339),
+		"eventStatus":         statusLD[e.Status],
+		"eventAttendanceMode": modeLD[e.Mode],
+		"organizer":           orgs,
+		"inLanguage":          "zh-CN",
+		"isAccessibleForFree": true,
+	}
+	if !e.PreviousStart.IsZero() {
+		ev["previousStartDate"] = e.PreviousStart.Format(time.RFC3339)
+	}
+	var locations []map[string]any
+	if v := e.Venue; v != nil {
+		place := map[string]any{"@type": "Place", "name": v.Name, "address": postalAddress(v.Address, v.District)}
+		if v.Map != "" {
+			place["hasMap"] = v.Map
+		}
+		locations = append(locations, place)
+	}
+	if e.Live != "" {
+		locations = append(locations, map[string]any{"@type": "VirtualLocation", "url": e.Live})
+	}
+	if len(locations) == 1 {
+		ev["location"] = locations[0]
+	} else if len(locations) > 1 {
+		ev["location"] = locations
+	}
+	graph := []map[string]any{ev}
+	for _, p := range e.Positions() {
+		graph = append(graph, s.positionLD(p))
+	}
+	return map[string]any{"@context": "https://schema.org", "@graph": graph}
+}
+
+// positionLD is the schema.org JobPosting of a position.
+func (s *Server) positionLD(p *content.Position) map[string]any {
+	e := p.Event
+	desc := p.Requirements
+	if p.Employer.Description != "" {
+		desc = p.Employer.Description + " " + desc
+	}
+	jp := map[string]any{
+		"@type":                 "JobPosting",
+		"title":                 p.Title,
+		"description":           strings.TrimSpace(desc),
+		"datePosted":            e.Published.Format("2006-01-02"),
+		"validThrough":          e.ValidThrough().Format(time.RFC3339),
+		"totalJobOpenings":      p.Headcount,
+		"industry":              p.Employer.Industry,
+		"hiringOrganization":    map[string]any{"@type": "Organization", "name": p.Employer.Name},
+		"jobLocation":           map[string]any{"@type": "Place", "address": postalAddress(p.Location, e.District())},
+		"url":                   s.absURL(e.URL()),
+		"educationRequirements": p.Education,
+		"employmentType":        "FULL_TIME",
+	}
+	if p.Salary != nil {
+		jp["employmentType"] = employmentLD[p.Salary.Unit]
+		jp["baseSalary"] = map[string]any{
+			"@type":    "MonetaryAmount",
+			"currency": "CNY",
+			"value": map[string]any{
+				"@type":    "QuantitativeValue",
+				"minValue": float64(p.Salary.Min) / 100,
+				"maxValue": float64(p.Salary.Max) / 100,
+				"unitText": unitLD[p.Salary.Unit],
+			},
+		}
+	}
+	if p.Board != "" || p.Insurance != "" {
+		jp["jobBenefits"] = strings.Trim(p.Board+";"+p.Insurance, ";")
+	}
+	return jp
+}
+
+// jobsFeed is the Atom feed of new events and public-welfare calls, latest announced first.
+func (s *Server) jobsFeed(c *fiber.Ctx) error {
+	lib := s.deps.Content.Library()
+	events := append([]*content.Event(nil), lib.AllEvents()...)
+	sort.SliceStable(events, func(i, j int) bool { return events[i].Updated.After(events[j].Updated) })
+	if len(events) > 50 {
+		events = events[:50]
+	}
+	f := &feeds.Feed{
+		Title:       s.cfg.Identity.Name + " · " + jobsColumn,
+		Link:        &feeds.Link{Href: s.absURL("/jobs/")},
+		Description: "新发布的招聘活动和公益性岗位招聘",
+		Author:      &feeds.Author{Name: s.cfg.Identity.Sponsor},
+		Id:          s.absURL(c.Path()),
+		Updated:     lib.Loaded(),
+	}
+	if len(events) > 0 {
+		f.Updated = events[0].Updated
+	}
+	for _, e := range events {
+		title := e.Title
+		if e.Status != content.Scheduled {
+			title = "【" + string(e.Status) + "】" + title
+		}
+		f.Items = append(f.Items, &feeds.Item{
+			Id:          s.absURL(e.URL()),
+			Title:       title,
+			Link:        &feeds.Link{Href: s.absURL(e.URL())},
+			Description: fmt.Sprintf("%s · %s · %s。%s", e.Kind, timeRange(e.Start, e.End), eventPlace(e), e.Summary),
+			Author:      &feeds.Author{Name: strings.Join(e.Hosts, "、")},
+			Created:     e.Published,
+			Updated:     e.Updated,
+		})
+	}
+	atom, err := f.ToAtom()
+	if err != nil {
+		return err
+	}
+	c.Set(fiber.HeaderContentType, "application/atom+xml; charset=utf-8")
+	c.Set(fiber.HeaderCacheControl, "public, max-age=300")
+	return c.SendString(atom)
+}
+
+// timeRange shows an event's time, e.g. "2026年12月5日 14:00–16:30".
+func timeRange(start, end time.Time) string {
+	start, end = start.In(content.Shanghai), end.In(content.Shanghai)
+	day := func(t time.Time) string { return fmt.Sprintf("%d年%d月%d日", t.Year(), int(t.Month()), t.Day()) }
+	if start.YearDay() == end.YearDay() && start.Year() == end.Year() {
+		return day(start) + " " + start.Format("15:04") + "–" + end.Format("15:04")
+	}
+	return day(start) + " " + start.Format("15:04") + " 至 " + day(end) + " " + end.Format("15:04")
+}
+
+// eventPlace names where an event happens.
+func eventPlace(e *content.Event) string {
+	switch {
+	case e.Venue != nil && e.Mode == content.Hybrid:
+		return e.Venue.District + e.Venue.Name + "及线上"
+	case e.Venue != nil:
+		return e.Venue.District + e.Venue.Name
+	}
+	return "线上"
+}
+
+// eventJSON is an event in the API.
+type eventJSON struct {
+	Slug          string           `json:"slug"`
+	URL           string           `json:"url"`
+	Title         string           `json:"title"`
+	Kind          string           `json:"kind"`
+	Mode          string           `json:"mode"`
+	Status        string           `json:"status"`
+	Start         string           `json:"start"`
+	End           string           `json:"end"`
+	PreviousStart string           `json:"previous_start,omitempty"`
+	Published     string           `json:"published"`
+	Updated       string           `json:"updated"`
+	Ended         bool             `json:"ended"`
+	Venue         *venueJSON       `json:"venue,omitempty"`
+	Live          string           `json:"live,omitempty"`
+	Hosts         []string         `json:"hosts"`
+	Organisers    []string         `json:"organisers,omitempty"`
+	Headcount     int              `json:"headcount"`
+	Employers     int              `json:"employer_count"`
+	Industries    []string         `json:"industries"`
+	Summary       string           `json:"summary"`
+	ICS           string           `json:"ics"`
+	Detail        *eventDetailJSON `json:"detail,omitempty"`
+}
+
+type venueJSON struct {
+	Name      string `json:"name"`
+	Address   string `json:"address"`
+	District  string `json:"district"`
+	Township  string `json:"township,omitempty"`
+	Map       string `json:"map,omitempty"`
+	Transport string `json:"transport,omitempty"`
+}
+
+type eventDetailJSON struct {
+	Contact      contactJSON      `json:"contact"`
+	Registration registrationJSON `json:"registration"`
+	Services     []string         `json:"services"`
+	Employers    []employerJSON   `json:"employers"`
+	Results      *resultsJSON     `json:"results,omitempty"`
+	Eligibility  []string         `json:"eligibility,omitempty"`
+	Stages       []stageJSON      `json:"stages,omitempty"`
+	HTML         string           `json:"html"`
+}
+
+type contactJSON struct {
+	Name  string `json:"name,omitempty"`
+	Phone string `json:"phone"`
+	Email string `json:"email,omitempty"`
+}
+
+type registrationJSON struct {
+	How    string `json:"how"`
+	URL    string `json:"url,omitempty"`
+	Opens  string `json:"opens,omitempty"`
+	Closes string `json:"closes,omitempty"`
+}
+
+type employerJSON struct {
+	Name        string         `json:"name"`
+	Industry    string         `json:"industry"`
+	Description string         `json:"description,omitempty"`
+	Positions   []positionJSON `json:"positions"`
+}
+
+type resultsJSON struct {
+	Reported   string `json:"reported"`
+	Employers  int    `json:"employers"`
+	Seekers    int    `json:"seekers,omitempty"`
+	Intentions int    `json:"intentions"`
+	Contracts  int    `json:"contracts"`
+}
+
+type stageJSON struct {
+	Name  string `json:"name"`
+	Start string `json:"start"`
+	End   string `json:"end"`
+	Note  string `json:"note,omitempty"`
+}
+
+// positionJSON is a position in the API; salaries are in yuan, with the monthly equivalent.
+type positionJSON struct {
+	Title        string      `json:"title"`
+	Headcount    int         `json:"headcount"`
+	Salary       *salaryJSON `json:"salary"`
+	SalaryText   string      `json:"salary_text"`
+	Education    string      `json:"education"`
+	AgeMin       int         `json:"age_min,omitempty"`
+	AgeMax       int         `json:"age_max,omitempty"`
+	Location     string      `json:"location"`
+	Requirements string      `json:"requirements,omitempty"`
+	Board        string      `json:"board,omitempty"`
+	Insurance    string      `json:"insurance,omitempty"`
+	Employer     string      `json:"employer,omitempty"`
+	Industry     string      `json:"industry,omitempty"`
+	Event        string      `json:"event,omitempty"`
+	EventTitle   string      `json:"event_title,omitempty"`
+	EventStart   string      `json:"event_start,omitempty"`
+	EventURL     string      `json:"event_url,omitempty"`
+}
+
+type salaryJSON struct {
+	Min        float64 `json:"min"`
+	Max        float64 `json:"max"`
+	Unit       string  `json:"unit"`
+	MonthlyMin float64 `json:"monthly_min"`
+	MonthlyMax float64 `json:"monthly_max"`
+}
+
+func dateOrEmpty(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.In(content.Shanghai).Format("2006-01-02")
+}
+
+func (s *Server) toEventJSON(e *content.Event, full bool) eventJSON {
+	j := eventJSON{
+		Slug: e.Slug, URL: s.absURL(e.URL()), Title: e.Title, Kind: string(e.Kind), Mode: string(e.Mode),
+		Status: string(e.Status), Start: e.Start.Format(time.RFC3339), End: e.End.Format(time.RFC3339),
+		Published: dateOrEmpty(e.Published), Updated: dateOrEmpty(e.Updated), Ended: e.Ended(s.now()),
+		Live: e.Live, Hosts: e.Hosts, Organisers: e.Organisers, Headcount: e.Headcount(),
+		Employers: len(e.Employers), Industries: e.Industries(), Summary: e.Summary, ICS: s.absURL(e.URL() + ".ics"),
+	}
+	if j.Industries == nil {
+		j.Industries = []string{}
+	}
+	if !e.PreviousStart.IsZero() {
+		j.PreviousStart = e.PreviousStart.Format(time.RFC3339)
+	}
+	if v := e.Venue; v != nil {
+		j.Venue = &venueJSON{v.Name, v.Address, v.District, v.Township, v.Map, v.Transport}
+	}
+	if !full {
+		return j
+	}
+	d := &eventDetailJSON{
+		Contact: contactJSON{e.Contact.Name, e.Contact.Phone, e.Contact.Email},
+		Registration: registrationJSON{e.Registration.How, e.Registration.URL,
+			dateOrEmpty(e.Registration.Opens), dateOrEmpty(e.Registration.Closes)},
+		Services: e.Services, Eligibility: e.Eligibility, HTML: string(e.HTML), Employers: []employerJSON{},
+	}
+	if d.Services == nil {
+		d.Services = []string{}
+	}
+	for _, em := range e.Employers {
+		ej := employerJSON{Name: em.Name, Industry: em.Industry, Description: em.Description, Positions: []positionJSON{}}
+		for _, p := range em.Positions {
+			ej.Positions = append(ej.Positions, toPositionJSON(p, false, s))
+		}
+		d.Employers = append(d.Employers, ej)
+	}
+	if r := e.Results; r != nil && e.Ended(s.now()) {
+		d.Results = &resultsJSON{dateOrEmpty(r.Reported), r.Employers, r.Seekers, r.Intentions, r.Contracts}
+	}
+	for _, st := range e.Stages {
+		d.Stages = append(d.Stages, stageJSON{st.Name, dateOrEmpty(st.Start), dateOrEmpty(st.End), st.Note})
+	}
+	j.Detail = d
+	return j
+}
+
+func toPositionJSON(p *content.Position, withEvent bool, s *Server) positionJSON {
+	j := positionJSON{
+		Title: p.Title, Headcount: p.Headcount, SalaryText: p.SalaryText(), Education: p.Education,
+		AgeMin: p.AgeMin, AgeMax: p.AgeMax, Location: p.Location, Requirements: p.Requirements,
+		Board: p.Board, Insurance: p.Insurance,
+	}
+	if sal := p.Salary; sal != nil {
+		j.Salary = &salaryJSON{float64(sal.Min) / 100, float64(sal.Max) / 100, string(sal.Unit),
+			float64(sal.MonthlyMin()) / 100, float64(sal.MonthlyMax()) / 100}
+	}
+	if withEvent {
+		j.Employer, j.Industry = p.Employer.Name, p.Employer.Industry
+		j.Event, j.EventTitle, j.EventURL = p.Event.Slug, p.Event.Title, s.absURL(p.Event.URL())
+		j.EventStart = p.Event.Start.Format(time.RFC3339)
+	}
+	return j
+}
+
+// apiEvents lists events as JSON with the filters of /jobs/.
+func (s *Server) apiEvents(c *fiber.Ctx) error {
+	q, err := content.ParseEventQuery(getter(queryValues(c)), s.now())
+	if err != nil {
+		return err
+	}
+	list, err := s.deps.Content.Library().Events(q)
+	if err != nil {
+		return err
+	}
+	out := make([]eventJSON, 0, list.Total)
+	for _, e := range list.Upcoming {
+		out = append(out, s.toEventJSON(e, false))
+	}
+	for _, e := range list.Past {
+		out = append(out, s.toEventJSON(e, false))
+	}
+	return c.JSON(fiber.Map{"events": out, "total": list.Total, "upcoming": len(list.Upcoming), "past": len(list.Past)})
+}
+
+// apiEvent is one event with its employers, positions, results and stages.
+func (s *Server) apiEvent(c *fiber.Ctx) error {
+	e, err := s.deps.Content.Library().Event(c.Params("slug"))
+	if err != nil {
+		return err
+	}
+	return c.JSON(s.toEventJSON(e, true))
+}
+
+// apiPositions lists positions as JSON with the filters and sorting of /jobs/positions.
+func (s *Server) apiPositions(c *fiber.Ctx) error {
+	q, err := content.ParsePositionQuery(getter(queryValues(c)), s.now())
+	if err != nil {
+		return err
+	}
+	list, err := s.deps.Content.Library().Positions(q)
+	if err != nil {
+		return err
+	}
+	out := make([]positionJSON, len(list))
+	headcount := 0
+	for i, p := range list {
+		out[i] = toPositionJSON(p, true, s)
+		headcount += p.Headcount
+	}
+	return c.JSON(fiber.Map{"positions": out, "total": len(out), "headcount": headcount})
+}
+
+// jobsHomeData is what the home page shows of the recruitment events.
+func (s *Server) jobsHomeData(lib *content.Library) fiber.Map {
+	now := s.now()
+	positions, events := lib.PositionsOffered(now.Year())
+	return fiber.Map{
+		"Next":      lib.NextEvents(now, 4),
+		"Year":      now.Year(),
+		"Positions": positions,
+		"Events":    events,
+	}
+}

@@ -1,0 +1,849 @@
+package site
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"html/template"
+	"net/url"
+	"slices"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/gofiber/fiber/v2"
+
+	"zhenxing"
+	"zhenxing/catalog"
+	"zhenxing/content"
+)
+
+// The consumption-assistance hall (消费帮扶馆): the hall, the product listing with facets, product
+// pages, photos and the product API. Suppliers are in suppliers.go.
+//
+// Query parameters of /hall/products and /api/v1/products. Repeat a parameter to combine values
+// (category=樱桃&category=菌菇: either category); different parameters must all match.
+//
+//	category  product category, one of catalog.Categories (repeatable)
+//	county    origin county: 略阳县 or 灞桥区 (repeatable)
+//	supplier  supplier slug (repeatable)
+//	flag      certification mark: 地理标志, 绿色 or 有机 (repeatable)
+//	band      one price band, a catalog.PriceBands key: 0-50, 50-100, 100-200 or 200-
+//	min, max  unit price bounds in yuan, inclusive, up to two decimals (49.9); converted to fen
+//	season    1: only seasonal products in their window this month (all-year products are not 当季)
+//	q         words that must all appear in the name, specification, category, origin or supplier
+//	sort      price (cheapest first), -price (dearest first) or newest; default: in season first
+//	page      page number from 1; 20 products a page
+//
+// Bad values (an unknown category, county, supplier, flag or band; a negative or non-numeric
+// price; min above max; an unknown sort) are 400 with a Chinese message; a page past the last is
+// an empty page with a message.
+
+const (
+	hallColumn  = "消费帮扶馆"
+	hallPerPage = 20
+)
+
+// productQuery reads the listing parameters shared by /hall/products and /api/v1/products. It
+// returns the catalogue query (20 a page, on the server's clock) and the filters as normalized URL
+// values, without the page, from which every facet, sort and pager link is built. Unknown
+// categories, counties, flags and bands are rejected here; unknown suppliers by the store.
+func (s *Server) productQuery(c *fiber.Ctx) (catalog.ProductQuery, url.Values, error) {
+	q := catalog.ProductQuery{Today: s.now(), PerPage: hallPerPage}
+	v := url.Values{}
+	multi := []struct {
+		key, name string
+		allowed   []string
+		dst       *[]string
+	}{
+		{"category", "品类", catalog.Categories, &q.Categories},
+		{"county", "产地", []string{catalog.CountyPaired, catalog.CountyLocal}, &q.Counties},
+		{"supplier", "供应商", nil, &q.Suppliers},
+		{"flag", "认证标志", catalog.Flags, &q.Flags},
+	}
+	args := c.Context().QueryArgs()
+	for _, m := range multi {
+		for _, b := range args.PeekMulti(m.key) {
+			val := strings.TrimSpace(string(b))
+			if val == "" || slices.Contains(*m.dst, val) {
+				continue
+			}
+			if m.allowed != nil && !slices.Contains(m.allowed, val) {
+				return q, nil, zhenxing.Errorf(zhenxing.EInvalid, "%s“%s”不存在,可选:%s。", m.name, val, strings.Join(m.allowed, "、"))
+			}
+			*m.dst = append(*m.dst, val)
+			v.Add(m.key, val)
+		}
+	}
+	if band := strings.TrimSpace(c.Query("band")); band != "" {
+		var keys []string
+		for _, b := range catalog.PriceBands {
+			keys = append(keys, b.Key)
+		}
+		if !slices.Contains(keys, band) {
+			return q, nil, zhenxing.Errorf(zhenxing.EInvalid, "价格区间“%s”不存在,可选:%s。", band, strings.Join(keys, "、"))
+		}
+		q.PriceBand = band
+		v.Set("band", band)
+	}
+	var err error
+	if q.MinPrice, err = priceParam(c.Query("min"), "最低价"); err != nil {
+		return q, nil, err
+	}
+	if q.MaxPrice, err = priceParam(c.Query("max"), "最高价"); err != nil {
+		return q, nil, err
+	}
+	if q.MinPrice > 0 && q.MaxPrice > 0 && q.MinPrice > q.MaxPrice {
+		return q, nil, zhenxing.Errorf(zhenxing.EInvalid, "最低价(%s 元)高于最高价(%s 元),请调整价格范围。", catalog.FormatYuan(q.MinPrice), catalog.FormatYuan(q.MaxPrice))
+	}
+	if q.MinPrice > 0 {
+		v.Set("min", catalog.FormatYuan(q.MinPrice))
+	}
+	if q.MaxPrice > 0 {
+		v.Set("max", catalog.FormatYuan(q.MaxPrice))
+	}
+	switch val := c.Query("season"); val {
+	case "", "0":
+	case "1", "true", "on":
+		q.InSeason = true
+		v.Set("season", "1")
+	default:
+		return q, nil, zhenxing.Errorf(zhenxing.EInvalid, "参数 season 的值“%s”无效:只看当季产品请用 season=1。", val)
+	}
+	if q.Q = strings.TrimSpace(c.Query("q")); q.Q != "" {
+		if utf8.RuneCountInString(q.Q) > 100 {
+			return q, nil, zhenxing.Errorf(zhenxing.EInvalid, "关键词不能超过 100 个字。")
+		}
+		v.Set("q", q.Q)
+	}
+	switch val := c.Query("sort"); val {
+	case catalog.SortDefault:
+	case catalog.SortPriceAsc, catalog.SortPriceDesc, catalog.SortNewest:
+		q.Sort = val
+		v.Set("sort", val)
+	default:
+		return q, nil, zhenxing.Errorf(zhenxing.EInvalid, "排序方式“%s”无效,可选:price(价格从低到高)、-price(价格从高到低)、newest(最新上架)。", val)
+	}
+	if q.Page, err = positiveInt(c.Query("page"), "页码"); err != nil {
+		return q, nil, err
+	}
+	q.Page = max(q.Page, 1)
+	return q, v, nil
+}
+
+// priceParam reads a price bound in yuan ("50", "49.9") as fen; "" is 0, no bound.
+func priceParam(val, name string) (int64, error) {
+	val = strings.TrimSpace(val)
+	if val == "" {
+		return 0, nil
+	}
+	if strings.HasPrefix(val, "-") {
+		return 0, zhenxing.Errorf(zhenxing.EInvalid, "%s“%s”无效:价格不能为负数。", name, val)
+	}
+	fen, err := catalog.ParseYuan(val)
+	if err != nil || fen > catalog.MaxPrice {
+		return 0, zhenxing.Errorf(zhenxing.EInvalid, "%s“%s”无效,应为以元为单位的金额,最多两位小数,如 50 或 49.90。", name, val)
+	}
+	return fen, nil
+}
+
+// products runs a listing query. A page past the last is an empty page (the store's answer)
+// with a message saying how many pages there are.
+func (s *Server) products(ctx context.Context, store *catalog.Store, q catalog.ProductQuery) (catalog.ProductPage, string, error) {
+	res, err := store.Products(ctx, q)
+	if err != nil {
+		return res, "", err
+	}
+	res.Page = max(res.Page, q.Page)
+	switch {
+	case len(res.Products) > 0 || res.Page <= 1:
+		return res, "", nil
+	case res.Total == 0:
+		return res, fmt.Sprintf("第 %d 页没有产品:没有符合条件的产品。", res.Page), nil
+	default:
+		return res, fmt.Sprintf("第 %d 页没有产品:符合条件的产品共 %d 种,%d 页。", res.Page, res.Total, res.Pages), nil
+	}
+}
+
+// linkWith returns path with the filters in v changed by edit and the page reset: the link of a
+// facet value, a sort order or a removable filter.
+func linkWith(path string, v url.Values, edit func(url.Values)) string {
+	q := url.Values{}
+	for k, vals := range v {
+		q[k] = append([]string(nil), vals...)
+	}
+	q.Del("page")
+	edit(q)
+	if len(q) == 0 {
+		return path
+	}
+	return path + "?" + q.Encode()
+}
+
+// toggle adds value to the repeatable parameter key, or removes it when present.
+func toggle(key, value string) func(url.Values) {
+	return func(q url.Values) {
+		vals := q[key]
+		for i, v := range vals {
+			if v == value {
+				rest := append(vals[:i:i], vals[i+1:]...)
+				if len(rest) == 0 {
+					q.Del(key)
+				} else {
+					q[key] = rest
+				}
+				return
+			}
+		}
+		q.Add(key, value)
+	}
+}
+
+// setOrDel sets a single-valued parameter, or removes it when value is "".
+func setOrDel(key, value string) func(url.Values) {
+	return func(q url.Values) {
+		if value == "" {
+			q.Del(key)
+		} else {
+			q.Set(key, value)
+		}
+	}
+}
+
+// hallFacetLink is one value of a facet: a link that adds or removes it, with its count.
+type hallFacetLink struct {
+	Label    string
+	Count    int
+	Selected bool
+	URL      string
+}
+
+// hallFacet is one facet of the listing.
+type hallFacet struct {
+	ID    string // the HTML id of its heading
+	Name  string
+	Links []hallFacetLink
+}
+
+// hallFilter is a filter in force, with a link that removes it.
+type hallFilter struct {
+	Label     string
+	RemoveURL string
+}
+
+// hallSort is one sort order.
+type hallSort struct {
+	Label   string
+	URL     string
+	Current bool
+}
+
+// hallHidden is a filter the search and price form carries along.
+type hallHidden struct{ Name, Value string }
+
+// hallListing is what the listing template shows.
+type hallListing struct {
+	Facets   []hallFacet
+	Active   []hallFilter
+	ClearURL string
+	Sorts    []hallSort
+	Hidden   []hallHidden
+	Q        string
+	Min, Max string
+	Products []hallCard
+	Total    int
+	Page     int
+	Pages    int
+	Pager    pager
+}
+
+// newHallListing builds the facet, filter and sort links of a listing from its filters.
+func newHallListing(path string, q catalog.ProductQuery, v url.Values, res catalog.ProductPage) hallListing {
+	l := hallListing{ClearURL: path, Total: res.Total, Page: res.Page, Pages: res.Pages, Q: q.Q, Min: v.Get("min"), Max: v.Get("max")}
+	shown := map[string]bool{} // key=value of the filters listed as active
+	group := func(key, name string, values []catalog.FacetValue) {
+		g := hallFacet{ID: "facet-" + key, Name: name}
+		for _, fv := range values {
+			sel := fv.Selected || slices.Contains(v[key], fv.Value)
+			edit := toggle(key, fv.Value)
+			if key == "band" {
+				edit = setOrDel(key, fv.Value)
+				if sel {
+					edit = setOrDel(key, "")
+				}
+			}
+			link := linkWith(path, v, edit)
+			g.Links = append(g.Links, hallFacetLink{Label: fv.Label, Count: fv.Count, Selected: sel, URL: link})
+			if sel && !shown[key+"="+fv.Value] {
+				shown[key+"="+fv.Value] = true
+				l.Active = append(l.Active, hallFilter{Label: name + ":" + fv.Label, RemoveURL: link})
+			}
+		}
+		l.Facets = append(l.Facets, g)
+	}
+	f := res.Facets
+	group("category", "品类", f.Categories)
+	group("county", "产地", f.Counties)
+	group("supplier", "供应商", f.Suppliers)
+	group("band", "价格区间", f.PriceBands)
+	group("flag", "认证标志", f.Flags)
+	seasonEdit := setOrDel("season", "1")
+	if q.InSeason {
+		seasonEdit = setOrDel("season", "")
+	}
+	l.Facets = append(l.Facets, hallFacet{ID: "facet-season", Name: "上市季节", Links: []hallFacetLink{
+		{Label: "当季", Count: f.InSeason, Selected: q.InSeason, URL: linkWith(path, v, seasonEdit)},
+	}})
+	if q.InSeason {
+		l.Active = append(l.Active, hallFilter{Label: "上市季节:当季", RemoveURL: linkWith(path, v, seasonEdit)})
+	}
+	// Selected values a facet did not list stay visible and removable.
+	for _, key := range []string{"category", "county", "supplier", "flag", "band"} {
+		for _, val := range v[key] {
+			if !shown[key+"="+val] {
+				l.Active = append(l.Active, hallFilter{Label: val, RemoveURL: linkWith(path, v, toggle(key, val))})
+			}
+		}
+	}
+	if l.Q != "" {
+		l.Active = append(l.Active, hallFilter{Label: "关键词:" + l.Q, RemoveURL: linkWith(path, v, setOrDel("q", ""))})
+	}
+	if l.Min != "" {
+		l.Active = append(l.Active, hallFilter{Label: "最低价:" + l.Min + " 元", RemoveURL: linkWith(path, v, setOrDel("min", ""))})
+	}
+	if l.Max != "" {
+		l.Active = append(l.Active, hallFilter{Label: "最高价:" + l.Max + " 元", RemoveURL: linkWith(path, v, setOrDel("max", ""))})
+	}
+	for _, o := range hallSorts {
+		l.Sorts = append(l.Sorts, hallSort{Label: o.Label, Current: o.Value == q.Sort, URL: linkWith(path, v, setOrDel("sort", o.Value))})
+	}
+	keys := make([]string, 0, len(v))
+	for k := range v {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	for _, k := range keys {
+		if k == "min" || k == "max" || k == "q" {
+			continue
+		}
+		for _, val := range v[k] {
+			l.Hidden = append(l.Hidden, hallHidden{k, val})
+		}
+	}
+	return l
+}
+
+// hallSorts are the listing's sort orders, as the page offers them.
+var hallSorts = []struct{ Value, Label string }{
+	{catalog.SortDefault, "当季优先"},
+	{catalog.SortPriceAsc, "价格从低到高"},
+	{catalog.SortPriceDesc, "价格从高到低"},
+	{catalog.SortNewest, "最新上架"},
+}
+
+// hallCard is a product in a list, with what its card shows.
+type hallCard struct {
+	catalog.ProductCard
+	URL        string
+	Season     string // 当季, 非当季 or 全年供应
+	InSeason   bool
+	StockState string
+	StockClass string
+}
+
+func productURL(slug string) string { return "/hall/products/" + url.PathEscape(slug) }
+
+func supplierURL(slug string) string { return "/hall/suppliers/" + url.PathEscape(slug) }
+
+func (s *Server) cards(list []catalog.ProductCard) []hallCard {
+	now := s.now()
+	out := make([]hallCard, len(list))
+	for i := range list {
+		p := &list[i].Product
+		state, class := stockState(p)
+		in := p.InSeasonOn(now)
+		out[i] = hallCard{ProductCard: list[i], URL: productURL(p.Slug), Season: seasonBadge(p, in), InSeason: in, StockState: state, StockClass: class}
+	}
+	return out
+}
+
+// stockState says whether a product can be ordered, by the catalogue's thresholds: 已售罄 below
+// one minimum order, 库存紧张 below five, else 有货. The class names the CSS badge.
+func stockState(p *catalog.Product) (label, class string) {
+	switch st := p.StockState(); st {
+	case catalog.StockOut:
+		return "已售罄", st
+	case catalog.StockLow:
+		return "库存紧张", st
+	default:
+		return "有货", st
+	}
+}
+
+// seasonBadge is 全年供应 for products sold all year, else 当季 or 非当季.
+func seasonBadge(p *catalog.Product, inSeason bool) string {
+	switch {
+	case !p.Seasonal():
+		return "全年供应"
+	case inSeason:
+		return "当季"
+	default:
+		return "非当季"
+	}
+}
+
+// seasonText is the season window as a sentence: "5月—6月 上市", or "全年供应".
+func seasonText(p *catalog.Product) string {
+	if !p.Seasonal() {
+		return p.SeasonLabel()
+	}
+	return p.SeasonLabel() + " 上市"
+}
+
+// catalogStore returns the catalogue, or an error page when the site runs without a database.
+func (s *Server) catalogStore() (*catalog.Store, error) {
+	if s.deps.Catalog == nil {
+		return nil, zhenxing.Errorf(zhenxing.EInternal, "数据库未配置,消费帮扶馆暂不可用。")
+	}
+	return s.deps.Catalog, nil
+}
+
+// hallIndex is the hall: products in season, categories, counties and suppliers.
+func (s *Server) hallIndex(c *fiber.Ctx) error {
+	if c.Path() != "/hall/" {
+		return c.Redirect("/hall/", fiber.StatusMovedPermanently)
+	}
+	store, err := s.catalogStore()
+	if err != nil {
+		return err
+	}
+	ctx, cancel := dbContext(c)
+	defer cancel()
+	season, err := store.InSeason(ctx, s.now(), 8)
+	if err != nil {
+		return err
+	}
+	all, err := store.Products(ctx, catalog.ProductQuery{Today: s.now(), PerPage: 1})
+	if err != nil {
+		return err
+	}
+	suppliers, err := store.SupplierSummaries(ctx, catalog.SupplierQuery{})
+	if err != nil {
+		return err
+	}
+	return s.render(c, fiber.StatusOK, "hall", &page{
+		Title:       hallColumn,
+		Description: "消费帮扶馆:对口帮扶县略阳县和灞桥区本地的农产品,面向基层工会集中采购。",
+		Column:      hallColumn,
+		Crumbs:      []crumb{{"首页", "/"}, {hallColumn, ""}},
+		Data: fiber.Map{
+			"InSeason":      s.cards(season),
+			"InSeasonTotal": all.Facets.InSeason,
+			"Total":         all.Total,
+			"Categories":    all.Facets.Categories,
+			"Counties":      all.Facets.Counties,
+			"Suppliers":     s.supplierViews(suppliers),
+		},
+	})
+}
+
+// productList is the listing with facets, counts, sorting and pagination. Rendered pages are
+// kept for a moment (hallcache.go), keyed by their normalized filters and the display mode.
+func (s *Server) productList(c *fiber.Ctx) error {
+	store, err := s.catalogStore()
+	if err != nil {
+		return err
+	}
+	q, v, err := s.productQuery(c)
+	if err != nil {
+		return err
+	}
+	const path = "/hall/products"
+	uri := listingURI(path, v, q.Page)
+	key := "page|" + prefsOf(c).Class() + "|" + uri
+	if e, ok := s.hall.get(key, time.Now()); ok {
+		return e.send(c)
+	}
+	ctx, cancel := dbContext(c)
+	defer cancel()
+	res, msg, err := s.products(ctx, store, q)
+	if err != nil {
+		return err
+	}
+	l := newHallListing(path, q, v, res)
+	l.Products = s.cards(res.Products)
+	l.Pager = hallPager(path, v, res.Page, res.Pages)
+	body, err := s.renderBytes(c, "hallproducts", &page{
+		Title:       "全部产品",
+		Description: "消费帮扶馆的产品:按品类、产地、供应商、价格、上市季节和认证筛选。",
+		Column:      hallColumn,
+		Crumbs:      []crumb{{"首页", "/"}, {hallColumn, "/hall/"}, {"全部产品", ""}},
+		NoIndex:     len(v) > 0 || res.Page > 1,
+		Message:     msg,
+		Path:        uri,
+		Data:        l,
+	})
+	if err != nil {
+		return err
+	}
+	return s.hall.put(key, fiber.MIMETextHTMLCharsetUTF8, body, time.Now()).send(c)
+}
+
+// hallTier is one row of the price table: from Qty units on, each costs Price fen.
+type hallTier struct {
+	Qty   int
+	Price int64
+}
+
+// hallProduct is a product page.
+type hallProduct struct {
+	*catalog.ProductDetail
+	Supplier    hallSupplier
+	InSeason    bool
+	Season      string // the window: 5月—6月 上市
+	SeasonBadge string // 当季, 非当季, 全年供应
+	StockState  string
+	StockClass  string
+	Tiers       []hallTier
+	Description template.HTML
+	Related     []hallCard
+}
+
+// productPage shows one listed product; unlisted and unknown products are 404.
+func (s *Server) productPage(c *fiber.Ctx) error {
+	store, err := s.catalogStore()
+	if err != nil {
+		return err
+	}
+	ctx, cancel := dbContext(c)
+	defer cancel()
+	v, err := s.loadProduct(ctx, store, c.Params("slug"))
+	if err != nil {
+		return err
+	}
+	related, err := store.RelatedProducts(ctx, &v.Product, 6, s.now())
+	if err != nil {
+		return err
+	}
+	v.Related = s.cards(related)
+	return s.render(c, fiber.StatusOK, "product", &page{
+		Title:       v.Name,
+		Description: v.Name + "," + v.Spec + ",产地" + v.County + v.Township + ",供应商" + v.Supplier.Name + "。",
+		Keywords:    strings.Join(append([]string{v.Category, v.County}, v.Flags...), ","),
+		Column:      hallColumn,
+		Crumbs:      []crumb{{"首页", "/"}, {hallColumn, "/hall/"}, {"全部产品", "/hall/products"}, {v.Name, ""}},
+		JSONLD:      s.productLD(v),
+		Data:        v,
+	})
+}
+
+// loadProduct reads a listed product with its supplier and photos; an unknown or unlisted slug
+// is ENotFound.
+func (s *Server) loadProduct(ctx context.Context, store *catalog.Store, slug string) (*hallProduct, error) {
+	notFound := zhenxing.Errorf(zhenxing.ENotFound, "您查找的产品不存在或已下架。")
+	d, err := store.Product(ctx, slug)
+	if zhenxing.ErrorCode(err) == zhenxing.ENotFound {
+		return nil, notFound
+	}
+	if err != nil {
+		return nil, err
+	}
+	if !d.Listed {
+		return nil, notFound
+	}
+	now := s.now()
+	state, class := stockState(&d.Product)
+	v := &hallProduct{
+		ProductDetail: d,
+		Supplier:      s.supplierView(&d.Supplier, -1),
+		InSeason:      d.InSeasonOn(now),
+		Season:        seasonText(&d.Product),
+		SeasonBadge:   seasonBadge(&d.Product, d.InSeasonOn(now)),
+		StockState:    state,
+		StockClass:    class,
+		Description:   content.RenderMarkdown(d.Product.Description),
+	}
+	first := max(d.MinQty, 1)
+	v.Tiers = append(v.Tiers, hallTier{first, d.Price})
+	for _, t := range d.Tiers {
+		if t.MinQty > first {
+			v.Tiers = append(v.Tiers, hallTier{t.MinQty, t.Price})
+		}
+	}
+	return v, nil
+}
+
+// availability is the schema.org availability of a stock class.
+var availability = map[string]string{
+	catalog.StockIn:  "https://schema.org/InStock",
+	catalog.StockLow: "https://schema.org/LimitedAvailability",
+	catalog.StockOut: "https://schema.org/OutOfStock",
+}
+
+// productLD is the schema.org Product with its offer in CNY and the bulk prices.
+func (s *Server) productLD(v *hallProduct) map[string]any {
+	var specs []map[string]any
+	for _, t := range v.Tiers {
+		specs = append(specs, map[string]any{
+			"@type": "UnitPriceSpecification", "price": catalog.FormatYuan(t.Price), "priceCurrency": "CNY",
+			"eligibleQuantity": map[string]any{"@type": "QuantitativeValue", "minValue": t.Qty, "unitText": v.Unit},
+		})
+	}
+	org := map[string]any{"@type": "Organization", "name": v.Supplier.Name, "url": s.absURL(v.Supplier.URL)}
+	ld := map[string]any{
+		"@context":    "https://schema.org",
+		"@type":       "Product",
+		"name":        v.Name,
+		"sku":         v.Slug,
+		"category":    v.Category,
+		"description": v.Name + "," + v.Spec + ",产地" + v.County + v.Township,
+		"url":         s.absURL(productURL(v.Slug)),
+		"brand":       org,
+		"offers": map[string]any{
+			"@type":              "Offer",
+			"price":              catalog.FormatYuan(v.Price),
+			"priceCurrency":      "CNY",
+			"availability":       availability[v.StockClass],
+			"url":                s.absURL(productURL(v.Slug)),
+			"priceSpecification": specs,
+			"seller":             org,
+		},
+	}
+	var images []string
+	for _, ph := range v.Photos {
+		images = append(images, s.absURL(ph.URL()))
+	}
+	if len(images) > 0 {
+		ld["image"] = images
+	}
+	return ld
+}
+
+// productPhoto serves a photo's bytes by content hash: immutable, with the stored content type.
+// An SVG gets a policy of its own so that nothing inside it could ever run.
+func (s *Server) productPhoto(c *fiber.Ctx) error {
+	store, err := s.catalogStore()
+	if err != nil {
+		return err
+	}
+	hash := strings.ToLower(c.Params("hash"))
+	if len(hash) != 64 || strings.Trim(hash, "0123456789abcdef") != "" {
+		return zhenxing.Errorf(zhenxing.ENotFound, "图片不存在。")
+	}
+	ctx, cancel := dbContext(c)
+	defer cancel()
+	data, ctype, err := store.PhotoContent(ctx, hash)
+	if err != nil {
+		return err
+	}
+	if want := (catalog.Photo{Hash: hash, ContentType: ctype}).URL(); want != c.Path() {
+		return c.Redirect(want, fiber.StatusMovedPermanently)
+	}
+	c.Set(fiber.HeaderContentType, ctype)
+	c.Set(fiber.HeaderCacheControl, "public, max-age=31536000, immutable")
+	if ctype == "image/svg+xml" {
+		c.Set(fiber.HeaderContentSecurityPolicy, "default-src 'none'; style-src 'unsafe-inline'")
+	}
+	return c.Send(data)
+}
+
+// productJSON is a product in the API. Prices are in fen (integers), with price_yuan to show.
+type productJSON struct {
+	Slug            string              `json:"slug"`
+	Name            string              `json:"name"`
+	URL             string              `json:"url"`
+	Category        string              `json:"category"`
+	County          string              `json:"county"`
+	Township        string              `json:"township"`
+	Supplier        supplierRefJSON     `json:"supplier"`
+	Spec            string              `json:"spec"`
+	Unit            string              `json:"unit"`
+	Price           int64               `json:"price"`
+	PriceYuan       string              `json:"price_yuan"`
+	Tiers           []catalog.PriceTier `json:"tiers"`
+	MinQty          int                 `json:"min_qty"`
+	Multiple        int                 `json:"multiple"`
+	Stock           int                 `json:"stock"`
+	StockState      string              `json:"stock_state"`
+	SeasonStart     int                 `json:"season_start"`
+	SeasonEnd       int                 `json:"season_end"`
+	Season          string              `json:"season"`
+	InSeason        bool                `json:"in_season"`
+	Flags           []string            `json:"flags"`
+	Photo           string              `json:"photo,omitempty"`
+	Photos          []photoJSON         `json:"photos,omitempty"`
+	Description     string              `json:"description,omitempty"`
+	DescriptionHTML string              `json:"description_html,omitempty"`
+	UpdatedAt       string              `json:"updated_at"`
+}
+
+type supplierRefJSON struct {
+	Slug string `json:"slug"`
+	Name string `json:"name"`
+	URL  string `json:"url"`
+}
+
+type photoJSON struct {
+	URL         string `json:"url"`
+	Alt         string `json:"alt"`
+	ContentType string `json:"content_type"`
+}
+
+func (s *Server) toProductJSON(p *catalog.Product, supSlug, supName string) productJSON {
+	state, _ := stockState(p)
+	j := productJSON{
+		Slug: p.Slug, Name: p.Name, URL: s.absURL(productURL(p.Slug)), Category: p.Category,
+		County: p.County, Township: p.Township,
+		Supplier: supplierRefJSON{Slug: supSlug, Name: supName, URL: s.absURL(supplierURL(supSlug))},
+		Spec:     p.Spec, Unit: p.Unit, Price: p.Price, PriceYuan: catalog.FormatYuan(p.Price), Tiers: p.Tiers,
+		MinQty: p.MinQty, Multiple: p.Multiple, Stock: p.Stock, StockState: state,
+		SeasonStart: p.SeasonStart, SeasonEnd: p.SeasonEnd, Season: seasonText(p), InSeason: p.InSeasonOn(s.now()),
+		Flags: p.Flags, UpdatedAt: p.UpdatedAt.In(content.Shanghai).Format(time.RFC3339),
+	}
+	if j.Tiers == nil {
+		j.Tiers = []catalog.PriceTier{}
+	}
+	if j.Flags == nil {
+		j.Flags = []string{}
+	}
+	return j
+}
+
+// facetsJSON are the facet counts in the API, keyed by the parameter that selects their values.
+type facetsJSON struct {
+	Categories []catalog.FacetValue `json:"category"`
+	Counties   []catalog.FacetValue `json:"county"`
+	Suppliers  []catalog.FacetValue `json:"supplier"`
+	PriceBands []catalog.FacetValue `json:"band"`
+	Flags      []catalog.FacetValue `json:"flag"`
+	InSeason   int                  `json:"season"`
+}
+
+func toFacetsJSON(f catalog.Facets) facetsJSON {
+	nonNil := func(v []catalog.FacetValue) []catalog.FacetValue {
+		if v == nil {
+			return []catalog.FacetValue{}
+		}
+		return v
+	}
+	return facetsJSON{nonNil(f.Categories), nonNil(f.Counties), nonNil(f.Suppliers), nonNil(f.PriceBands), nonNil(f.Flags), f.InSeason}
+}
+
+// apiProducts lists listed products as JSON with the filters, facet counts and pagination of
+// /hall/products; answers are kept for a moment like the pages.
+func (s *Server) apiProducts(c *fiber.Ctx) error {
+	store, err := s.catalogStore()
+	if err != nil {
+		return err
+	}
+	q, v, err := s.productQuery(c)
+	if err != nil {
+		return err
+	}
+	key := "api|" + listingURI("/api/v1/products", v, q.Page)
+	if e, ok := s.hall.get(key, time.Now()); ok {
+		return e.send(c)
+	}
+	ctx, cancel := dbContext(c)
+	defer cancel()
+	res, msg, err := s.products(ctx, store, q)
+	if err != nil {
+		return err
+	}
+	list := make([]productJSON, len(res.Products))
+	for i := range res.Products {
+		card := &res.Products[i]
+		list[i] = s.toProductJSON(&card.Product, card.SupplierSlug, card.SupplierName)
+		if card.Photo != nil {
+			list[i].Photo = s.absURL(card.Photo.URL())
+		}
+	}
+	out := fiber.Map{
+		"products": list, "total": res.Total, "page": res.Page, "pages": res.Pages, "per_page": hallPerPage,
+		"facets": toFacetsJSON(res.Facets),
+	}
+	if msg != "" {
+		out["message"] = msg
+	}
+	body, err := json.Marshal(out)
+	if err != nil {
+		return err
+	}
+	return s.hall.put(key, fiber.MIMEApplicationJSONCharsetUTF8, body, time.Now()).send(c)
+}
+
+// apiProduct is one listed product with its photos, rendered description and supplier.
+func (s *Server) apiProduct(c *fiber.Ctx) error {
+	store, err := s.catalogStore()
+	if err != nil {
+		return err
+	}
+	ctx, cancel := dbContext(c)
+	defer cancel()
+	v, err := s.loadProduct(ctx, store, c.Params("slug"))
+	if err != nil {
+		return err
+	}
+	j := s.toProductJSON(&v.Product, v.Supplier.Slug, v.Supplier.Name)
+	j.Photos = []photoJSON{}
+	for _, ph := range v.Photos {
+		j.Photos = append(j.Photos, photoJSON{s.absURL(ph.URL()), ph.Alt, ph.ContentType})
+	}
+	if len(j.Photos) > 0 {
+		j.Photo = j.Photos[0].URL
+	}
+	j.Description = v.Product.Description
+	j.DescriptionHTML = string(v.Description)
+	return c.JSON(fiber.Map{"product": j, "supplier": s.toSupplierJSON(v.Supplier)})
+}
+
+// homeInSeason is the home page's 当季产品: up to four products in season; none when the site
+// runs without the catalogue or the database fails (the home page never fails for the hall).
+func (s *Server) homeInSeason(c *fiber.Ctx) []hallCard {
+	if s.deps.Catalog == nil {
+		return nil
+	}
+	ctx, cancel := dbContext(c)
+	defer cancel()
+	list, err := s.deps.Catalog.InSeason(ctx, s.now(), 4)
+	if err != nil {
+		s.log.Warn("home: products in season", "request_id", requestID(c), "err", err)
+		return nil
+	}
+	return s.cards(list)
+}
+
+// hallSitemap adds the hall, its suppliers and its listed products to the sitemap. Without the
+// catalogue it adds nothing; when the database fails it logs and adds what it has, so the
+// sitemap of the documents never fails for the hall.
+func (s *Server) hallSitemap(c *fiber.Ctx, add func(path string, mod time.Time)) {
+	if s.deps.Catalog == nil {
+		return
+	}
+	ctx, cancel := dbContext(c)
+	defer cancel()
+	add("/hall/", time.Time{})
+	add("/hall/products", time.Time{})
+	fail := func(err error) { s.log.Warn("sitemap: hall", "request_id", requestID(c), "err", err) }
+	sups, err := s.deps.Catalog.Suppliers(ctx)
+	if err != nil {
+		fail(err)
+		return
+	}
+	for _, sup := range sups {
+		add(supplierURL(sup.Slug), sup.UpdatedAt)
+	}
+	for n := 1; ; n++ {
+		res, err := s.deps.Catalog.Products(ctx, catalog.ProductQuery{Sort: catalog.SortNewest, Page: n, PerPage: catalog.MaxPerPage, Today: s.now()})
+		if err != nil {
+			fail(err)
+			return
+		}
+		for _, card := range res.Products {
+			add(productURL(card.Slug), card.UpdatedAt)
+		}
+		if n >= res.Pages || len(res.Products) == 0 {
+			return
+		}
+	}
+}
