@@ -71,9 +71,9 @@ history:
 		log.Fatal(err)
 	}
 	files := map[string]string{
-		"hugo.toml":                      "baseURL = 'http://localhost/'\nlanguageCode = 'zh-CN'\ntitle = 'bench'\ndisableKinds = ['taxonomy', 'term', 'RSS', 'sitemap']\n[markup.goldmark.extensions]\n  cjk = { enable = true, eastAsianLineBreaks = true }\n",
-		"layouts/_default/single.html":   "<!DOCTYPE html><html lang=\"zh-CN\"><head><title>{{ .Title }}</title></head><body><h1>{{ .Title }}</h1><p>{{ .Params.index_no }} {{ .Params.publisher }}</p>{{ .Content }}</body></html>\n",
-		"layouts/_default/list.html":     "<!DOCTYPE html><html><body><ul>{{ range .Pages }}<li><a href=\"{{ .RelPermalink }}\">{{ .Title }}</a></li>{{ end }}</ul></body></html>\n",
+		"hugo.toml":                    "baseURL = 'http://localhost/'\nlanguageCode = 'zh-CN'\ntitle = 'bench'\ndisableKinds = ['taxonomy', 'term', 'RSS', 'sitemap']\n[markup.goldmark.extensions]\n  cjk = { enable = true, eastAsianLineBreaks = true }\n",
+		"layouts/_default/single.html": "<!DOCTYPE html><html lang=\"zh-CN\"><head><title>{{ .Title }}</title></head><body><h1>{{ .Title }}</h1><p>{{ .Params.index_no }} {{ .Params.publisher }}</p>{{ .Content }}</body></html>\n",
+		"layouts/_default/list.html":   "<!DOCTYPE html><html><body><ul>{{ range .Pages }}<li><a href=\"{{ .RelPermalink }}\">{{ .Title }}</a></li>{{ end }}</ul></body></html>\n",
 	}
 	for name, body := range files {
 		if err := os.WriteFile(filepath.Join(hugo, name), []byte(body), 0o644); err != nil {
