@@ -80,15 +80,24 @@ func parseDocument(fsys fs.FS, file string, kind Kind, data []byte) (*Document, 
 	if len(fm.problems) > 0 {
 		return nil, fm.problems
 	}
-	r, err := render(slug, fm.body, fm.bodyLine)
-	if err != nil {
-		return nil, []Problem{{file, fm.bodyLine, fmt.Sprintf("正文无法渲染:%v", err)}}
+	r, p := fm.renderBody(slug)
+	if p != nil {
+		return nil, []Problem{*p}
 	}
 	d.HTML, d.Text, d.links = r.html, r.text, r.links
 	if d.Summary == "" {
 		d.Summary = excerpt(d.Text, 120)
 	}
 	return d, nil
+}
+
+// renderBody renders the Markdown after the header; a failure is a problem at the body's line.
+func (fm *frontMatter) renderBody(slug string) (rendered, *Problem) {
+	r, err := render(slug, fm.body, fm.bodyLine)
+	if err != nil {
+		return rendered{}, &Problem{fm.file, fm.bodyLine, fmt.Sprintf("正文无法渲染:%v", err)}
+	}
+	return r, nil
 }
 
 func parseAttachments(fsys fs.FS, fm *frontMatter) []Attachment {

@@ -494,9 +494,9 @@ func parseEvent(file string, data []byte) (*Event, []Problem) {
 	if len(fm.problems) > 0 {
 		return nil, fm.problems
 	}
-	r, err := render(slug, fm.body, fm.bodyLine)
-	if err != nil {
-		return nil, []Problem{{file, fm.bodyLine, fmt.Sprintf("正文无法渲染:%v", err)}}
+	r, p := fm.renderBody(slug)
+	if p != nil {
+		return nil, []Problem{*p}
 	}
 	e.HTML, e.Text, e.links = r.html, r.text, r.links
 	if e.Summary == "" {

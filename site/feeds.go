@@ -47,6 +47,11 @@ func (s *Server) documentFeed(c *fiber.Ctx) error {
 			Updated:     d.Published,
 		})
 	}
+	return sendAtom(c, f)
+}
+
+// sendAtom writes a feed as Atom, cacheable for five minutes.
+func sendAtom(c *fiber.Ctx, f *feeds.Feed) error {
 	atom, err := f.ToAtom()
 	if err != nil {
 		return err

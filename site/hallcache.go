@@ -98,23 +98,5 @@ func listingURI(path string, v url.Values, page int) string {
 // hallPager is newPager for a listing whose links are built from its normalized filters, so that
 // a cached page never carries one reader's stray parameters.
 func hallPager(path string, v url.Values, current, pages int) pager {
-	p := pager{Page: current, Pages: pages}
-	link := func(n int) string { return listingURI(path, v, n) }
-	if current > 1 && current <= pages {
-		p.Prev = link(current - 1)
-	}
-	if current < pages {
-		p.Next = link(current + 1)
-	}
-	gap := false
-	for n := 1; n <= pages; n++ {
-		if n == 1 || n == pages || (n >= current-2 && n <= current+2) {
-			p.Links = append(p.Links, pageLink{Number: n, URL: link(n), Current: n == current})
-			gap = false
-		} else if !gap {
-			p.Links = append(p.Links, pageLink{Gap: true})
-			gap = true
-		}
-	}
-	return p
+	return buildPager(current, pages, func(n int) string { return listingURI(path, v, n) })
 }

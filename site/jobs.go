@@ -365,13 +365,7 @@ func (s *Server) jobsFeed(c *fiber.Ctx) error {
 			Updated:     e.Updated,
 		})
 	}
-	atom, err := f.ToAtom()
-	if err != nil {
-		return err
-	}
-	c.Set(fiber.HeaderContentType, "application/atom+xml; charset=utf-8")
-	c.Set(fiber.HeaderCacheControl, "public, max-age=300")
-	return c.SendString(atom)
+	return sendAtom(c, f)
 }
 
 // timeRange shows an event's time, e.g. "2026年12月5日 14:00–16:30".

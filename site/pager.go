@@ -24,7 +24,7 @@ type pageLink struct {
 func newPager(c *fiber.Ctx, current, pages int) pager {
 	base := url.Values{}
 	c.Context().QueryArgs().VisitAll(func(k, v []byte) { base.Add(string(k), string(v)) })
-	link := func(n int) string {
+	return buildPager(current, pages, func(n int) string {
 		q := url.Values{}
 		for k, v := range base {
 			q[k] = v
@@ -37,7 +37,12 @@ func newPager(c *fiber.Ctx, current, pages int) pager {
 			return c.Path()
 		}
 		return c.Path() + "?" + q.Encode()
-	}
+	})
+}
+
+// buildPager lays out the page links around current: the first and last page, two on each side,
+// and a gap for the rest. link gives the URL of page n.
+func buildPager(current, pages int, link func(n int) string) pager {
 	p := pager{Page: current, Pages: pages}
 	if current > 1 && current <= pages {
 		p.Prev = link(current - 1)
@@ -56,23 +61,4 @@ func newPager(c *fiber.Ctx, current, pages int) pager {
 		}
 	}
 	return p
-}
-
-// filterURL returns the current path with one query parameter set (or removed when v is "")
-// and the page reset, for filter links.
-func filterURL(path string, query url.Values, k, v string) string {
-	q := url.Values{}
-	for key, vals := range query {
-		q[key] = vals
-	}
-	q.Del("page")
-	if v == "" {
-		q.Del(k)
-	} else {
-		q.Set(k, v)
-	}
-	if len(q) == 0 {
-		return path
-	}
-	return path + "?" + q.Encode()
 }
