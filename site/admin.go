@@ -41,6 +41,33 @@ func (s *Server) renderAdmin(c *fiber.Ctx, status int, name, title string, crumb
 	return s.render(c, status, name, &page{Title: title, Column: "后台", NoIndex: true, Crumbs: all, Data: data})
 }
 
+// renderAdminForm renders the form page of one record of a back-office list (noun: 产品,
+// 供应商): titled 新建<noun> when record (its name) is "", else 编辑<noun>:<record>, with crumbs
+// back to the list at listURL.
+func (s *Server) renderAdminForm(c *fiber.Ctx, status int, tmpl, noun, listURL, record string, data any) error {
+	title := "新建" + noun
+	crumbs := []crumb{{Name: noun, URL: listURL}, {Name: title}}
+	if record != "" {
+		title = "编辑" + noun + ":" + record
+		crumbs[1].Name = record
+	}
+	return s.renderAdmin(c, status, tmpl, title, crumbs, data)
+}
+
+// adminPageNo reads the page number of a back-office list: 1 when there is none, EInvalid when it
+// is not a whole number from 1 to 100000.
+func adminPageNo(c *fiber.Ctx) (int, error) {
+	p := c.Query("page")
+	if p == "" {
+		return 1, nil
+	}
+	n, err := strconv.Atoi(p)
+	if err != nil || n < 1 || n > 100000 {
+		return 0, zhenxing.Errorf(zhenxing.EInvalid, "页码应为正整数。")
+	}
+	return n, nil
+}
+
 // loginView is the data of the login page.
 type loginView struct {
 	CSRF     string
@@ -289,13 +316,9 @@ func (s *Server) adminAudit(c *fiber.Ctx) error {
 	if !known {
 		return zhenxing.Errorf(zhenxing.EInvalid, "未知的记录类别。")
 	}
-	pageNo := 1
-	if p := c.Query("page"); p != "" {
-		n, err := strconv.Atoi(p)
-		if err != nil || n < 1 || n > 100000 {
-			return zhenxing.Errorf(zhenxing.EInvalid, "页码应为正整数。")
-		}
-		pageNo = n
+	pageNo, err := adminPageNo(c)
+	if err != nil {
+		return err
 	}
 	ctx, cancel := dbContext(c)
 	defer cancel()

@@ -38,7 +38,7 @@ const emptyTierRows = 3
 func productFormOf(p *catalog.Product, supplierSlug string) productForm {
 	f := productForm{
 		Slug: p.Slug, Name: p.Name, Category: p.Category, County: p.County, Township: p.Township,
-		Supplier: supplierSlug, Spec: p.Spec, Unit: p.Unit, Price: formatYuan(p.Price),
+		Supplier: supplierSlug, Spec: p.Spec, Unit: p.Unit, Price: catalog.FormatYuan(p.Price),
 		MinQty: strconv.Itoa(p.MinQty), Multiple: strconv.Itoa(p.Multiple), Stock: strconv.Itoa(p.Stock),
 		Description: p.Description, Flags: p.Flags, Listed: p.Listed,
 	}
@@ -46,7 +46,7 @@ func productFormOf(p *catalog.Product, supplierSlug string) productForm {
 		f.SeasonStart, f.SeasonEnd = strconv.Itoa(p.SeasonStart), strconv.Itoa(p.SeasonEnd)
 	}
 	for _, t := range p.Tiers {
-		f.Tiers = append(f.Tiers, tierRow{Qty: strconv.Itoa(t.MinQty), Price: formatYuan(t.Price)})
+		f.Tiers = append(f.Tiers, tierRow{Qty: strconv.Itoa(t.MinQty), Price: catalog.FormatYuan(t.Price)})
 	}
 	return f
 }
@@ -162,15 +162,6 @@ func parseYuan(s string) (int64, error) {
 	return yuan*100 + fen, nil
 }
 
-// formatYuan writes fen as yuan with two decimals: 3990 → "39.90".
-func formatYuan(fen int64) string {
-	sign := ""
-	if fen < 0 {
-		sign, fen = "-", -fen
-	}
-	return sign + strconv.FormatInt(fen/100, 10) + "." + strconv.FormatInt(100+fen%100, 10)[1:]
-}
-
 // productView is the data of the product form page.
 type productView struct {
 	Admin   adminBase
@@ -248,13 +239,11 @@ func (s *Server) newProductView(c *fiber.Ctx, p *catalog.ProductDetail) (*produc
 }
 
 func (s *Server) renderProduct(c *fiber.Ctx, status int, v *productView) error {
-	title := "新建产品"
-	crumbs := []crumb{{Name: "产品", URL: "/admin/products"}, {Name: title}}
+	name := ""
 	if !v.New {
-		title = "编辑产品:" + v.Product.Name
-		crumbs[1].Name = v.Product.Name
+		name = v.Product.Name
 	}
-	return s.renderAdmin(c, status, "admin_product", title, crumbs, v)
+	return s.renderAdminForm(c, status, "admin_product", "产品", "/admin/products", name, v)
 }
 
 // adminProductBySlug loads the product of the URL for staff (listed or not).
@@ -276,13 +265,9 @@ var productNotices = map[string]string{
 
 // adminProducts lists every product, listed or not, with its stock.
 func (s *Server) adminProducts(c *fiber.Ctx) error {
-	pageNo := 1
-	if p := c.Query("page"); p != "" {
-		n, err := strconv.Atoi(p)
-		if err != nil || n < 1 || n > 100000 {
-			return zhenxing.Errorf(zhenxing.EInvalid, "页码应为正整数。")
-		}
-		pageNo = n
+	pageNo, err := adminPageNo(c)
+	if err != nil {
+		return err
 	}
 	ctx, cancel := dbContext(c)
 	defer cancel()
@@ -306,7 +291,6 @@ func (s *Server) adminProducts(c *fiber.Ctx) error {
 		"Prev":   prev,
 		"Next":   next,
 		"Notice": productNotices[c.Query("done")],
-		"Yuan":   formatYuan,
 	})
 }
 
@@ -333,6 +317,9 @@ func (s *Server) adminProductEdit(c *fiber.Ctx) error {
 	return s.renderProduct(c, fiber.StatusOK, v)
 }
 
+// fixFieldsMessage is shown above a form whose problems are shown beside their fields.
+const fixFieldsMessage = "请修改下面标出的内容后再提交。"
+
 // formFailure fills the view's messages from a store error: field messages beside their
 // fields, the rest above the form. It returns the status to answer with, or the error itself
 // when it is not the user's to fix.
@@ -350,7 +337,7 @@ func formFailure(err error, errs map[string]string) (int, string, error) {
 	}
 	msg := zhenxing.ErrorMessage(err)
 	if len(catalog.AsFieldErrors(err)) > 0 {
-		msg = "请修改下面标出的内容后再提交。"
+		msg = fixFieldsMessage
 	}
 	return statusOf[code], msg, nil
 }
@@ -372,20 +359,7 @@ func (s *Server) adminProductCreate(c *fiber.Ctx) error {
 	} else if zhenxing.ErrorCode(err) != zhenxing.ENotFound {
 		return err
 	}
-	if len(errs) == 0 {
-		err = s.deps.Catalog.SaveProduct(ctx, userOf(c).Actor(), p, v.Form.Supplier)
-		if err == nil {
-			return c.Redirect("/admin/products/"+p.Slug+"?done=created", fiber.StatusSeeOther)
-		}
-	} else {
-		err = zhenxing.Errorf(zhenxing.EInvalid, "请修改下面标出的内容后再提交。")
-	}
-	status, msg, err := formFailure(err, v.Errors)
-	if err != nil {
-		return err
-	}
-	v.Error = msg
-	return s.renderProduct(c, status, v)
+	return s.saveProduct(c, v, p, "created")
 }
 
 // adminProductUpdate saves the product form over the product of the URL. Stock and listing are
@@ -405,15 +379,22 @@ func (s *Server) adminProductUpdate(c *fiber.Ctx) error {
 	v.Form.Slug, v.Form.Listed, v.Form.Stock = current.Slug, current.Listed, strconv.Itoa(current.Stock)
 	p, errs := v.Form.product()
 	v.Errors = errs
-	if len(errs) == 0 {
+	return s.saveProduct(c, v, p, "saved")
+}
+
+// saveProduct saves the product read from the form of v unless the form found problems (in
+// v.Errors), then goes to its page with the done notice. A form that the form itself or the store
+// rejects comes back with the values typed and each message beside its field.
+func (s *Server) saveProduct(c *fiber.Ctx, v *productView, p *catalog.Product, done string) error {
+	var err error
+	if len(v.Errors) > 0 {
+		err = zhenxing.Errorf(zhenxing.EInvalid, fixFieldsMessage)
+	} else {
 		ctx, cancel := dbContext(c)
 		defer cancel()
-		err = s.deps.Catalog.SaveProduct(ctx, userOf(c).Actor(), p, v.Form.Supplier)
-		if err == nil {
-			return c.Redirect("/admin/products/"+p.Slug+"?done=saved", fiber.StatusSeeOther)
+		if err = s.deps.Catalog.SaveProduct(ctx, userOf(c).Actor(), p, v.Form.Supplier); err == nil {
+			return c.Redirect("/admin/products/"+p.Slug+"?done="+done, fiber.StatusSeeOther)
 		}
-	} else {
-		err = zhenxing.Errorf(zhenxing.EInvalid, "请修改下面标出的内容后再提交。")
 	}
 	status, msg, err := formFailure(err, v.Errors)
 	if err != nil {

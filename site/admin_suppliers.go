@@ -122,13 +122,11 @@ func (s *Server) newSupplierView(c *fiber.Ctx, sp *catalog.Supplier) *supplierVi
 }
 
 func (s *Server) renderSupplier(c *fiber.Ctx, status int, v *supplierView) error {
-	title := "新建供应商"
-	crumbs := []crumb{{Name: "供应商", URL: "/admin/suppliers"}, {Name: title}}
+	name := ""
 	if !v.New {
-		title = "编辑供应商:" + v.Supplier.Name
-		crumbs[1].Name = v.Supplier.Name
+		name = v.Supplier.Name
 	}
-	return s.renderAdmin(c, status, "admin_supplier", title, crumbs, v)
+	return s.renderAdminForm(c, status, "admin_supplier", "供应商", "/admin/suppliers", name, v)
 }
 
 var supplierNotices = map[string]string{"created": "供应商已创建。", "saved": "修改已保存。"}
@@ -198,7 +196,7 @@ func (s *Server) adminSupplierSave(c *fiber.Ctx) error {
 	}
 	var err error
 	if len(errs) > 0 {
-		err = zhenxing.Errorf(zhenxing.EInvalid, "请修改下面标出的内容后再提交。")
+		err = zhenxing.Errorf(zhenxing.EInvalid, fixFieldsMessage)
 	} else {
 		err = s.deps.Catalog.SaveSupplier(ctx, userOf(c).Actor(), sp)
 	}

@@ -45,6 +45,9 @@ func (s *Server) observe(c *fiber.Ctx) error {
 	}
 	s.metrics.observe(c.Method(), route, status, took)
 	level := slogLevel(status)
+	if !s.log.Enabled(c.UserContext(), level) {
+		return nil
+	}
 	s.log.Log(c.UserContext(), level, "request",
 		"request_id", requestID(c),
 		"method", c.Method(),

@@ -91,6 +91,7 @@ func New(cfg Config, deps Deps) (*Server, error) {
 		IdleTimeout:             120 * time.Second,
 		BodyLimit:               8 << 20,
 		ReadBufferSize:          16 << 10,
+		WriteBufferSize:         32 << 10, // a whole document page in one write, not a header write and a body write
 		DisableStartupMessage:   true,
 		ErrorHandler:            s.handleError,
 		ProxyHeader:             proxyHeader(cfg.TrustedProxies),
