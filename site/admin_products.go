@@ -204,6 +204,20 @@ func (v *productView) Field(name, label string) fieldView {
 	return fieldView{Name: name, Label: label, Value: values[name], Error: v.Errors[name]}
 }
 
+// selectView is one drop-down of a form: what the adminselect partial needs.
+type selectView struct {
+	Name, Label, Value, Error string
+	Options                   []string
+}
+
+// Select is the drop-down name (category or county) of the product form, with its choices, value
+// and message.
+func (v *productView) Select(name, label string) selectView {
+	choices := map[string][]string{"category": v.Categories, "county": v.Counties}
+	values := map[string]string{"category": v.Form.Category, "county": v.Form.County}
+	return selectView{Name: name, Label: label, Value: values[name], Error: v.Errors[name], Options: choices[name]}
+}
+
 // HasFlag reports whether the form has the flag ticked.
 func (f productForm) HasFlag(flag string) bool { return slices.Contains(f.Flags, flag) }
 

@@ -108,6 +108,14 @@ func (v *supplierView) Field(name, label string) fieldView {
 	return fieldView{Name: name, Label: label, Value: values[name], Error: v.Errors[name], Type: typ}
 }
 
+// Select is the drop-down name (kind or county) of the supplier form, with its choices, value and
+// message.
+func (v *supplierView) Select(name, label string) selectView {
+	choices := map[string][]string{"kind": v.Kinds, "county": v.Counties}
+	values := map[string]string{"kind": v.Form.Kind, "county": v.Form.County}
+	return selectView{Name: name, Label: label, Value: values[name], Error: v.Errors[name], Options: choices[name]}
+}
+
 func (s *Server) newSupplierView(c *fiber.Ctx, sp *catalog.Supplier) *supplierView {
 	v := &supplierView{
 		Admin: adminBaseOf(c, "suppliers"), New: sp == nil, Supplier: sp, Errors: map[string]string{},
