@@ -4,6 +4,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"strings"
 	"testing"
 
 	"github.com/gofiber/fiber/v2"
@@ -56,5 +57,27 @@ func TestShutdownFinishesInFlightRequests(t *testing.T) {
 	}
 	if err := <-served; err != nil {
 		t.Fatalf("listener: %v", err)
+	}
+}
+
+// TestPanicIsAChinesePage checks that a panicking handler gives the 500 page, with the request
+// ID but none of the panic's text.
+func TestPanicIsAChinesePage(t *testing.T) {
+	s := mustServer(t)
+	s.App.Get("/test/panic", func(c *fiber.Ctx) error { panic("secret internal detail") })
+	s.App.Get("/api/v1/test/panic", func(c *fiber.Ctx) error { panic("secret internal detail") })
+	res := get(t, s, "/test/panic")
+	if res.Status != 500 {
+		t.Fatalf("status %d", res.Status)
+	}
+	mustContain(t, res.Body, "服务器错误", "服务器内部错误,请稍后再试。", "请求编号")
+	api := get(t, s, "/api/v1/test/panic")
+	if api.Status != 500 || !strings.Contains(api.Body, `"status":500`) {
+		t.Errorf("api panic: %d %s", api.Status, api.Body)
+	}
+	for _, body := range []string{res.Body, api.Body} {
+		if strings.Contains(body, "secret") || strings.Contains(body, "goroutine") {
+			t.Error("the panic's text reached the client")
+		}
 	}
 }
