@@ -9,6 +9,9 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
+
+	"zhenxing/catalog"
+	"zhenxing/internal/testdb"
 )
 
 // chromium starts the site on a loopback listener and a headless Chromium (Debian's package),
@@ -149,4 +152,59 @@ func checkContrast(t *testing.T, mode string, ratios []contrast, least float64) 
 	if len(bad) > 0 {
 		t.Errorf("%s mode: %d elements below %.1f:1 contrast: %s", mode, len(bad), least, strings.Join(bad[:min(len(bad), 5)], "; "))
 	}
+}
+
+// TestBrowserEverySection opens a page of each section with the sample catalogue, in both
+// display modes and on a phone, and checks contrast, width and that nothing needs JavaScript.
+func TestBrowserEverySection(t *testing.T) {
+	pool := testdb.New(t)
+	store := catalog.NewStore(pool)
+	if _, err := store.Seed(context.Background(), catalog.SeedFS()); err != nil {
+		t.Fatal(err)
+	}
+	base, ctx := chromium(t, mustServer(t, func(_ *Config, d *Deps) { d.Catalog = store }))
+	pages := []string{
+		"/", "/open/", "/open/policies/", "/open/policies/bridging-fund-management-2021",
+		"/hall/", "/hall/products?county=略阳县", "/hall/products/lueyang-kiwi-3kg", "/hall/suppliers/dizhai-cherry-coop",
+		"/jobs/", "/jobs/positions", "/jobs/events/" + firstEventSlug(t), "/admin/login", "/no-such-page",
+	}
+	for _, mode := range []struct {
+		name, cookie string
+		least        float64
+	}{{"standard", "", 4.5}, {"high contrast", "contrast", 7}} {
+		if mode.cookie != "" {
+			run(t, ctx, chromedp.Navigate(base+"/prefs?contrast=high&back=/"))
+		}
+		for _, p := range pages {
+			run(t, ctx, chromedp.EmulateViewport(1280, 900))
+			run(t, ctx, chromedp.Navigate(base+p))
+			if n := run(t, ctx, chromedp.Evaluate[int](`document.querySelectorAll('script:not([type="application/ld+json"])').length`)); n != 0 {
+				t.Errorf("%s: %d scripts", p, n)
+			}
+			ratios := run(t, ctx, chromedp.Evaluate[[]contrast](contrastScript))
+			for _, r := range ratios {
+				if r.Ratio < mode.least {
+					t.Errorf("%s (%s): %s %q has contrast %.2f:1, want %.1f", p, mode.name, r.Sel, r.Text, r.Ratio, mode.least)
+				}
+			}
+			run(t, ctx, chromedp.EmulateViewport(375, 800))
+			run(t, ctx, chromedp.Navigate(base+p))
+			sw := run(t, ctx, chromedp.Evaluate[float64](`document.documentElement.scrollWidth`))
+			if sw > 376 {
+				t.Errorf("%s (%s): %.0fpx wide on a 375px screen", p, mode.name, sw)
+			}
+		}
+	}
+}
+
+// firstEventSlug names an event of the sample content.
+func firstEventSlug(t *testing.T) string {
+	t.Helper()
+	res := get(t, mustServer(t), "/api/v1/events")
+	i := strings.Index(res.Body, `"slug":"`)
+	if i < 0 {
+		t.Fatal("no event in the sample content")
+	}
+	rest := res.Body[i+len(`"slug":"`):]
+	return rest[:strings.Index(rest, `"`)]
 }
