@@ -88,10 +88,21 @@ type importer struct {
 	opts     ImportOptions
 	unit     string
 	problems ImportProblems
+	seen     map[string]int // slug → the row that has it
 }
 
 func (im *importer) problem(row int, column, format string, args ...any) {
 	im.problems = append(im.problems, ImportProblem{Row: row, Column: column, Message: fmt.Sprintf(format, args...), unit: im.unit})
+}
+
+// cellProblems returns the columns of a record (at row) whose cells did not parse, and bad, which
+// records a problem with a cell and adds its column to them.
+func (im *importer) cellProblems(row int) (failed map[string]bool, bad func(col, format string, args ...any)) {
+	failed = map[string]bool{}
+	return failed, func(col, format string, args ...any) {
+		im.problem(row, col, format, args...)
+		failed[col] = true
+	}
 }
 
 // fieldProblems adds a record's validation errors, but none for the columns that did not even
@@ -103,6 +114,18 @@ func (im *importer) fieldProblems(row int, err error, failed map[string]bool) bo
 		}
 	}
 	return err != nil || len(failed) > 0
+}
+
+// slug returns the record's slug, and false with a problem when an earlier record of the file
+// has the same one.
+func (im *importer) slug(rec record) (string, bool) {
+	slug := strings.TrimSpace(rec.cells["slug"])
+	if prev, dup := im.seen[slug]; dup && slug != "" {
+		im.problem(rec.row, "slug", "网址标识“%s”与第 %d %s重复", slug, prev, im.unit)
+		return "", false
+	}
+	im.seen[slug] = rec.row
+	return slug, true
 }
 
 func (im *importer) fail() error {
@@ -127,8 +150,26 @@ func (im *importer) note() string {
 // errRollback ends an import's transaction without keeping anything: a dry run, or nothing changed.
 var errRollback = errors.New("rollback")
 
+// writeImport runs an import's writes, fn, in one transaction, which it keeps only when this is
+// not a dry run and fn counted records created or updated in res.
+func (s *Store) writeImport(ctx context.Context, im *importer, res *ImportResult, fn func(pgx.Tx) error) error {
+	err := s.write(ctx, func(tx pgx.Tx) error {
+		if err := fn(tx); err != nil {
+			return err
+		}
+		if im.opts.DryRun || res.Created+res.Updated == 0 {
+			return errRollback // nothing to keep, not even the catalogue's new version
+		}
+		return nil
+	})
+	if errors.Is(err, errRollback) {
+		return nil
+	}
+	return err
+}
+
 func (s *Store) startImport(r io.Reader, opts ImportOptions, columns []string, aliases, ambiguous map[string]string) (*importer, *table, error) {
-	im := &importer{opts: opts, unit: "行"}
+	im := &importer{opts: opts, unit: "行", seen: map[string]int{}}
 	if opts.Format == "" {
 		opts.Format = formatOf(opts.Name)
 		im.opts.Format = opts.Format
@@ -174,7 +215,7 @@ func (s *Store) ImportSuppliers(ctx context.Context, actor Actor, r io.Reader, o
 	if err != nil {
 		return res, err
 	}
-	err = s.write(ctx, func(tx pgx.Tx) error {
+	err = s.writeImport(ctx, im, &res, func(tx pgx.Tx) error {
 		existing, err := lockSuppliers(ctx, tx)
 		if err != nil {
 			return err
@@ -185,18 +226,15 @@ func (s *Store) ImportSuppliers(ctx context.Context, actor Actor, r io.Reader, o
 			bySlug[sp.Slug] = sp
 			codeOwner[sp.CreditCode] = sp.Slug
 		}
-		seen := map[string]int{}
 		type change struct {
 			before, after *Supplier
 		}
 		var changes []change
 		for _, rec := range t.records {
-			slug := strings.TrimSpace(rec.cells["slug"])
-			if prev, dup := seen[slug]; dup && slug != "" {
-				im.problem(rec.row, "slug", "网址标识“%s”与第 %d %s重复", slug, prev, im.unit)
+			slug, ok := im.slug(rec)
+			if !ok {
 				continue
 			}
-			seen[slug] = rec.row
 			before := bySlug[slug]
 			if before != nil && opts.OnlyNew {
 				res.Skipped++
@@ -242,14 +280,8 @@ func (s *Store) ImportSuppliers(ctx context.Context, actor Actor, r io.Reader, o
 				res.Unchanged++
 			}
 		}
-		if opts.DryRun || res.Created+res.Updated == 0 {
-			return errRollback // nothing to keep, not even the catalogue's new version
-		}
 		return nil
 	})
-	if errors.Is(err, errRollback) {
-		err = nil
-	}
 	return res, err
 }
 
@@ -263,11 +295,7 @@ func lockSuppliers(ctx context.Context, tx pgx.Tx) ([]*Supplier, error) {
 
 // applySupplier sets the record's cells on sp and returns the columns that did not parse.
 func (im *importer) applySupplier(rec record, sp *Supplier) map[string]bool {
-	failed := map[string]bool{}
-	bad := func(col, format string, args ...any) {
-		im.problem(rec.row, col, format, args...)
-		failed[col] = true
-	}
+	failed, bad := im.cellProblems(rec.row)
 	for col, v := range rec.cells {
 		switch col {
 		case "slug":
@@ -400,7 +428,6 @@ type importedPhoto struct {
 	contentType string
 	data        []byte
 	sha256      string
-	name        string
 }
 
 // ImportProducts reads products from a CSV or JSON file and creates or updates them by slug, all in
@@ -416,7 +443,7 @@ func (s *Store) ImportProducts(ctx context.Context, actor Actor, r io.Reader, op
 	if err != nil {
 		return res, err
 	}
-	err = s.write(ctx, func(tx pgx.Tx) error {
+	err = s.writeImport(ctx, im, &res, func(tx pgx.Tx) error {
 		suppliers, err := lockSuppliers(ctx, tx)
 		if err != nil {
 			return err
@@ -445,14 +472,11 @@ func (s *Store) ImportProducts(ctx context.Context, actor Actor, r io.Reader, op
 			photos        []importedPhoto
 		}
 		var changes []change
-		seen := map[string]int{}
 		for _, rec := range t.records {
-			slug := strings.TrimSpace(rec.cells["slug"])
-			if prev, dup := seen[slug]; dup && slug != "" {
-				im.problem(rec.row, "slug", "网址标识“%s”与第 %d %s重复", slug, prev, im.unit)
+			slug, ok := im.slug(rec)
+			if !ok {
 				continue
 			}
-			seen[slug] = rec.row
 			before := bySlug[slug]
 			if before != nil && opts.OnlyNew {
 				res.Skipped++
@@ -506,14 +530,8 @@ func (s *Store) ImportProducts(ctx context.Context, actor Actor, r io.Reader, op
 				res.Unchanged++
 			}
 		}
-		if opts.DryRun || res.Created+res.Updated == 0 {
-			return errRollback // nothing to keep, not even the catalogue's new version
-		}
 		return nil
 	})
-	if errors.Is(err, errRollback) {
-		err = nil
-	}
 	return res, err
 }
 
@@ -529,11 +547,7 @@ func rowError(row int, unit string, err error) error {
 
 // applyProduct sets the record's cells on p and returns the columns that did not parse.
 func (im *importer) applyProduct(rec record, p *Product, suppliers []*Supplier, photos *[]importedPhoto) map[string]bool {
-	failed := map[string]bool{}
-	bad := func(col, format string, args ...any) {
-		im.problem(rec.row, col, format, args...)
-		failed[col] = true
-	}
+	failed, bad := im.cellProblems(rec.row)
 	for col, v := range rec.cells {
 		switch col {
 		case "slug":
@@ -648,7 +662,7 @@ func (im *importer) readPhoto(name string) (importedPhoto, string) {
 	if err != nil {
 		return importedPhoto{}, fmt.Sprintf("图片“%s”:%s", name, zhenxing.ErrorMessage(err))
 	}
-	return importedPhoto{contentType: ct, data: data, sha256: sha256Hex(data), name: path.Base(clean)}, ""
+	return importedPhoto{contentType: ct, data: data, sha256: sha256Hex(data)}, ""
 }
 
 // replacePhotos makes the product's photos the given ones, in order, unless they are already

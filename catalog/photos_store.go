@@ -293,20 +293,26 @@ func insertPhoto(ctx context.Context, tx pgx.Tx, actor Actor, p *Product, conten
 // A missing photo is ENotFound.
 func (s *Store) DeletePhoto(ctx context.Context, actor Actor, photoID int64) error {
 	return pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
-		var productID int64
-		err := tx.QueryRow(ctx, `SELECT product_id FROM product_photos WHERE id = $1`, photoID).Scan(&productID)
-		if errors.Is(err, pgx.ErrNoRows) {
-			return notFound("图片不存在。")
-		}
-		if err != nil {
-			return fmt.Errorf("find photo: %w", err)
-		}
-		p, err := lockProduct(ctx, tx, productID)
+		p, err := lockPhotoProduct(ctx, tx, photoID)
 		if err != nil {
 			return err
 		}
 		return deletePhoto(ctx, tx, actor, p, photoID, "")
 	})
+}
+
+// lockPhotoProduct locks the product of a photo for a change of its photos; a missing photo is
+// ENotFound.
+func lockPhotoProduct(ctx context.Context, tx pgx.Tx, photoID int64) (*Product, error) {
+	var productID int64
+	err := tx.QueryRow(ctx, `SELECT product_id FROM product_photos WHERE id = $1`, photoID).Scan(&productID)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return nil, notFound("图片不存在。")
+	}
+	if err != nil {
+		return nil, fmt.Errorf("find photo: %w", err)
+	}
+	return lockProduct(ctx, tx, productID)
 }
 
 func deletePhoto(ctx context.Context, tx pgx.Tx, actor Actor, p *Product, photoID int64, note string) error {
@@ -329,19 +335,11 @@ func deletePhoto(ctx context.Context, tx pgx.Tx, actor Actor, p *Product, photoI
 // the change. A missing photo is ENotFound.
 func (s *Store) MakeCover(ctx context.Context, actor Actor, photoID int64) error {
 	return pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
-		var productID int64
-		var pos int
-		err := tx.QueryRow(ctx, `SELECT product_id, position FROM product_photos WHERE id = $1`, photoID).Scan(&productID, &pos)
-		if errors.Is(err, pgx.ErrNoRows) {
-			return notFound("图片不存在。")
-		}
-		if err != nil {
-			return fmt.Errorf("find photo: %w", err)
-		}
-		p, err := lockProduct(ctx, tx, productID)
+		p, err := lockPhotoProduct(ctx, tx, photoID)
 		if err != nil {
 			return err
 		}
+		var pos int
 		if err := tx.QueryRow(ctx, `SELECT position FROM product_photos WHERE id = $1`, photoID).Scan(&pos); err != nil {
 			return fmt.Errorf("find photo: %w", err)
 		}
@@ -350,7 +348,7 @@ func (s *Store) MakeCover(ctx context.Context, actor Actor, photoID int64) error
 		}
 		if _, err := tx.Exec(ctx, `UPDATE product_photos
 			SET position = CASE WHEN id = $2 THEN 1 ELSE position + 1 END
-			WHERE product_id = $1 AND position <= $3`, productID, photoID, pos); err != nil {
+			WHERE product_id = $1 AND position <= $3`, p.ID, photoID, pos); err != nil {
 			return fmt.Errorf("reorder photos: %w", err)
 		}
 		return recordAudit(ctx, tx, actor, "product.photo.cover", "product", p.Slug,

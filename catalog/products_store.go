@@ -56,21 +56,12 @@ func (s *Store) Product(ctx context.Context, slug string) (*ProductDetail, error
 
 // ProductBySlug returns the product alone, listed or not, or an ENotFound error.
 func (s *Store) ProductBySlug(ctx context.Context, slug string) (*Product, error) {
-	return s.productWhere(ctx, "p.slug = $1", slug)
-}
-
-// ProductByID returns the product, listed or not, or an ENotFound error.
-func (s *Store) ProductByID(ctx context.Context, id int64) (*Product, error) {
-	return s.productWhere(ctx, "p.id = $1", id)
-}
-
-func (s *Store) productWhere(ctx context.Context, where string, arg any) (*Product, error) {
-	p, err := scanProduct(s.pool.QueryRow(ctx, `SELECT `+productColumns+` FROM products p WHERE `+where, arg))
+	p, err := scanProduct(s.pool.QueryRow(ctx, `SELECT `+productColumns+` FROM products p WHERE p.slug = $1`, slug))
 	if errors.Is(err, pgx.ErrNoRows) {
-		return nil, notFound("商品“%v”不存在或已下架。", arg)
+		return nil, notFound("商品“%s”不存在或已下架。", slug)
 	}
 	if err != nil {
-		return nil, fmt.Errorf("load product %v: %w", arg, err)
+		return nil, fmt.Errorf("load product %s: %w", slug, err)
 	}
 	return p, nil
 }
@@ -102,16 +93,6 @@ func (s *Store) SaveProduct(ctx context.Context, actor Actor, p *Product, suppli
 		_, err = updateProduct(ctx, tx, actor, before, p, "")
 		return err
 	})
-}
-
-// CreateProduct validates p, inserts it with p.Stock as its opening stock, and records the change;
-// p gets its ID and timestamps. A taken slug is EConflict; an unknown supplier EInvalid.
-func (s *Store) CreateProduct(ctx context.Context, actor Actor, p *Product) error {
-	p.Normalize()
-	if err := p.Validate(); err != nil {
-		return err
-	}
-	return s.write(ctx, func(tx pgx.Tx) error { return createProduct(ctx, tx, actor, p, "") })
 }
 
 func createProduct(ctx context.Context, tx pgx.Tx, actor Actor, p *Product, note string) error {

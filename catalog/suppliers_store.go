@@ -7,8 +7,6 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
-
-	"zhenxing"
 )
 
 const supplierColumns = `s.id, s.slug, s.name, s.kind, s.county, s.township, s.credit_code, s.cert_number,
@@ -123,16 +121,6 @@ func (s *Store) SaveSupplier(ctx context.Context, actor Actor, sup *Supplier) er
 	})
 }
 
-// CreateSupplier validates sp, inserts it and records the change; sp gets its ID and timestamps.
-// A taken slug or credit code is an EConflict error.
-func (s *Store) CreateSupplier(ctx context.Context, actor Actor, sp *Supplier) error {
-	sp.Normalize()
-	if err := sp.Validate(); err != nil {
-		return err
-	}
-	return s.write(ctx, func(tx pgx.Tx) error { return createSupplier(ctx, tx, actor, sp, "") })
-}
-
 func createSupplier(ctx context.Context, tx pgx.Tx, actor Actor, sp *Supplier, note string) error {
 	err := tx.QueryRow(ctx, `INSERT INTO suppliers (slug, name, kind, county, township, credit_code, cert_number,
 			cert_date, cert_expiry, households, linkage, contact_name, contact_phone, description)
@@ -145,31 +133,6 @@ func createSupplier(ctx context.Context, tx pgx.Tx, actor Actor, sp *Supplier, n
 		return dbError(err, "insert supplier "+sp.Slug)
 	}
 	return recordAudit(ctx, tx, actor, "supplier.create", "supplier", sp.Slug, nil, sp, note)
-}
-
-// UpdateSupplier validates sp and saves every field of the supplier whose ID it carries. When
-// sp.UpdatedAt is set and the stored supplier has changed since, it is an EConflict error (two
-// staff editing at once). A missing supplier is ENotFound. A save that changes nothing records
-// nothing. sp gets the stored timestamps back.
-func (s *Store) UpdateSupplier(ctx context.Context, actor Actor, sp *Supplier) error {
-	sp.Normalize()
-	if err := sp.Validate(); err != nil {
-		return err
-	}
-	return s.write(ctx, func(tx pgx.Tx) error {
-		before, err := scanSupplier(tx.QueryRow(ctx, `SELECT `+supplierColumns+` FROM suppliers s WHERE s.id = $1 FOR UPDATE`, sp.ID))
-		if errors.Is(err, pgx.ErrNoRows) {
-			return notFound("供应商不存在。")
-		}
-		if err != nil {
-			return fmt.Errorf("lock supplier %d: %w", sp.ID, err)
-		}
-		if !sp.UpdatedAt.IsZero() && !sp.UpdatedAt.Equal(before.UpdatedAt) {
-			return zhenxing.Errorf(zhenxing.EConflict, "供应商“%s”已被他人修改,请重新打开后再编辑。", before.Name)
-		}
-		_, err = updateSupplier(ctx, tx, actor, before, sp, "")
-		return err
-	})
 }
 
 // updateSupplier saves sp over before when they differ and reports whether it did.

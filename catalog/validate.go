@@ -136,13 +136,9 @@ func (s *Supplier) Normalize() {
 // FieldErrors. It does not look at the database (unique slugs and credit codes are checked there).
 func (s *Supplier) Validate() error {
 	var fe FieldErrors
-	if !ValidSlug(s.Slug) {
-		fe.add("slug", "网址标识“%s”无效:只能用小写字母、数字和连字符,不超过 80 个字符", s.Slug)
-	}
+	checkSlug(&fe, s.Slug)
 	checkText(&fe, "name", "名称", s.Name, 1, 100)
-	if !slices.Contains(SupplierKinds, s.Kind) {
-		fe.add("kind", "主体类型“%s”无效,应为 %s 之一", s.Kind, strings.Join(SupplierKinds, "、"))
-	}
+	checkChoice(&fe, "kind", "主体类型", s.Kind, SupplierKinds)
 	checkCounty(&fe, s.County)
 	checkText(&fe, "township", "镇街", s.Township, 0, 50)
 	if err := CheckCreditCode(s.CreditCode); err != nil {
@@ -202,13 +198,9 @@ const MaxPrice = 10_000_000
 // slugs are checked there).
 func (p *Product) Validate() error {
 	var fe FieldErrors
-	if !ValidSlug(p.Slug) {
-		fe.add("slug", "网址标识“%s”无效:只能用小写字母、数字和连字符,不超过 80 个字符", p.Slug)
-	}
+	checkSlug(&fe, p.Slug)
 	checkText(&fe, "name", "品名", p.Name, 1, 100)
-	if !slices.Contains(Categories, p.Category) {
-		fe.add("category", "品类“%s”无效,应为 %s 之一", p.Category, strings.Join(Categories, "、"))
-	}
+	checkChoice(&fe, "category", "品类", p.Category, Categories)
 	checkCounty(&fe, p.County)
 	checkText(&fe, "township", "镇街", p.Township, 0, 50)
 	if p.SupplierID <= 0 {
@@ -273,6 +265,19 @@ func checkTiers(fe *FieldErrors, p *Product) {
 			return
 		}
 		prevQty, prevPrice = t.MinQty, t.Price
+	}
+}
+
+func checkSlug(fe *FieldErrors, slug string) {
+	if !ValidSlug(slug) {
+		fe.add("slug", "网址标识“%s”无效:只能用小写字母、数字和连字符,不超过 80 个字符", slug)
+	}
+}
+
+// checkChoice reports v when it is not one of choices.
+func checkChoice(fe *FieldErrors, field, label, v string, choices []string) {
+	if !slices.Contains(choices, v) {
+		fe.add(field, "%s“%s”无效,应为 %s 之一", label, v, strings.Join(choices, "、"))
 	}
 }
 

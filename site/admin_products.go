@@ -463,19 +463,9 @@ func (s *Server) adminProductStock(c *fiber.Ctx) error {
 		defer cancel()
 		_, err = s.deps.Catalog.AdjustStock(ctx, userOf(c).Actor(), p.Slug, delta, reason)
 	}
-	if err == nil {
-		return c.Redirect("/admin/products/"+p.Slug+"?done=stock", fiber.StatusSeeOther)
-	}
-	status, msg, err := formFailure(err, map[string]string{})
-	if err != nil {
-		return err
-	}
-	v, verr := s.newProductView(c, p)
-	if verr != nil {
-		return verr
-	}
-	v.StockDelta, v.StockReason, v.StockError = deltaText, reason, msg
-	return s.renderProduct(c, status, v)
+	return s.finishProductChange(c, p, err, "stock", func(v *productView, msg string) {
+		v.StockDelta, v.StockReason, v.StockError = deltaText, reason, msg
+	})
 }
 
 // adminProductPhoto adds an uploaded photo. The store decides the type from the bytes and
@@ -502,18 +492,28 @@ func (s *Server) adminProductPhoto(c *fiber.Ctx) error {
 		defer cancel()
 		_, err = s.deps.Catalog.AddPhoto(ctx, userOf(c).Actor(), p.Slug, data, alt)
 	}
+	return s.finishProductChange(c, p, err, "photo", func(v *productView, msg string) {
+		v.PhotoAlt, v.PhotoError = alt, msg
+	})
+}
+
+// finishProductChange answers a stock or photo change of p that ended with err. Without an error
+// it goes to the product's page with the done notice; with one the user can fix, it shows the
+// product page again, where show puts what was typed and the message beside its form. Any other
+// error is returned.
+func (s *Server) finishProductChange(c *fiber.Ctx, p *catalog.ProductDetail, err error, done string, show func(v *productView, msg string)) error {
 	if err == nil {
-		return c.Redirect("/admin/products/"+p.Slug+"?done=photo", fiber.StatusSeeOther)
+		return c.Redirect("/admin/products/"+p.Slug+"?done="+done, fiber.StatusSeeOther)
 	}
 	status, msg, err := formFailure(err, map[string]string{})
 	if err != nil {
 		return err
 	}
-	v, verr := s.newProductView(c, p)
-	if verr != nil {
-		return verr
+	v, err := s.newProductView(c, p)
+	if err != nil {
+		return err
 	}
-	v.PhotoAlt, v.PhotoError = alt, msg
+	show(v, msg)
 	return s.renderProduct(c, status, v)
 }
 

@@ -37,12 +37,11 @@ func supplierFormOf(sp *catalog.Supplier) supplierForm {
 	}
 }
 
-var supplierFields = []string{"slug", "name", "kind", "county", "township", "credit_code", "cert_number",
-	"cert_date", "cert_expiry", "households", "linkage", "contact_name", "contact_phone", "description"}
-
+// readSupplierForm reads the submitted supplier form, whose fields are named like the columns of
+// supplier import files.
 func readSupplierForm(c *fiber.Ctx) supplierForm {
 	v := map[string]string{}
-	for _, f := range supplierFields {
+	for _, f := range catalog.SupplierColumns {
 		v[f] = formField(c, f)
 	}
 	return supplierForm{

@@ -511,17 +511,13 @@ type hallProduct struct {
 
 // productPage shows one listed product; unlisted and unknown products are 404.
 func (s *Server) productPage(c *fiber.Ctx) error {
-	store, err := s.catalogStore()
-	if err != nil {
-		return err
-	}
 	ctx, cancel := dbContext(c)
 	defer cancel()
-	v, err := s.loadProduct(ctx, store, c.Params("slug"))
+	v, err := s.loadProduct(ctx, c.Params("slug"))
 	if err != nil {
 		return err
 	}
-	related, err := store.RelatedProducts(ctx, &v.Product, 6, s.now())
+	related, err := s.deps.Catalog.RelatedProducts(ctx, &v.Product, 6, s.now())
 	if err != nil {
 		return err
 	}
@@ -538,8 +534,12 @@ func (s *Server) productPage(c *fiber.Ctx) error {
 }
 
 // loadProduct reads a listed product with its supplier and photos; an unknown or unlisted slug
-// is ENotFound.
-func (s *Server) loadProduct(ctx context.Context, store *catalog.Store, slug string) (*hallProduct, error) {
+// is ENotFound; without a catalogue it is catalogStore's error.
+func (s *Server) loadProduct(ctx context.Context, slug string) (*hallProduct, error) {
+	store, err := s.catalogStore()
+	if err != nil {
+		return nil, err
+	}
 	notFound := zhenxing.Errorf(zhenxing.ENotFound, "您查找的产品不存在或已下架。")
 	d, err := store.Product(ctx, slug)
 	if zhenxing.ErrorCode(err) == zhenxing.ENotFound {
@@ -774,13 +774,9 @@ func (s *Server) apiProducts(c *fiber.Ctx) error {
 
 // apiProduct is one listed product with its photos, rendered description and supplier.
 func (s *Server) apiProduct(c *fiber.Ctx) error {
-	store, err := s.catalogStore()
-	if err != nil {
-		return err
-	}
 	ctx, cancel := dbContext(c)
 	defer cancel()
-	v, err := s.loadProduct(ctx, store, c.Params("slug"))
+	v, err := s.loadProduct(ctx, c.Params("slug"))
 	if err != nil {
 		return err
 	}

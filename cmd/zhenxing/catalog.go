@@ -31,6 +31,19 @@ func withCatalog(ctx context.Context, getenv func(string) string, fn func(*catal
 	return fn(catalog.NewStore(pool))
 }
 
+// importFailure lists the problems of a refused import on stdout, one a line, and returns the
+// summary as the error; any other error is returned as it is.
+func importFailure(err error, stdout io.Writer) error {
+	var problems catalog.ImportProblems
+	if !errors.As(err, &problems) {
+		return err
+	}
+	for _, p := range problems {
+		fmt.Fprintln(stdout, p)
+	}
+	return errors.New(zhenxing.ErrorMessage(err))
+}
+
 // importCmd is `zhenxing import products|suppliers [--dry-run] FILE`: the whole file or nothing,
 // every problem listed by row and column.
 func importCmd(ctx context.Context, getenv func(string) string, args []string, stdout io.Writer) error {
@@ -59,15 +72,8 @@ func importCmd(ctx context.Context, getenv func(string) string, args []string, s
 			load = store.ImportSuppliers
 		}
 		res, err := load(ctx, catalog.CommandLine, f, opts)
-		var problems catalog.ImportProblems
-		if errors.As(err, &problems) {
-			for _, p := range problems {
-				fmt.Fprintln(stdout, p)
-			}
-			return errors.New(zhenxing.ErrorMessage(err))
-		}
 		if err != nil {
-			return err
+			return importFailure(err, stdout)
 		}
 		verb := "已导入"
 		if dryRun {
@@ -103,15 +109,8 @@ func exportCmd(ctx context.Context, getenv func(string) string, args []string, s
 func seedCmd(ctx context.Context, getenv func(string) string, stdout io.Writer) error {
 	return withCatalog(ctx, getenv, func(store *catalog.Store) error {
 		res, err := store.Seed(ctx, catalog.SeedFS())
-		var problems catalog.ImportProblems
-		if errors.As(err, &problems) {
-			for _, p := range problems {
-				fmt.Fprintln(stdout, p)
-			}
-			return errors.New(zhenxing.ErrorMessage(err))
-		}
 		if err != nil {
-			return err
+			return importFailure(err, stdout)
 		}
 		fmt.Fprintf(stdout, "示例数据:新增供应商 %d 家(已有 %d 家),新增商品 %d 种(已有 %d 种)\n",
 			res.Suppliers.Created, res.Suppliers.Skipped, res.Products.Created, res.Products.Skipped)
