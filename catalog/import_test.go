@@ -322,3 +322,19 @@ func FuzzReadImport(f *testing.F) {
 		}
 	})
 }
+
+// TestImportFullWidthHeader reads a Chinese header typed with a Chinese input method, whose
+// parentheses are full-width: 单价（分） names the price column as 单价(分) does.
+func TestImportFullWidthHeader(t *testing.T) {
+	store := newCatalog(t)
+	mustImport(t, store, "suppliers", "suppliers.csv", mustRead(t, "testdata/suppliers.csv"))
+	data := string(mustRead(t, "testdata/products.csv"))
+	data = strings.Replace(data, ",price,", ",单价\uff08分\uff09,", 1)
+	if res := mustImport(t, store, "products", "products.csv", []byte(data)); res.Created != 3 {
+		t.Fatalf("import: %+v", res)
+	}
+	d, err := store.Product(context.Background(), "wuji")
+	if err != nil || d.Price != 16800 {
+		t.Fatalf("wuji: %+v, %v", d, err)
+	}
+}

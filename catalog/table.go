@@ -113,7 +113,8 @@ func readTable(data []byte, format string, columns map[string]string, ambiguous 
 
 // foldHeader makes a header comparable: trimmed, lower-case, full-width brackets as ASCII, no spaces.
 func foldHeader(h string) string {
-	h = strings.NewReplacer("(", "(", ")", ")", " ", "", "\u3000", "", "\t", "").Replace(h)
+	// Full-width parentheses, as a Chinese input method types them, fold to ASCII ones.
+	h = strings.NewReplacer("\uff08", "(", "\uff09", ")", " ", "", "\u3000", "", "\t", "").Replace(h)
 	return strings.ToLower(strings.TrimSpace(h))
 }
 
