@@ -60,5 +60,5 @@ func ErrorMessage(err error) string {
 	if errors.As(err, &e) && e.Message != "" {
 		return e.Message
 	}
-	return "服务器内部错误,请稍后再试。"
+	return "服务器内部错误，请稍后再试。"
 }

@@ -93,7 +93,7 @@ func ValidatePassword(password string) error {
 		return zhenxing.Errorf(zhenxing.EInvalid, "密码至少需要 %d 个字符。", MinPasswordLength)
 	}
 	if len(password) > 1024 {
-		return zhenxing.Errorf(zhenxing.EInvalid, "密码过长,请不要超过 1024 个字符。")
+		return zhenxing.Errorf(zhenxing.EInvalid, "密码过长，请不要超过 1024 个字符。")
 	}
 	return nil
 }
@@ -105,7 +105,7 @@ func (s *Store) CreateUser(ctx context.Context, username, name, password, role s
 	username = strings.TrimSpace(username)
 	name = strings.TrimSpace(name)
 	if !usernamePattern.MatchString(username) {
-		return nil, zhenxing.Errorf(zhenxing.EInvalid, "用户名应为 2 至 32 位字母、数字、点、下划线或连字符,并以字母或数字开头。")
+		return nil, zhenxing.Errorf(zhenxing.EInvalid, "用户名应为 2 至 32 位字母、数字、点、下划线或连字符，并以字母或数字开头。")
 	}
 	if role != RoleStaff && role != RoleBuyer {
 		return nil, zhenxing.Errorf(zhenxing.EInvalid, "账号类型应为工作人员或采购人员。")
@@ -265,7 +265,7 @@ func (s *Store) Authenticate(ctx context.Context, username, password, ip string,
 		if err := tx.Commit(ctx); err != nil {
 			return nil, fmt.Errorf("authenticate: %w", err)
 		}
-		return nil, zhenxing.Errorf(zhenxing.EForbidden, "该账号已停用,请联系管理员。")
+		return nil, zhenxing.Errorf(zhenxing.EForbidden, "该账号已停用，请联系管理员。")
 	}
 	if _, err := tx.Exec(ctx, `DELETE FROM login_throttle WHERE kind = 'user' AND key = $1`, keys[0].key); err != nil {
 		return nil, fmt.Errorf("clear throttle: %w", err)
@@ -286,7 +286,7 @@ func lockout(until time.Time) error {
 	beijing := time.FixedZone("CST", 8*60*60) // China keeps no daylight saving time
 	return &zhenxing.Error{
 		Code:    zhenxing.ETooMany,
-		Message: fmt.Sprintf("登录失败次数过多,已暂时锁定。请于 %s 之后再试。", until.In(beijing).Format("2006年1月2日 15:04")),
+		Message: fmt.Sprintf("登录失败次数过多，已暂时锁定。请于 %s 之后再试。", until.In(beijing).Format("2006年1月2日 15:04")),
 		Err:     &LockoutError{Until: until},
 	}
 }

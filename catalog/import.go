@@ -58,7 +58,7 @@ var supplierAliases = map[string]string{
 var productAliases = map[string]string{
 	"网址标识": "slug", "标识": "slug", "品名": "name", "名称": "name", "商品名称": "name", "品类": "category",
 	"产地": "county", "县区": "county", "镇街": "township", "乡镇": "township", "供应商": "supplier", "规格": "spec",
-	"单位": "unit", "单价(分)": "price", "阶梯价(分)": "tiers",
+	"单位": "unit", "单价（分）": "price", "阶梯价（分）": "tiers",
 	"起订量": "min_qty", "订购倍数": "multiple", "倍数": "multiple", "库存": "stock", "上市起始月": "season_start",
 	"上市开始月": "season_start", "上市结束月": "season_end", "认证": "flags", "认证标志": "flags", "介绍": "description",
 	"商品介绍": "description", "上架": "listed", "是否上架": "listed", "图片": "photos",
@@ -66,9 +66,9 @@ var productAliases = map[string]string{
 
 // ambiguousProduct are headers refused with a hint.
 var ambiguousProduct = map[string]string{
-	"单价":          "单价请以“分”为单位,列名写 price 或 单价(分)",
-	"单价(元)":       "单价请以“分”为单位,列名写 price 或 单价(分)",
-	"price_yuan":  "单价请以“分”为单位,列名写 price",
+	"单价":          "单价请以“分”为单位，列名写 price 或 单价（分）",
+	"单价（元）":       "单价请以“分”为单位，列名写 price 或 单价（分）",
+	"price_yuan":  "单价请以“分”为单位，列名写 price",
 	"supplier_id": "请用 supplier 列填写供应商的网址标识(slug)",
 }
 
@@ -137,7 +137,7 @@ func (im *importer) fail() error {
 		name = "导入文件"
 	}
 	return &zhenxing.Error{Code: zhenxing.EInvalid,
-		Message: fmt.Sprintf("%s 有 %d 处问题,未导入任何记录。", name, len(im.problems)), Err: im.problems}
+		Message: fmt.Sprintf("%s 有 %d 处问题，未导入任何记录。", name, len(im.problems)), Err: im.problems}
 }
 
 func (im *importer) note() string {
@@ -186,7 +186,7 @@ func (s *Store) startImport(r io.Reader, opts ImportOptions, columns []string, a
 		im.unit = t.unit
 		if !slices.Contains(t.columns, "slug") && len(t.records) > 0 {
 			// Without slugs no record can be matched or checked: this is the only problem to report.
-			problems = append(problems, ImportProblem{Row: 1, Column: "slug", Message: "缺少 slug(网址标识)列,无法对应已有记录", unit: t.unit})
+			problems = append(problems, ImportProblem{Row: 1, Column: "slug", Message: "缺少 slug（网址标识）列，无法对应已有记录", unit: t.unit})
 			t = nil
 		}
 	}
@@ -315,7 +315,7 @@ func (im *importer) applySupplier(rec record, sp *Supplier) map[string]bool {
 		case "cert_date", "cert_expiry":
 			d, err := parseDate(v)
 			if err != nil {
-				bad(col, "日期“%s”无效,应写成 2024-03-01", v)
+				bad(col, "日期“%s”无效，应写成 2024-03-01", v)
 				continue
 			}
 			if col == "cert_date" {
@@ -389,7 +389,7 @@ func ParseTiers(s string) ([]PriceTier, error) {
 	for _, part := range splitList(s) {
 		q, p, ok := strings.Cut(strings.ReplaceAll(part, "\uff1a", ":"), ":")
 		if !ok {
-			return nil, zhenxing.Errorf(zhenxing.EInvalid, "阶梯价“%s”应写成“数量:单价(分)”,如 50:6500", part)
+			return nil, zhenxing.Errorf(zhenxing.EInvalid, "阶梯价“%s”应写成“数量：单价（分）”，如 50:6500", part)
 		}
 		n, err := strconv.Atoi(strings.TrimSpace(q))
 		if err != nil || n < 1 {
@@ -397,7 +397,7 @@ func ParseTiers(s string) ([]PriceTier, error) {
 		}
 		fen, err := strconv.ParseInt(strings.TrimSpace(p), 10, 64)
 		if err != nil || fen < 1 {
-			return nil, zhenxing.Errorf(zhenxing.EInvalid, "阶梯价“%s”的单价应为正整数(分)", part)
+			return nil, zhenxing.Errorf(zhenxing.EInvalid, "阶梯价“%s”的单价应为正整数（分）", part)
 		}
 		tiers = append(tiers, PriceTier{MinQty: n, Price: fen})
 	}
@@ -540,7 +540,7 @@ func (s *Store) ImportProducts(ctx context.Context, actor Actor, r io.Reader, op
 func rowError(row int, unit string, err error) error {
 	var ze *zhenxing.Error
 	if errors.As(err, &ze) && ze.Code != zhenxing.EInternal {
-		return &zhenxing.Error{Code: ze.Code, Message: fmt.Sprintf("第 %d %s:%s", row, unit, ze.Message), Err: err}
+		return &zhenxing.Error{Code: ze.Code, Message: fmt.Sprintf("第 %d %s：%s", row, unit, ze.Message), Err: err}
 	}
 	return fmt.Errorf("row %d: %w", row, err)
 }
@@ -567,9 +567,9 @@ func (im *importer) applyProduct(rec record, p *Product, suppliers []*Supplier, 
 			}
 			switch {
 			case v == "":
-				bad(col, "请填写供应商(网址标识或名称)")
+				bad(col, "请填写供应商（网址标识或名称）")
 			case i < 0:
-				bad(col, "供应商“%s”不存在,请先导入供应商", v)
+				bad(col, "供应商“%s”不存在，请先导入供应商", v)
 			default:
 				p.SupplierID = suppliers[i].ID
 			}
@@ -580,7 +580,7 @@ func (im *importer) applyProduct(rec record, p *Product, suppliers []*Supplier, 
 		case "price":
 			fen, err := strconv.ParseInt(strings.ReplaceAll(v, ",", ""), 10, 64)
 			if err != nil || fen < 1 {
-				bad(col, "单价“%s”无效,应为以“分”为单位的正整数,如 3990 表示 39.90 元", v)
+				bad(col, "单价“%s”无效，应为以“分”为单位的正整数，如 3990 表示 39.90 元", v)
 				continue
 			}
 			p.Price = fen
@@ -645,11 +645,11 @@ func (im *importer) applyProduct(rec record, p *Product, suppliers []*Supplier, 
 // photos/ folder.
 func (im *importer) readPhoto(name string) (importedPhoto, string) {
 	if im.opts.Photos == nil {
-		return importedPhoto{}, "此次导入不读取图片文件,请清空 photos 列或改用命令行导入"
+		return importedPhoto{}, "此次导入不读取图片文件，请清空 photos 列或改用命令行导入"
 	}
 	clean := path.Clean(strings.ReplaceAll(name, "\\", "/"))
 	if !fs.ValidPath(clean) {
-		return importedPhoto{}, fmt.Sprintf("图片路径“%s”无效,应为相对于导入文件的路径", name)
+		return importedPhoto{}, fmt.Sprintf("图片路径“%s”无效，应为相对于导入文件的路径", name)
 	}
 	data, err := fs.ReadFile(im.opts.Photos, clean)
 	if errors.Is(err, fs.ErrNotExist) {
@@ -660,7 +660,7 @@ func (im *importer) readPhoto(name string) (importedPhoto, string) {
 	}
 	ct, err := CheckPhoto(data)
 	if err != nil {
-		return importedPhoto{}, fmt.Sprintf("图片“%s”:%s", name, zhenxing.ErrorMessage(err))
+		return importedPhoto{}, fmt.Sprintf("图片“%s”：%s", name, zhenxing.ErrorMessage(err))
 	}
 	return importedPhoto{contentType: ct, data: data, sha256: sha256Hex(data)}, ""
 }

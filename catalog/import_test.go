@@ -141,51 +141,51 @@ func TestImportBadFiles(t *testing.T) {
 		want             []string // each problem's text, in order
 	}{
 		{"unknown column", "products", "a.csv", "slug,name,colour\nwuji,乌鸡,red\n",
-			[]string{"第 1 行,colour 列:未知的列“colour”"}},
-		{"price in yuan", "products", "a.csv", "slug,单价(元)\nwuji,168\n",
-			[]string{"第 1 行,单价(元) 列:单价请以“分”为单位,列名写 price 或 单价(分)"}},
+			[]string{"第 1 行，colour 列：未知的列“colour”"}},
+		{"price in yuan", "products", "a.csv", "slug,单价（元）\nwuji,168\n",
+			[]string{"第 1 行，单价（元） 列：单价请以“分”为单位，列名写 price 或 单价（分）"}},
 		{"duplicate column", "products", "a.csv", "slug,name,品名\nwuji,a,b\n",
-			[]string{"第 1 行,品名 列:列“name”重复"}},
+			[]string{"第 1 行，品名 列：列“name”重复"}},
 		{"no slug column", "products", "a.csv", "name\n乌鸡\n",
-			[]string{"第 1 行,slug 列:缺少 slug(网址标识)列,无法对应已有记录"}},
+			[]string{"第 1 行，slug 列：缺少 slug（网址标识）列，无法对应已有记录"}},
 		{"bad numbers", "products", "a.csv", "slug,price,min_qty,stock,tiers\nwuji,16.8,1.5,-3,10:abc\nhongdeng,abc,1,1,\n",
 			[]string{
-				"第 2 行,price 列:单价“16.8”无效,应为以“分”为单位的正整数,如 3990 表示 39.90 元",
-				"第 2 行,min_qty 列:“1.5”应为整数",
-				"第 2 行,tiers 列:阶梯价“10:abc”的单价应为正整数(分)",
-				"第 2 行,stock 列:库存不能小于 0",
-				"第 3 行,price 列:单价“abc”无效,应为以“分”为单位的正整数,如 3990 表示 39.90 元",
+				"第 2 行，price 列：单价“16.8”无效，应为以“分”为单位的正整数，如 3990 表示 39.90 元",
+				"第 2 行，min_qty 列：“1.5”应为整数",
+				"第 2 行，tiers 列：阶梯价“10:abc”的单价应为正整数（分）",
+				"第 2 行，stock 列：库存不能小于 0",
+				"第 3 行，price 列：单价“abc”无效，应为以“分”为单位的正整数，如 3990 表示 39.90 元",
 			}},
 		{"duplicate slugs", "products", "a.csv", "slug,price\nwuji,17000\nhongdeng,8000\nwuji,18000\n",
-			[]string{"第 4 行,slug 列:网址标识“wuji”与第 2 行重复"}},
+			[]string{"第 4 行，slug 列：网址标识“wuji”与第 2 行重复"}},
 		{"new product missing fields and an unknown supplier", "products", "a.json",
 			`[{"slug": "new-one", "name": "新品", "category": "海鲜", "supplier": "nobody", "price": 100}]`,
 			[]string{
-				"第 1 条,supplier 列:供应商“nobody”不存在,请先导入供应商",
-				"第 1 条,category 列:品类“海鲜”无效,应为 樱桃、菌菇、禽蛋肉类、中药材、粮油、蜂产品、干果、茶叶、果蔬、其他 之一",
-				"第 1 条,county 列:产地“”无效,应为 略阳县(对口帮扶县)或 灞桥区",
-				"第 1 条,spec 列:请填写规格",
-				"第 1 条,unit 列:请填写单位",
+				"第 1 条，supplier 列：供应商“nobody”不存在，请先导入供应商",
+				"第 1 条，category 列：品类“海鲜”无效，应为 樱桃、菌菇、禽蛋肉类、中药材、粮油、蜂产品、干果、茶叶、果蔬、其他 之一",
+				"第 1 条，county 列：产地“”无效，应为 略阳县（对口帮扶县）或 灞桥区",
+				"第 1 条，spec 列：请填写规格",
+				"第 1 条，unit 列：请填写单位",
 			}},
 		{"missing photo", "products", "a.json", `[{"slug": "wuji", "photos": ["nothing.svg"]}]`,
-			[]string{"第 1 条,photos 列:找不到图片“nothing.svg”"}},
+			[]string{"第 1 条，photos 列：找不到图片“nothing.svg”"}},
 		{"JSON that is not an array", "products", "a.json", `{"slug": "wuji"}`,
 			[]string{"不是有效的 JSON:应为对象组成的数组"}},
 		{"JSON object in a cell", "products", "a.json", `[{"slug": "wuji", "name": {"zh": "乌鸡"}}]`,
-			[]string{"第 1 条,name 列:应为文字、数字或数组"}},
-		{"broken quotes", "products", "a.csv", "slug,name\nwuji,\"乌鸡\n", []string{"第 2 行:引号不成对"}},
-		{"UTF-16", "products", "a.csv", string(utf16), []string{"文件是 UTF-16 编码,请在 Excel 中另存为“CSV UTF-8(逗号分隔)”或“CSV(逗号分隔)”"}},
+			[]string{"第 1 条，name 列：应为文字、数字或数组"}},
+		{"broken quotes", "products", "a.csv", "slug,name\nwuji,\"乌鸡\n", []string{"第 2 行：引号不成对"}},
+		{"UTF-16", "products", "a.csv", string(utf16), []string{"文件是 UTF-16 编码，请在 Excel 中另存为“CSV UTF-8（逗号分隔）”或“CSV（逗号分隔）”"}},
 		{"empty", "products", "a.csv", "", []string{"文件是空的"}},
 		{"header only", "products", "a.csv", "slug,price\n", []string{"文件中没有记录"}},
 		{"unknown format", "products", "a.xlsx", "PK...", []string{"文件格式应为 CSV 或 JSON(按扩展名 .csv、.json 判断)"}},
 		{"supplier check digit and a taken credit code", "suppliers", "s.csv",
 			"slug,name,kind,county,credit_code\nhongyuan,鸿源乌鸡养殖专业合作社,合作社,略阳县,93610727MA63PWQ340\nnewcomer,新合作社,合作社,略阳县," + creditCode(t, "93610111MA6TX2K05") + "\n",
 			[]string{
-				"第 2 行,credit_code 列:统一社会信用代码“93610727MA63PWQ340”校验位不正确",
-				"第 3 行,credit_code 列:统一社会信用代码 " + creditCode(t, "93610111MA6TX2K05") + " 已属于供应商“dizhai”",
+				"第 2 行，credit_code 列：统一社会信用代码“93610727MA63PWQ340”校验位不正确",
+				"第 3 行，credit_code 列：统一社会信用代码 " + creditCode(t, "93610111MA6TX2K05") + " 已属于供应商“dizhai”",
 			}},
 		{"supplier bad date and count", "suppliers", "s.json", `[{"slug": "hongyuan", "cert_date": "2024-13-01", "households": "many"}]`,
-			[]string{"第 1 条,cert_date 列:日期“2024-13-01”无效,应写成 2024-03-01", "第 1 条,households 列:带动农户数“many”应为整数"}},
+			[]string{"第 1 条，cert_date 列：日期“2024-13-01”无效，应写成 2024-03-01", "第 1 条，households 列：带动农户数“many”应为整数"}},
 	}
 	store := importedCatalogue(t)
 	ctx := context.Background()
@@ -324,7 +324,7 @@ func FuzzReadImport(f *testing.F) {
 }
 
 // TestImportFullWidthHeader reads a Chinese header typed with a Chinese input method, whose
-// parentheses are full-width: 单价（分） names the price column as 单价(分) does.
+// parentheses are full-width: 单价（分） names the price column as 单价（分） does.
 func TestImportFullWidthHeader(t *testing.T) {
 	store := newCatalog(t)
 	mustImport(t, store, "suppliers", "suppliers.csv", mustRead(t, "testdata/suppliers.csv"))

@@ -220,13 +220,13 @@ func (snap *snapshot) compile(q *ProductQuery) (*matcher, error) {
 	for _, c := range q.Categories {
 		i := slices.Index(snap.categories, c)
 		if i < 0 {
-			return nil, zhenxing.Errorf(zhenxing.EInvalid, "品类“%s”不存在,可选:%s。", c, strings.Join(Categories, "、"))
+			return nil, zhenxing.Errorf(zhenxing.EInvalid, "品类“%s”不存在，可选：%s。", c, strings.Join(Categories, "、"))
 		}
 		m.categories |= 1 << i
 	}
 	for _, c := range q.Counties {
 		if c != CountyPaired && c != CountyLocal {
-			return nil, zhenxing.Errorf(zhenxing.EInvalid, "产地“%s”不存在,可选:%s、%s。", c, CountyPaired, CountyLocal)
+			return nil, zhenxing.Errorf(zhenxing.EInvalid, "产地“%s”不存在，可选：%s、%s。", c, CountyPaired, CountyLocal)
 		}
 		m.counties |= 1 << countyIndex(c)
 	}
@@ -255,7 +255,7 @@ func (snap *snapshot) compile(q *ProductQuery) (*matcher, error) {
 	for _, f := range q.Flags {
 		i := slices.Index(Flags, f)
 		if i < 0 {
-			return nil, zhenxing.Errorf(zhenxing.EInvalid, "认证标志“%s”不存在,可选:%s。", f, strings.Join(Flags, "、"))
+			return nil, zhenxing.Errorf(zhenxing.EInvalid, "认证标志“%s”不存在，可选：%s。", f, strings.Join(Flags, "、"))
 		}
 		m.flags |= 1 << i
 	}

@@ -85,15 +85,15 @@ func CheckPhoto(data []byte) (string, error) {
 	case "image/jpeg", "image/png":
 		cfg, _, err := image.DecodeConfig(bytes.NewReader(data))
 		if err != nil {
-			return "", zhenxing.Errorf(zhenxing.EInvalid, "图片文件已损坏,无法读取。")
+			return "", zhenxing.Errorf(zhenxing.EInvalid, "图片文件已损坏，无法读取。")
 		}
 		if cfg.Width < 1 || cfg.Height < 1 || cfg.Width > MaxPhotoSide || cfg.Height > MaxPhotoSide {
-			return "", zhenxing.Errorf(zhenxing.EInvalid, "图片尺寸 %d×%d 不合适,每边应在 %d 像素以内。", cfg.Width, cfg.Height, MaxPhotoSide)
+			return "", zhenxing.Errorf(zhenxing.EInvalid, "图片尺寸 %d×%d 不合适，每边应在 %d 像素以内。", cfg.Width, cfg.Height, MaxPhotoSide)
 		}
 		return ct, nil
 	case "image/webp":
 		if len(data) < 16 || !bytes.Equal(data[12:15], []byte("VP8")) {
-			return "", zhenxing.Errorf(zhenxing.EInvalid, "图片文件已损坏,无法读取。")
+			return "", zhenxing.Errorf(zhenxing.EInvalid, "图片文件已损坏，无法读取。")
 		}
 		return ct, nil
 	}

@@ -97,7 +97,7 @@ func (p *Product) StockLabel() string {
 	case StockOut:
 		return "暂时缺货"
 	case StockLow:
-		return fmt.Sprintf("库存紧张(仅剩 %d%s)", p.Stock, p.Unit)
+		return fmt.Sprintf("库存紧张（仅剩 %d%s）", p.Stock, p.Unit)
 	}
 	return "现货"
 }
@@ -143,7 +143,7 @@ func ParseYuan(s string) (int64, error) {
 	t = strings.TrimPrefix(strings.TrimPrefix(t, "¥"), "\uffe5") // ¥ or the full-width ￥
 	t = strings.TrimSuffix(t, "元")
 	t = strings.ReplaceAll(strings.TrimSpace(t), ",", "")
-	bad := zhenxing.Errorf(zhenxing.EInvalid, "金额“%s”无效,应为不小于 0、最多两位小数的数字,如 39.90", s)
+	bad := zhenxing.Errorf(zhenxing.EInvalid, "金额“%s”无效，应为不小于 0、最多两位小数的数字，如 39.90", s)
 	if t == "" || len(t) > 15 {
 		return 0, bad
 	}

@@ -129,7 +129,7 @@ func (s *Store) UpdateProduct(ctx context.Context, actor Actor, p *Product) erro
 			return err
 		}
 		if !p.UpdatedAt.IsZero() && !p.UpdatedAt.Equal(before.UpdatedAt) {
-			return zhenxing.Errorf(zhenxing.EConflict, "商品“%s”已被他人修改,请重新打开后再编辑。", before.Name)
+			return zhenxing.Errorf(zhenxing.EConflict, "商品“%s”已被他人修改，请重新打开后再编辑。", before.Name)
 		}
 		_, err = updateProduct(ctx, tx, actor, before, p, "")
 		return err
@@ -258,7 +258,7 @@ func adjustStock(ctx context.Context, tx pgx.Tx, actor Actor, id int64, delta in
 		if err != nil {
 			return 0, fmt.Errorf("read stock: %w", err)
 		}
-		return 0, zhenxing.Errorf(zhenxing.EConflict, "“%s”库存不足:现有 %d%s,不能减少 %d%s。", name, stock, unit, -delta, unit)
+		return 0, zhenxing.Errorf(zhenxing.EConflict, "“%s”库存不足：现有 %d%s，不能减少 %d%s。", name, stock, unit, -delta, unit)
 	}
 	if err != nil {
 		return 0, dbError(err, "adjust stock")

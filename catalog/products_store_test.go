@@ -152,7 +152,7 @@ func TestProductsFacets(t *testing.T) {
 		t.Fatal(err)
 	}
 	if got := slugsOf(res.Products); !slices.Equal(got, []string{"hongdeng", "meizao"}) {
-		t.Errorf("樱桃 or 中药材 in 灞桥区, in season first then by name: %v", got)
+		t.Errorf("樱桃 or 中药材 in 灞桥区， in season first then by name: %v", got)
 	}
 	sameCounts(t, "category with county", res.Facets.Categories, map[string]int{"樱桃": 2, "中药材": 0}) // selected, so shown
 	sameCounts(t, "county with categories", res.Facets.Counties, map[string]int{catalog.CountyPaired: 1, catalog.CountyLocal: 2})
@@ -172,7 +172,7 @@ func TestProductsFacets(t *testing.T) {
 		t.Fatal(err)
 	}
 	if got := slugsOf(res.Products); !slices.Equal(got, []string{"hongdeng"}) {
-		t.Errorf("in season, 50-100, 绿色, dizhai: %v", got)
+		t.Errorf("in season, 50-100, 绿色， dizhai: %v", got)
 	}
 	sameCounts(t, "price with the rest", res.Facets.PriceBands, map[string]int{"50-100": 1})
 	sameCounts(t, "flags with the rest", res.Facets.Flags, map[string]int{"绿色": 1})
@@ -435,7 +435,7 @@ func TestSaveProduct(t *testing.T) {
 	smallCatalogue(t, store)
 	ctx := context.Background()
 
-	p := &catalog.Product{Slug: "tianma", Name: "略阳天麻(鲜)", Category: "中药材", County: catalog.CountyPaired,
+	p := &catalog.Product{Slug: "tianma", Name: "略阳天麻（鲜）", Category: "中药材", County: catalog.CountyPaired,
 		Spec: "1千克/箱", Unit: "箱", Price: 13000, MinQty: 2, Multiple: 2, Stock: 999, Listed: true,
 		Tiers: []catalog.PriceTier{{MinQty: 20, Price: 12000}}}
 	if err := store.SaveProduct(ctx, catalog.Actor{ID: 7, Name: "李明"}, p, "hongyuan"); err != nil {
@@ -445,7 +445,7 @@ func TestSaveProduct(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if d.Name != "略阳天麻(鲜)" || d.Stock != 50 || d.Supplier.Slug != "hongyuan" || d.PriceFor(20) != 12000 || len(d.Photos) != 0 {
+	if d.Name != "略阳天麻（鲜）" || d.Stock != 50 || d.Supplier.Slug != "hongyuan" || d.PriceFor(20) != 12000 || len(d.Photos) != 0 {
 		t.Fatalf("updated product: %+v", d)
 	}
 	entries, _ := store.Audit(ctx, catalog.AuditQuery{Entity: "product", EntityID: "tianma"})

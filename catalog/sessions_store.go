@@ -28,7 +28,7 @@ type Session struct {
 
 // errNoSession is what a missing, expired or malformed session token gives.
 func errNoSession() error {
-	return zhenxing.Errorf(zhenxing.ENotFound, "登录已过期,请重新登录。")
+	return zhenxing.Errorf(zhenxing.ENotFound, "登录已过期，请重新登录。")
 }
 
 // randomToken returns 32 random bytes in URL-safe base64.

@@ -32,9 +32,9 @@ func (p ImportProblem) String() string {
 	case p.Row == 0:
 		return p.Message
 	case p.Column == "":
-		return fmt.Sprintf("第 %d %s:%s", p.Row, p.unit, p.Message)
+		return fmt.Sprintf("第 %d %s：%s", p.Row, p.unit, p.Message)
 	}
-	return fmt.Sprintf("第 %d %s,%s 列:%s", p.Row, p.unit, p.Column, p.Message)
+	return fmt.Sprintf("第 %d %s，%s 列：%s", p.Row, p.unit, p.Column, p.Message)
 }
 
 // ImportProblems are every problem found in an import file. Imports return them wrapped in a
@@ -81,7 +81,7 @@ func formatOf(name string) string {
 // decodeText returns the file's text: UTF-8 without its byte-order mark, or GB18030 converted.
 func decodeText(data []byte) (string, error) {
 	if bytes.HasPrefix(data, []byte{0xFF, 0xFE}) || bytes.HasPrefix(data, []byte{0xFE, 0xFF}) {
-		return "", fmt.Errorf("文件是 UTF-16 编码,请在 Excel 中另存为“CSV UTF-8(逗号分隔)”或“CSV(逗号分隔)”")
+		return "", fmt.Errorf("文件是 UTF-16 编码，请在 Excel 中另存为“CSV UTF-8（逗号分隔）”或“CSV（逗号分隔）”")
 	}
 	data = bytes.TrimPrefix(data, []byte{0xEF, 0xBB, 0xBF})
 	if utf8.Valid(data) {
@@ -89,7 +89,7 @@ func decodeText(data []byte) (string, error) {
 	}
 	out, err := simplifiedchinese.GB18030.NewDecoder().Bytes(data)
 	if err != nil || !utf8.Valid(out) {
-		return "", fmt.Errorf("文件编码无法识别,应为 UTF-8 或 GB18030(GBK)")
+		return "", fmt.Errorf("文件编码无法识别，应为 UTF-8 或 GB18030(GBK)")
 	}
 	return string(out), nil
 }
@@ -123,8 +123,10 @@ func mapHeader(h string, columns, ambiguous map[string]string) (string, string) 
 	if c, ok := columns[f]; ok {
 		return c, ""
 	}
-	if why, ok := ambiguous[f]; ok {
-		return "", why
+	for a, why := range ambiguous {
+		if foldHeader(a) == f {
+			return "", why
+		}
 	}
 	return "", fmt.Sprintf("未知的列“%s”", h)
 }
@@ -175,7 +177,7 @@ func readCSV(text string, columns, ambiguous map[string]string) (*table, ImportP
 			continue
 		}
 		if len(cells) > len(header) && !blank(cells[len(header):]) {
-			add(row, "", "有 %d 个单元格,比表头多 %d 个", len(cells), len(cells)-len(header))
+			add(row, "", "有 %d 个单元格，比表头多 %d 个", len(cells), len(cells)-len(header))
 			continue
 		}
 		rec := record{row: row, cells: make(map[string]string, len(t.columns))}
@@ -299,12 +301,12 @@ func jsonCell(v json.RawMessage) (string, error) {
 		}
 		obj, ok := el.(map[string]any)
 		if !ok || len(obj) != 2 {
-			return "", fmt.Errorf("数组的元素应为文字,或 {\"min_qty\": 数量, \"price\": 单价(分)} 形式的阶梯价")
+			return "", fmt.Errorf("数组的元素应为文字，或 {\"min_qty\": 数量， \"price\": 单价（分）} 形式的阶梯价")
 		}
 		q, ok1 := scalar(obj["min_qty"])
 		p, ok2 := scalar(obj["price"])
 		if !ok1 || !ok2 || q == "" || p == "" {
-			return "", fmt.Errorf("阶梯价应写成 {\"min_qty\": 数量, \"price\": 单价(分)}")
+			return "", fmt.Errorf("阶梯价应写成 {\"min_qty\": 数量， \"price\": 单价（分）}")
 		}
 		parts = append(parts, q+":"+p)
 	}

@@ -53,7 +53,7 @@ func (fe FieldErrors) err(what string) error {
 	for i, e := range fe {
 		msgs[i] = e.Message
 	}
-	return &zhenxing.Error{Code: zhenxing.EInvalid, Message: what + "信息有误:" + strings.Join(msgs, ";"), Err: fe}
+	return &zhenxing.Error{Code: zhenxing.EInvalid, Message: what + "信息有误：" + strings.Join(msgs, ";"), Err: fe}
 }
 
 // AsFieldErrors returns the field errors inside err, or nil.
@@ -107,12 +107,12 @@ func CheckCreditCode(code string) error {
 	}
 	for i := 0; i < 18; i++ {
 		if strings.IndexByte(creditCodeChars, c[i]) < 0 {
-			return bad(fmt.Sprintf("第 %d 位“%c”不是有效字符(不使用 I、O、Z、S、V)", i+1, c[i]))
+			return bad(fmt.Sprintf("第 %d 位“%c”不是有效字符（不使用 I、O、Z、S、V）", i+1, c[i]))
 		}
 	}
 	for i := 2; i < 8; i++ {
 		if c[i] < '0' || c[i] > '9' {
-			return bad("第 3—8 位应为行政区划代码(数字)")
+			return bad("第 3—8 位应为行政区划代码（数字）")
 		}
 	}
 	if want, _ := CreditCodeCheckChar(c[:17]); c[17] != want {
@@ -147,9 +147,9 @@ func (s *Supplier) Validate() error {
 	checkText(&fe, "cert_number", "扶贫产品认定编号", s.CertNumber, 0, 60)
 	switch {
 	case s.CertNumber != "" && s.CertDate == nil:
-		fe.add("cert_date", "填写了认定编号,还需填写认定日期")
+		fe.add("cert_date", "填写了认定编号，还需填写认定日期")
 	case s.CertNumber == "" && (s.CertDate != nil || s.CertExpiry != nil):
-		fe.add("cert_number", "填写了认定日期或有效期,还需填写认定编号")
+		fe.add("cert_number", "填写了认定日期或有效期，还需填写认定编号")
 	}
 	if s.CertDate != nil && s.CertExpiry != nil && !s.CertExpiry.After(*s.CertDate) {
 		fe.add("cert_expiry", "认定有效期应晚于认定日期")
@@ -232,7 +232,7 @@ func (p *Product) Validate() error {
 	}
 	for _, f := range p.Flags {
 		if !slices.Contains(Flags, f) {
-			fe.add("flags", "认证标志“%s”无效,应为 %s", f, strings.Join(Flags, "、"))
+			fe.add("flags", "认证标志“%s”无效，应为 %s", f, strings.Join(Flags, "、"))
 		}
 	}
 	checkText(&fe, "description", "介绍", p.Description, 0, 20000)
@@ -270,20 +270,20 @@ func checkTiers(fe *FieldErrors, p *Product) {
 
 func checkSlug(fe *FieldErrors, slug string) {
 	if !ValidSlug(slug) {
-		fe.add("slug", "网址标识“%s”无效:只能用小写字母、数字和连字符,不超过 80 个字符", slug)
+		fe.add("slug", "网址标识“%s”无效：只能用小写字母、数字和连字符，不超过 80 个字符", slug)
 	}
 }
 
 // checkChoice reports v when it is not one of choices.
 func checkChoice(fe *FieldErrors, field, label, v string, choices []string) {
 	if !slices.Contains(choices, v) {
-		fe.add(field, "%s“%s”无效,应为 %s 之一", label, v, strings.Join(choices, "、"))
+		fe.add(field, "%s“%s”无效，应为 %s 之一", label, v, strings.Join(choices, "、"))
 	}
 }
 
 func checkCounty(fe *FieldErrors, county string) {
 	if county != CountyPaired && county != CountyLocal {
-		fe.add("county", "产地“%s”无效,应为 %s(对口帮扶县)或 %s", county, CountyPaired, CountyLocal)
+		fe.add("county", "产地“%s”无效，应为 %s（对口帮扶县）或 %s", county, CountyPaired, CountyLocal)
 	}
 }
 

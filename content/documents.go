@@ -54,7 +54,7 @@ func parseDocument(fsys fs.FS, file string, kind Kind, data []byte) (*Document, 
 		d.Validity = v
 	case "":
 	default:
-		fm.problem(fm.value("validity"), "有效性 %q 无效,应为 有效、已修改、已废止 或 已失效", validity)
+		fm.problem(fm.value("validity"), "有效性 %q 无效，应为 有效、已修改、已废止 或 已失效", validity)
 	}
 	replacedBy, amendedBy := fm.text("replaced_by", false), fm.text("amended_by", false)
 	switch {
@@ -95,7 +95,7 @@ func parseDocument(fsys fs.FS, file string, kind Kind, data []byte) (*Document, 
 func (fm *frontMatter) renderBody(slug string) (rendered, *Problem) {
 	r, err := render(slug, fm.body, fm.bodyLine)
 	if err != nil {
-		return rendered{}, &Problem{fm.file, fm.bodyLine, fmt.Sprintf("正文无法渲染:%v", err)}
+		return rendered{}, &Problem{fm.file, fm.bodyLine, fmt.Sprintf("正文无法渲染：%v", err)}
 	}
 	return r, nil
 }
@@ -145,7 +145,7 @@ func parseHistory(fm *frontMatter) []Change {
 		item := n.Content[i]
 		t, err := time.ParseInLocation("2006-01-02", strings.TrimSpace(c.Date), Shanghai)
 		if err != nil {
-			fm.problem(item, "变更记录的日期 %q 无效,应为 YYYY-MM-DD", c.Date)
+			fm.problem(item, "变更记录的日期 %q 无效，应为 YYYY-MM-DD", c.Date)
 			continue
 		}
 		if strings.TrimSpace(c.Note) == "" {

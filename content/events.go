@@ -187,8 +187,8 @@ func educationLevel(s string) int {
 type Venue struct {
 	Name      string
 	Address   string
-	District  string // 区县, e.g. 灞桥区, 略阳县
-	Township  string // 街道或乡镇, may be empty
+	District  string // 区县， e.g. 灞桥区， 略阳县
+	Township  string // 街道或乡镇， may be empty
 	Map       string // an https link to a map, may be empty
 	Transport string // how to get there, may be empty
 }
@@ -202,7 +202,7 @@ type Contact struct {
 
 // Registration is how and when people sign up.
 type Registration struct {
-	How    string    // e.g. 现场登记,携带身份证
+	How    string    // e.g. 现场登记，携带身份证
 	URL    string    // an online sign-up link, may be empty
 	Opens  time.Time // a date in Asia/Shanghai, zero when not given
 	Closes time.Time // the last day; zero when not given
@@ -242,13 +242,13 @@ type Position struct {
 	Title        string
 	Headcount    int
 	Salary       *Salary // nil means 面议 (to be agreed)
-	Education    string  // e.g. 不限, 初中及以上
+	Education    string  // e.g. 不限， 初中及以上
 	AgeMin       int     // 0 when not limited
 	AgeMax       int     // 0 when not limited
 	Location     string
 	Requirements string
-	Board        string // 食宿, e.g. 包吃包住, 提供工作餐
-	Insurance    string // 社会保险, e.g. 五险一金
+	Board        string // 食宿， e.g. 包吃包住， 提供工作餐
+	Insurance    string // 社会保险， e.g. 五险一金
 	Employer     *Employer
 	Event        *Event
 }
@@ -292,7 +292,7 @@ type Event struct {
 	Organisers    []string  // 承办单位
 	Contact       Contact
 	Registration  Registration
-	Services      []string // services on site: 政策咨询, 职业指导 …
+	Services      []string // services on site: 政策咨询， 职业指导 …
 	Employers     []*Employer
 	Results       *Results // nil until reported
 	Eligibility   []string // public-welfare calls: who may apply
@@ -417,14 +417,14 @@ func parseEvent(file string, data []byte) (*Event, []Problem) {
 		if k, ok := ParseEventKind(s); ok {
 			e.Kind = k
 		} else {
-			fm.problem(fm.value("kind"), "活动类型 %q 无效,应为 %s 之一", s, joinNames(EventKinds))
+			fm.problem(fm.value("kind"), "活动类型 %q 无效，应为 %s 之一", s, joinNames(EventKinds))
 		}
 	}
 	if s := fm.text("mode", true); s != "" {
 		if m, ok := ParseMode(s); ok {
 			e.Mode = m
 		} else {
-			fm.problem(fm.value("mode"), "举办方式 %q 无效,应为 现场、线上 或 线上+线下", s)
+			fm.problem(fm.value("mode"), "举办方式 %q 无效，应为 现场、线上 或 线上+线下", s)
 		}
 	}
 	e.Status = Scheduled
@@ -432,7 +432,7 @@ func parseEvent(file string, data []byte) (*Event, []Problem) {
 		if st, ok := ParseStatus(s); ok {
 			e.Status = st
 		} else {
-			fm.problem(fm.value("status"), "活动状态 %q 无效,应为 正常、已取消、已改期 或 已延期", s)
+			fm.problem(fm.value("status"), "活动状态 %q 无效，应为 正常、已取消、已改期 或 已延期", s)
 		}
 	}
 
@@ -537,7 +537,7 @@ func parseContact(root object) Contact {
 	o.checkKeys(keySet("name", "phone", "email"))
 	c := Contact{Name: o.text("name", false), Phone: o.text("phone", true), Email: o.text("email", false)}
 	if c.Phone != "" && !phonePattern.MatchString(c.Phone) {
-		o.fm.problem(o.value("phone"), "联系电话 %q 无效,应为如 029-83510000 或 13800000000 的号码", c.Phone)
+		o.fm.problem(o.value("phone"), "联系电话 %q 无效，应为如 029-83510000 或 13800000000 的号码", c.Phone)
 	}
 	if c.Email != "" && !strings.Contains(c.Email, "@") {
 		o.fm.problem(o.value("email"), "电子邮箱 %q 无效", c.Email)
@@ -602,14 +602,14 @@ func parsePosition(o object) *Position {
 	}
 	if n, ok := o.int("headcount", true); ok {
 		if n <= 0 {
-			o.fm.problem(o.value("headcount"), "招聘人数须为正整数,现为 %d", n)
+			o.fm.problem(o.value("headcount"), "招聘人数须为正整数，现为 %d", n)
 		}
 		p.Headcount = n
 	}
 	if p.Education == "" {
 		p.Education = "不限"
 	} else if educationLevel(p.Education) < 0 {
-		o.fm.problem(o.value("education"), "学历要求 %q 无效,应为 不限,或 初中、高中、中专、大专、本科、硕士 加“及以上”", p.Education)
+		o.fm.problem(o.value("education"), "学历要求 %q 无效，应为 不限，或 初中、高中、中专、大专、本科、硕士 加“及以上”", p.Education)
 	}
 	p.Salary = parseSalary(o)
 	if a, ok := o.object("age", false); ok {
@@ -620,7 +620,7 @@ func parsePosition(o object) *Position {
 		case p.AgeMin < 0 || p.AgeMax < 0 || p.AgeMin > 80 || p.AgeMax > 80:
 			o.fm.problem(a.at(), "年龄要求须在 0 至 80 岁之间")
 		case p.AgeMin > 0 && p.AgeMax > 0 && p.AgeMin > p.AgeMax:
-			o.fm.problem(a.at(), "年龄要求颠倒:最小 %d 岁大于最大 %d 岁", p.AgeMin, p.AgeMax)
+			o.fm.problem(a.at(), "年龄要求颠倒：最小 %d 岁大于最大 %d 岁", p.AgeMin, p.AgeMax)
 		case p.AgeMin > 0 && p.AgeMin < 16:
 			o.fm.problem(a.at(), "年龄下限不得低于法定劳动年龄 16 岁")
 		}
@@ -647,7 +647,7 @@ func parseSalary(o object) *Salary {
 		sal.Unit = SalaryUnit(u)
 	case "":
 	default:
-		o.fm.problem(s.value("unit"), "薪资单位 %q 无效,应为 月、日 或 时", u)
+		o.fm.problem(s.value("unit"), "薪资单位 %q 无效，应为 月、日 或 时", u)
 	}
 	minOK, maxOK := false, false
 	sal.Min, minOK = s.money("min", true)
@@ -656,7 +656,7 @@ func parseSalary(o object) *Salary {
 		sal.Max, maxOK = sal.Min, minOK
 	}
 	if minOK && maxOK && sal.Min > sal.Max {
-		o.fm.problem(n, "薪资范围颠倒:下限 %s 元大于上限 %s 元", yuan(sal.Min), yuan(sal.Max))
+		o.fm.problem(n, "薪资范围颠倒：下限 %s 元大于上限 %s 元", yuan(sal.Min), yuan(sal.Max))
 	}
 	return sal
 }
@@ -684,7 +684,7 @@ func parseResults(root object, e *Event) *Results {
 		o.fm.problem(o.value("intentions"), "达成意向人数 %d 多于进场求职人数 %d", r.Intentions, r.Seekers)
 	case !r.Reported.IsZero() && !e.End.IsZero() && r.Reported.AddDate(0, 0, 1).Before(e.End):
 		// Reported is a date: the figures may come the same day the event ends.
-		o.fm.problem(o.value("reported"), "活动成效的统计日期 %s 早于活动结束时间,活动结束后才能填写 results", r.Reported.Format("2006-01-02"))
+		o.fm.problem(o.value("reported"), "活动成效的统计日期 %s 早于活动结束时间，活动结束后才能填写 results", r.Reported.Format("2006-01-02"))
 	}
 	return r
 }
@@ -706,9 +706,9 @@ func parseStages(root object) []Stage {
 		switch {
 		case st.Name == "":
 		case rank < 0:
-			o.fm.problem(o.value("name"), "招聘环节 %q 无效,应为 %s 之一", st.Name, strings.Join(StageNames, "、"))
+			o.fm.problem(o.value("name"), "招聘环节 %q 无效，应为 %s 之一", st.Name, strings.Join(StageNames, "、"))
 		case rank <= last:
-			o.fm.problem(o.value("name"), "招聘环节“%s”的顺序有误,应按 %s 的顺序填写", st.Name, strings.Join(StageNames, " → "))
+			o.fm.problem(o.value("name"), "招聘环节“%s”的顺序有误，应按 %s 的顺序填写", st.Name, strings.Join(StageNames, " → "))
 		default:
 			last = rank
 		}
@@ -816,7 +816,7 @@ func (o object) int(key string, required bool) (int, bool) {
 	}
 	v, err := strconv.Atoi(strings.TrimSpace(n.Value))
 	if n.Kind != yaml.ScalarNode || err != nil {
-		o.fm.problem(n, "字段 %q 须为整数,现为 %q", key, n.Value)
+		o.fm.problem(n, "字段 %q 须为整数，现为 %q", key, n.Value)
 		return 0, false
 	}
 	return v, true
@@ -838,7 +838,7 @@ func (o object) money(key string, required bool) (int64, bool) {
 		if strings.HasPrefix(s, "-") {
 			o.fm.problem(n, "金额 %q 不能为负数", s)
 		} else {
-			o.fm.problem(n, "字段 %q 须为以元计的金额(最多两位小数),现为 %q", key, s)
+			o.fm.problem(n, "字段 %q 须为以元计的金额（最多两位小数）,现为 %q", key, s)
 		}
 		return 0, false
 	}
@@ -862,7 +862,7 @@ func (o object) object(key string, required bool) (object, bool) {
 		return object{}, false
 	}
 	if n.Kind != yaml.MappingNode {
-		o.fm.problem(n, "字段 %q 须为“键: 值”的映射", key)
+		o.fm.problem(n, "字段 %q 须为“键： 值”的映射", key)
 		return object{}, false
 	}
 	return object{o.fm, n, o.keyNode(key)}, true
@@ -886,7 +886,7 @@ func (o object) list(key string, required bool) ([]object, bool) {
 	var out []object
 	for _, item := range n.Content {
 		if item.Kind != yaml.MappingNode {
-			o.fm.problem(item, "字段 %q 的每一项须为“键: 值”的映射", key)
+			o.fm.problem(item, "字段 %q 的每一项须为“键： 值”的映射", key)
 			continue
 		}
 		out = append(out, object{o.fm, item, nil})
@@ -907,7 +907,7 @@ func (o object) link(key string, required, httpsOnly bool) string {
 		if httpsOnly {
 			want = "https://"
 		}
-		o.fm.problem(o.value(key), "链接 %q 无效,须为以 %s 开头的完整网址", s, want)
+		o.fm.problem(o.value(key), "链接 %q 无效，须为以 %s 开头的完整网址", s, want)
 		return ""
 	}
 	return u.String()
@@ -925,7 +925,7 @@ func (o object) date(key string, required bool) (time.Time, bool) {
 	s := strings.TrimSpace(n.Value)
 	t, err := time.ParseInLocation("2006-01-02", s, Shanghai)
 	if err != nil {
-		o.fm.problem(n, "字段 %q 的日期 %q 无效,应为 YYYY-MM-DD", key, s)
+		o.fm.problem(n, "字段 %q 的日期 %q 无效，应为 YYYY-MM-DD", key, s)
 		return time.Time{}, false
 	}
 	return t, true
@@ -957,7 +957,7 @@ func (o object) zonedTime(key string, required bool) (time.Time, bool) {
 		name := s[i+1:]
 		loc, err := loadZone(name)
 		if err != nil {
-			o.fm.problem(n, "字段 %q 的时区 %q 无效,应为如 Asia/Shanghai 的时区名", key, name)
+			o.fm.problem(n, "字段 %q 的时区 %q 无效，应为如 Asia/Shanghai 的时区名", key, name)
 			return time.Time{}, false
 		}
 		for _, layout := range localLayouts[:2] {
@@ -968,11 +968,11 @@ func (o object) zonedTime(key string, required bool) (time.Time, bool) {
 	}
 	for _, layout := range localLayouts {
 		if _, err := time.Parse(layout, s); err == nil {
-			o.fm.problem(n, "字段 %q 的时间 %q 没有时区,请写成 %q 或 %q", key, s, s+" +08:00", s+" Asia/Shanghai")
+			o.fm.problem(n, "字段 %q 的时间 %q 没有时区，请写成 %q 或 %q", key, s, s+" +08:00", s+" Asia/Shanghai")
 			return time.Time{}, false
 		}
 	}
-	o.fm.problem(n, "字段 %q 的时间 %q 无效,应为如 2026-12-05 09:00 +08:00 的带时区时间", key, s)
+	o.fm.problem(n, "字段 %q 的时间 %q 无效，应为如 2026-12-05 09:00 +08:00 的带时区时间", key, s)
 	return time.Time{}, false
 }
 
@@ -1015,14 +1015,14 @@ func (l *Library) loadEvents(fsys fs.FS) []Problem {
 		return nil
 	})
 	if err != nil {
-		problems = append(problems, Problem{"events", 1, fmt.Sprintf("无法读取目录:%v", err)})
+		problems = append(problems, Problem{"events", 1, fmt.Sprintf("无法读取目录：%v", err)})
 	}
 	events := make([]*Event, len(files))
 	found := make([][]Problem, len(files))
 	parallel(len(files), func(i int) {
 		data, err := fs.ReadFile(fsys, files[i])
 		if err != nil {
-			found[i] = []Problem{{files[i], 1, fmt.Sprintf("无法读取文件:%v", err)}}
+			found[i] = []Problem{{files[i], 1, fmt.Sprintf("无法读取文件：%v", err)}}
 			return
 		}
 		events[i], found[i] = parseEvent(files[i], data)

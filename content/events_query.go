@@ -104,26 +104,26 @@ func ParseEventQuery(get func(string) string, now time.Time) (EventQuery, error)
 	case Anytime, ThisWeek, ThisMonth, Upcoming, Past:
 		q.When = w
 	default:
-		return q, zhenxing.Errorf(zhenxing.EInvalid, "时间筛选“%s”无效,应为 this-week(本周)、this-month(本月)、upcoming(即将举行)或 past(往期)。", w)
+		return q, zhenxing.Errorf(zhenxing.EInvalid, "时间筛选“%s”无效，应为 this-week（本周）、this-month（本月）、upcoming（即将举行）或 past（往期）。", w)
 	}
 	if s := get("kind"); s != "" {
 		k, ok := ParseEventKind(s)
 		if !ok {
-			return q, zhenxing.Errorf(zhenxing.EInvalid, "活动类型“%s”不存在,应为 %s 之一。", s, joinNames(EventKinds))
+			return q, zhenxing.Errorf(zhenxing.EInvalid, "活动类型“%s”不存在，应为 %s 之一。", s, joinNames(EventKinds))
 		}
 		q.Kind = k
 	}
 	if s := get("mode"); s != "" {
 		m, ok := ParseMode(strings.ReplaceAll(s, " ", "+")) // a literal + in a query arrives as a space
 		if !ok {
-			return q, zhenxing.Errorf(zhenxing.EInvalid, "举办方式“%s”无效,应为 现场、线上 或 线上+线下。", s)
+			return q, zhenxing.Errorf(zhenxing.EInvalid, "举办方式“%s”无效，应为 现场、线上 或 线上+线下。", s)
 		}
 		q.Mode = m
 	}
 	if s := get("status"); s != "" {
 		st, ok := ParseStatus(s)
 		if !ok {
-			return q, zhenxing.Errorf(zhenxing.EInvalid, "活动状态“%s”无效,应为 正常、已取消、已改期 或 已延期。", s)
+			return q, zhenxing.Errorf(zhenxing.EInvalid, "活动状态“%s”无效，应为 正常、已取消、已改期 或 已延期。", s)
 		}
 		q.Status = st
 	}
@@ -138,7 +138,7 @@ func ParseEventQuery(get func(string) string, now time.Time) (EventQuery, error)
 		return q, err
 	}
 	if !q.From.IsZero() && !q.To.IsZero() && q.To.Before(q.From) {
-		return q, zhenxing.Errorf(zhenxing.EInvalid, "日期范围颠倒:截止日期 %s 早于开始日期 %s。", q.To.Format("2006-01-02"), q.From.Format("2006-01-02"))
+		return q, zhenxing.Errorf(zhenxing.EInvalid, "日期范围颠倒：截止日期 %s 早于开始日期 %s。", q.To.Format("2006-01-02"), q.From.Format("2006-01-02"))
 	}
 	return q, nil
 }
@@ -149,14 +149,14 @@ func ParsePositionQuery(get func(string) string, now time.Time) (PositionQuery, 
 	q := PositionQuery{Now: now, District: strings.TrimSpace(get("district")), Industry: strings.TrimSpace(get("industry"))}
 	if s := get("education"); s != "" {
 		if educationLevel(s) <= 0 {
-			return q, zhenxing.Errorf(zhenxing.EInvalid, "学历“%s”无效,应为 %s 之一。", s, strings.Join(EducationLevels, "、"))
+			return q, zhenxing.Errorf(zhenxing.EInvalid, "学历“%s”无效，应为 %s 之一。", s, strings.Join(EducationLevels, "、"))
 		}
 		q.Education = s
 	}
 	if s := get("kind"); s != "" {
 		k, ok := ParseEventKind(s)
 		if !ok {
-			return q, zhenxing.Errorf(zhenxing.EInvalid, "活动类型“%s”不存在,应为 %s 之一。", s, joinNames(EventKinds))
+			return q, zhenxing.Errorf(zhenxing.EInvalid, "活动类型“%s”不存在，应为 %s 之一。", s, joinNames(EventKinds))
 		}
 		q.Kind = k
 	}
@@ -165,13 +165,13 @@ func ParsePositionQuery(get func(string) string, now time.Time) (PositionQuery, 
 	case "1", "true", "on":
 		q.Upcoming = true
 	default:
-		return q, zhenxing.Errorf(zhenxing.EInvalid, "参数 upcoming 的值“%s”无效,应为 1 或 0。", s)
+		return q, zhenxing.Errorf(zhenxing.EInvalid, "参数 upcoming 的值“%s”无效，应为 1 或 0。", s)
 	}
 	switch s := get("sort"); s {
 	case "", "salary", "-salary":
 		q.Sort = s
 	default:
-		return q, zhenxing.Errorf(zhenxing.EInvalid, "排序方式“%s”无效,应为 salary(薪资从低到高)或 -salary(薪资从高到低)。", s)
+		return q, zhenxing.Errorf(zhenxing.EInvalid, "排序方式“%s”无效，应为 salary（薪资从低到高）或 -salary（薪资从高到低）。", s)
 	}
 	var err error
 	q.Band, q.SalaryMin, q.SalaryMax, err = parseSalaryFilters(get)
@@ -185,7 +185,7 @@ func parseSalaryFilters(get func(string) string) (band string, lo, hi int64, err
 			for i, b := range SalaryBands {
 				codes[i] = b.Code
 			}
-			return "", 0, 0, zhenxing.Errorf(zhenxing.EInvalid, "薪资档位“%s”无效,应为 %s 之一。", s, strings.Join(codes, "、"))
+			return "", 0, 0, zhenxing.Errorf(zhenxing.EInvalid, "薪资档位“%s”无效，应为 %s 之一。", s, strings.Join(codes, "、"))
 		}
 		band = s
 	}
@@ -196,7 +196,7 @@ func parseSalaryFilters(get func(string) string) (band string, lo, hi int64, err
 		return
 	}
 	if lo > 0 && hi > 0 && lo > hi {
-		err = zhenxing.Errorf(zhenxing.EInvalid, "薪资范围颠倒:最低月薪 %s 元高于最高月薪 %s 元。", yuan(lo), yuan(hi))
+		err = zhenxing.Errorf(zhenxing.EInvalid, "薪资范围颠倒：最低月薪 %s 元高于最高月薪 %s 元。", yuan(lo), yuan(hi))
 	}
 	return
 }
@@ -207,7 +207,7 @@ func parseYuanParam(s, name string) (int64, error) {
 	}
 	n, err := strconv.ParseInt(s, 10, 64)
 	if err != nil || n < 0 || n > 1_000_000 {
-		return 0, zhenxing.Errorf(zhenxing.EInvalid, "%s“%s”无效,应为以元计的整数,如 4000。", name, s)
+		return 0, zhenxing.Errorf(zhenxing.EInvalid, "%s“%s”无效，应为以元计的整数，如 4000。", name, s)
 	}
 	return n * 100, nil
 }
@@ -218,7 +218,7 @@ func parseDateParam(s, name string) (time.Time, error) {
 	}
 	t, err := time.ParseInLocation("2006-01-02", s, Shanghai)
 	if err != nil {
-		return time.Time{}, zhenxing.Errorf(zhenxing.EInvalid, "%s“%s”不是有效的日期,应为 YYYY-MM-DD,如 2026-12-05。", name, s)
+		return time.Time{}, zhenxing.Errorf(zhenxing.EInvalid, "%s“%s”不是有效的日期，应为 YYYY-MM-DD,如 2026-12-05。", name, s)
 	}
 	return t, nil
 }
@@ -489,7 +489,7 @@ func (l *Library) Event(slug string) (*Event, error) {
 	if e, ok := l.eventBySlug[slug]; ok {
 		return e, nil
 	}
-	return nil, zhenxing.Errorf(zhenxing.ENotFound, "未找到该招聘活动,它可能已被移动或删除。")
+	return nil, zhenxing.Errorf(zhenxing.ENotFound, "未找到该招聘活动，它可能已被移动或删除。")
 }
 
 // AllEvents lists every event, earliest start first.

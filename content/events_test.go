@@ -268,13 +268,13 @@ func TestEventProblems(t *testing.T) {
 		{"end equals start", eventFile, func(s string) string { return replace(s, "end: 2026-12-05 12:30", "end: 2026-12-05 09:00") },
 			"end: 2026-12-05 09:00", "须晚于开始时间"},
 		{"negative headcount", eventFile, func(s string) string { return replace(s, "headcount: 80", "headcount: -3") },
-			"headcount: -3", "招聘人数须为正整数,现为 -3"},
+			"headcount: -3", "招聘人数须为正整数，现为 -3"},
 		{"zero headcount", eventFile, func(s string) string { return replace(s, "headcount: 12", "headcount: 0") },
 			"headcount: 0", "招聘人数须为正整数"},
 		{"headcount not a number", eventFile, func(s string) string { return replace(s, "headcount: 12", "headcount: 十二") },
 			"headcount: 十二", `字段 "headcount" 须为整数`},
 		{"salary upside down", eventFile, func(s string) string { return replace(s, "{min: 4500, max: 6500", "{min: 6500, max: 4500") },
-			"min: 6500, max: 4500", "薪资范围颠倒:下限 6500 元大于上限 4500 元"},
+			"min: 6500, max: 4500", "薪资范围颠倒：下限 6500 元大于上限 4500 元"},
 		{"salary unit", eventFile, func(s string) string { return replace(s, "unit: 日}", "unit: 周}") },
 			"unit: 周", `薪资单位 "周" 无效`},
 		{"negative salary", eventFile, func(s string) string { return replace(s, "{min: 20,", "{min: -20,") },
@@ -422,7 +422,7 @@ func TestEventStatuses(t *testing.T) {
 	}
 	e = mustEvent(t, "events/as-planned.md", replace(eventFile, "mode: 线上+线下", "mode: 线上+线下\nstatus: 正常"))
 	if e.Status != Scheduled || e.Sequence() != 0 {
-		t.Errorf("正常: status %s, sequence %d", e.Status, e.Sequence())
+		t.Errorf("正常： status %s, sequence %d", e.Status, e.Sequence())
 	}
 }
 
@@ -477,7 +477,7 @@ func TestBrokenEventLeavesOthersServing(t *testing.T) {
 		t.Errorf("broken event: err %v, want not found", err)
 	}
 	want := []string{
-		fmt.Sprintf("events/broken.md:%d: 招聘人数须为正整数,现为 -1", markerLine(t, broken, "headcount: -1")),
+		fmt.Sprintf("events/broken.md:%d: 招聘人数须为正整数，现为 -1", markerLine(t, broken, "headcount: -1")),
 		"events/nested/deep.md:1: 招聘活动文件须直接位于 events/ 目录下",
 	}
 	var got []string

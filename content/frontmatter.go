@@ -59,10 +59,10 @@ func splitFrontMatter(file string, data []byte) (*frontMatter, *Problem) {
 
 	var doc yaml.Node
 	if err := yaml.Unmarshal(header, &doc); err != nil {
-		return nil, &Problem{file, yamlErrorLine(err), "YAML 头信息格式错误:" + yamlErrorText(err)}
+		return nil, &Problem{file, yamlErrorLine(err), "YAML 头信息格式错误：" + yamlErrorText(err)}
 	}
 	if len(doc.Content) == 0 || doc.Content[0].Kind != yaml.MappingNode {
-		return nil, &Problem{file, 2, "YAML 头信息须为“键: 值”的映射"}
+		return nil, &Problem{file, 2, "YAML 头信息须为“键： 值”的映射"}
 	}
 	return &frontMatter{file: file, root: doc.Content[0], body: body, bodyLine: bodyLine}, nil
 }
@@ -135,7 +135,7 @@ func (fm *frontMatter) decode(key string, out any, required bool) *yaml.Node {
 		return nil
 	}
 	if err := n.Decode(out); err != nil {
-		fm.problem(n, "字段 %q 的值无效:%s", key, yamlErrorText(err))
+		fm.problem(n, "字段 %q 的值无效：%s", key, yamlErrorText(err))
 		return nil
 	}
 	return n
@@ -200,6 +200,6 @@ func (fm *frontMatter) parseTime(n *yaml.Node, key string, required, withClock b
 	if withClock {
 		want = "YYYY-MM-DD 或 YYYY-MM-DD HH:MM"
 	}
-	fm.problem(n, "字段 %q 的日期 %q 无效,应为 %s", key, s, want)
+	fm.problem(n, "字段 %q 的日期 %q 无效，应为 %s", key, s, want)
 	return time.Time{}, false
 }

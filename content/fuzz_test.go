@@ -32,7 +32,7 @@ func FuzzParseDocument(f *testing.F) {
 
 // FuzzRender renders arbitrary Markdown: it must never panic nor emit script or javascript: URLs.
 func FuzzRender(f *testing.F) {
-	f.Add("## 标题\n\n正文,\n续行。[^1]\n\n[^1]: 注释")
+	f.Add("## 标题\n\n正文，\n续行。[^1]\n\n[^1]: 注释")
 	f.Add("<script>alert(1)</script>")
 	f.Add("[x](javascript:alert(1))")
 	f.Add("| a | b |\n|---|---|\n| 1 | 2 |")

@@ -51,14 +51,14 @@ func Load(fsys fs.FS) (*Library, []Problem) {
 		}
 		kind, ok := ParseKind(path.Base(path.Dir(p)))
 		if !ok || path.Dir(path.Dir(p)) != "docs" {
-			problems = append(problems, Problem{p, 1, "文件须位于 docs/ 下的栏目目录中:" + kindList()})
+			problems = append(problems, Problem{p, 1, "文件须位于 docs/ 下的栏目目录中：" + kindList()})
 			return nil
 		}
 		jobs = append(jobs, job{p, kind})
 		return nil
 	})
 	if err != nil {
-		problems = append(problems, Problem{"docs", 1, fmt.Sprintf("无法读取目录:%v", err)})
+		problems = append(problems, Problem{"docs", 1, fmt.Sprintf("无法读取目录：%v", err)})
 	}
 
 	docs := make([]*Document, len(jobs))
@@ -66,7 +66,7 @@ func Load(fsys fs.FS) (*Library, []Problem) {
 	parallel(len(jobs), func(i int) {
 		data, err := fs.ReadFile(fsys, jobs[i].file)
 		if err != nil {
-			found[i] = []Problem{{jobs[i].file, 1, fmt.Sprintf("无法读取文件:%v", err)}}
+			found[i] = []Problem{{jobs[i].file, 1, fmt.Sprintf("无法读取文件：%v", err)}}
 			return
 		}
 		docs[i], found[i] = parseDocument(fsys, jobs[i].file, jobs[i].kind, data)
@@ -251,7 +251,7 @@ func (l *Library) Document(slug string) (*Document, error) {
 	if d, ok := l.bySlug[slug]; ok {
 		return d, nil
 	}
-	return nil, zhenxing.Errorf(zhenxing.ENotFound, "未找到该文件,它可能已被移动或删除。")
+	return nil, zhenxing.Errorf(zhenxing.ENotFound, "未找到该文件，它可能已被移动或删除。")
 }
 
 // Latest returns the n newest documents of a kind, or of every kind when kind is "".

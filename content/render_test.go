@@ -14,13 +14,13 @@ func TestRender(t *testing.T) {
 	}{
 		{
 			name:    "line break after full-width punctuation leaves no space",
-			source:  "全区共完成消费帮扶产品销售,\n2022年销售额237.57万元。\n下一段落继续。",
-			want:    []string{"<p>全区共完成消费帮扶产品销售,2022年销售额237.57万元。下一段落继续。</p>"},
+			source:  "全区共完成消费帮扶产品销售，\n2022年销售额237.57万元。\n下一段落继续。",
+			want:    []string{"<p>全区共完成消费帮扶产品销售，2022年销售额237.57万元。下一段落继续。</p>"},
 			notWant: []string{",\n2022", ", 2022"},
 		},
 		{
 			name:   "heading IDs keep Chinese characters",
-			source: "## 一、2022年工作总结\n\n### (一)工作情况\n\n## 一、2022年工作总结\n\n## Work Plan 2023",
+			source: "## 一、2022年工作总结\n\n### （一）工作情况\n\n## 一、2022年工作总结\n\n## Work Plan 2023",
 			want: []string{
 				`<h2 id="一2022年工作总结">`, `<h3 id="一工作情况">`, `<h2 id="一2022年工作总结-1">`, `<h2 id="work-plan-2023">`,
 			},
@@ -32,7 +32,7 @@ func TestRender(t *testing.T) {
 		},
 		{
 			name:   "footnotes are prefixed with the document",
-			source: "两不愁三保障[^1]。\n\n[^1]: 不愁吃、不愁穿,义务教育、基本医疗、住房安全有保障。",
+			source: "两不愁三保障[^1]。\n\n[^1]: 不愁吃、不愁穿，义务教育、基本医疗、住房安全有保障。",
 			want:   []string{`id="doc-fnref:1"`, `href="#doc-fn:1"`, `id="doc-fn:1"`},
 		},
 		{

@@ -41,14 +41,14 @@ func (s *Server) renderAdmin(c *fiber.Ctx, status int, name, title string, crumb
 	return s.render(c, status, name, &page{Title: title, Column: "后台", NoIndex: true, Crumbs: all, Data: data})
 }
 
-// renderAdminForm renders the form page of one record of a back-office list (noun: 产品,
+// renderAdminForm renders the form page of one record of a back-office list (noun: 产品，
 // 供应商): titled 新建<noun> when record (its name) is "", else 编辑<noun>:<record>, with crumbs
 // back to the list at listURL.
 func (s *Server) renderAdminForm(c *fiber.Ctx, status int, tmpl, noun, listURL, record string, data any) error {
 	title := "新建" + noun
 	crumbs := []crumb{{Name: noun, URL: listURL}, {Name: title}}
 	if record != "" {
-		title = "编辑" + noun + ":" + record
+		title = "编辑" + noun + "\uff1a" + record
 		crumbs[1].Name = record
 	}
 	return s.renderAdmin(c, status, tmpl, title, crumbs, data)
@@ -138,7 +138,7 @@ func (s *Server) adminLogin(c *fiber.Ctx) error {
 		return s.renderLogin(c, status, v)
 	}
 	if !u.IsStaff() {
-		v.Error = "该账号不是工作人员账号,不能登录后台。"
+		v.Error = "该账号不是工作人员账号，不能登录后台。"
 		return s.renderLogin(c, fiber.StatusForbidden, v)
 	}
 	sess, err := s.deps.Catalog.RotateSession(ctx, c.Cookies(sessionCookie), u.ID, now, s.sessionMaxAge())
@@ -203,7 +203,7 @@ var auditActions = map[string]string{
 // fieldLabels names the fields of products and suppliers in Chinese for the audit diff.
 var fieldLabels = map[string]string{
 	"slug": "标识", "name": "名称", "category": "品类", "county": "县区", "township": "镇街",
-	"supplier": "供应商", "supplier_id": "供应商编号", "spec": "规格", "unit": "单位", "price": "单价(分)",
+	"supplier": "供应商", "supplier_id": "供应商编号", "spec": "规格", "unit": "单位", "price": "单价（分）",
 	"tiers": "批量价", "min_qty": "起订量", "multiple": "订购倍数", "stock": "库存",
 	"season_start": "上市起始月", "season_end": "上市结束月", "flags": "认证标志", "description": "介绍",
 	"listed": "上架", "kind": "类型", "credit_code": "统一社会信用代码", "cert_number": "扶贫产品认定编号",
@@ -277,7 +277,7 @@ func auditDiff(before, after json.RawMessage) []auditChange {
 	return out
 }
 
-// auditValue shows one JSON value: strings bare, booleans as 是/否, others as compact JSON.
+// auditValue shows one JSON value: strings bare, booleans as 是/否， others as compact JSON.
 func auditValue(v any, present bool) string {
 	if !present {
 		return "—"

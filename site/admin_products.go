@@ -131,7 +131,7 @@ func (f productForm) product() (*catalog.Product, map[string]string) {
 		}
 		price, err := parseYuan(t.Price)
 		if err != nil {
-			errs["tiers"] = "第 " + strconv.Itoa(i+1) + " 档阶梯价:" + zhenxing.ErrorMessage(err)
+			errs["tiers"] = "第 " + strconv.Itoa(i+1) + " 档阶梯价：" + zhenxing.ErrorMessage(err)
 			continue
 		}
 		p.Tiers = append(p.Tiers, catalog.PriceTier{MinQty: qty, Price: price})
@@ -155,7 +155,7 @@ func parseYuan(s string) (int64, error) {
 		return true
 	}
 	if whole == "" || len(whole) > 9 || !digits(whole) || (dot && (frac == "" || len(frac) > 2 || !digits(frac))) {
-		return 0, zhenxing.Errorf(zhenxing.EInvalid, "金额“%s”无效:应为不小于 0、最多两位小数的数字,如 39.90", s)
+		return 0, zhenxing.Errorf(zhenxing.EInvalid, "金额“%s”无效：应为不小于 0、最多两位小数的数字，如 39.90", s)
 	}
 	yuan, _ := strconv.ParseInt(whole, 10, 64)
 	fen, _ := strconv.ParseInt((frac + "00")[:2], 10, 64)
@@ -457,7 +457,7 @@ func (s *Server) adminProductStock(c *fiber.Ctx) error {
 	deltaText, reason := strings.TrimSpace(formField(c, "delta")), formField(c, "reason")
 	delta, convErr := strconv.Atoi(strings.TrimPrefix(deltaText, "+"))
 	if convErr != nil {
-		err = zhenxing.Errorf(zhenxing.EInvalid, "调整数量应为整数,增加填正数,减少填负数(如 -5)。")
+		err = zhenxing.Errorf(zhenxing.EInvalid, "调整数量应为整数，增加填正数，减少填负数（如 -5）。")
 	} else {
 		ctx, cancel := dbContext(c)
 		defer cancel()
@@ -483,7 +483,7 @@ func (s *Server) adminProductPhoto(c *fiber.Ctx) error {
 	case ferr != nil || fh.Size == 0:
 		err = zhenxing.Errorf(zhenxing.EInvalid, "请选择要上传的图片文件。")
 	case fh.Size > catalog.MaxPhotoBytes:
-		err = zhenxing.Errorf(zhenxing.EInvalid, "图片过大:不能超过 %d MB。", catalog.MaxPhotoBytes>>20)
+		err = zhenxing.Errorf(zhenxing.EInvalid, "图片过大：不能超过 %d MB。", catalog.MaxPhotoBytes>>20)
 	default:
 		data, err = readUpload(fh, catalog.MaxPhotoBytes+1)
 	}

@@ -68,7 +68,7 @@ func (f supplierForm) supplier() (*catalog.Supplier, map[string]string) {
 		}
 		t, err := time.ParseInLocation("2006-01-02", v, content.Shanghai)
 		if err != nil {
-			errs[field] = label + "应为日期,格式如 2026-05-01"
+			errs[field] = label + "应为日期，格式如 2026-05-01"
 			return nil
 		}
 		return &t

@@ -651,7 +651,7 @@ func TestAdminProductsThroughForms(t *testing.T) {
 	audit := b.get("/admin/audit?entity=product")
 	wantAdminStatus(t, audit, http.StatusOK)
 	mustContain(t, audit.Body, "新建产品", "修改产品", "调整库存", "下架产品", "上架产品", "李明",
-		"单价(分)", "<td class=\"diff-before\">29</td>", "<td class=\"diff-after\">123450</td>", "新到货")
+		"单价（分）", "<td class=\"diff-before\">29</td>", "<td class=\"diff-after\">123450</td>", "新到货")
 	// Times are those of the database clock, shown in Beijing time.
 	entries, err := env.store.Audit(ctx, catalog.AuditQuery{Entity: "product", Limit: 1})
 	if err != nil || len(entries) != 1 {

@@ -50,7 +50,7 @@ func dbContext(c *fiber.Ctx) (context.Context, context.CancelFunc) {
 
 // errNoCatalog is what account pages answer when the site runs without a database.
 func errNoCatalog() error {
-	return zhenxing.Errorf(zhenxing.EInternal, "数据库未配置,后台暂不可用。")
+	return zhenxing.Errorf(zhenxing.EInternal, "数据库未配置，后台暂不可用。")
 }
 
 // loadSession puts the live session named by the cookie, if any, into c.Locals. A cookie whose
@@ -151,7 +151,7 @@ func (s *Server) checkCSRF(c *fiber.Ctx) error {
 	}
 	sess := sessionOf(c)
 	if sess == nil || token == "" || subtle.ConstantTimeCompare([]byte(token), []byte(sess.CSRFToken)) != 1 {
-		return zhenxing.Errorf(zhenxing.EForbidden, "安全校验未通过:表单已过期或并非从本站提交。请返回上一页,刷新后重新操作。")
+		return zhenxing.Errorf(zhenxing.EForbidden, "安全校验未通过：表单已过期或并非从本站提交。请返回上一页，刷新后重新操作。")
 	}
 	return c.Next()
 }

@@ -21,7 +21,7 @@ func (s *Server) home(c *fiber.Ctx) error {
 	lib := s.deps.Content.Library()
 	return s.render(c, fiber.StatusOK, "home", &page{
 		Title:       s.cfg.Identity.Name,
-		Description: s.cfg.Identity.Name + "门户网站:政务公开、消费帮扶、招聘活动。",
+		Description: s.cfg.Identity.Name + "门户网站：政务公开、消费帮扶、招聘活动。",
 		Column:      "首页",
 		Data: fiber.Map{
 			"Latest":  lib.Latest("", 8),
@@ -73,7 +73,7 @@ func documentQuery(c *fiber.Ctx) (content.Query, error) {
 	if y := c.Query("year"); y != "" {
 		n, err := strconv.Atoi(y)
 		if err != nil || n < 1949 || n > 2999 {
-			return q, zhenxing.Errorf(zhenxing.EInvalid, "年份“%s”无效,应为四位数字,如 2022。", y)
+			return q, zhenxing.Errorf(zhenxing.EInvalid, "年份“%s”无效，应为四位数字，如 2022。", y)
 		}
 		q.Year = n
 	}
@@ -87,7 +87,7 @@ func positiveInt(v, name string) (int, error) {
 	}
 	n, err := strconv.Atoi(v)
 	if err != nil || n < 1 || n > 1_000_000 {
-		return 0, zhenxing.Errorf(zhenxing.EInvalid, "%s“%s”无效,应为正整数。", name, v)
+		return 0, zhenxing.Errorf(zhenxing.EInvalid, "%s“%s”无效，应为正整数。", name, v)
 	}
 	return n, nil
 }
@@ -134,7 +134,7 @@ func (s *Server) documentList(c *fiber.Ctx) error {
 		},
 	}
 	if len(p.Documents) == 0 && p.Total > 0 {
-		pg.Message = "第 " + strconv.Itoa(p.Page) + " 页没有内容:本栏目共 " + strconv.Itoa(p.Pages) + " 页。"
+		pg.Message = "第 " + strconv.Itoa(p.Page) + " 页没有内容：本栏目共 " + strconv.Itoa(p.Pages) + " 页。"
 		pg.NoIndex = true
 	}
 	return s.render(c, fiber.StatusOK, "list", pg)

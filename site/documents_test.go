@@ -17,7 +17,7 @@ func TestPages(t *testing.T) {
 		status int
 		want   []string
 	}{
-		{"/", 200, []string{`<html lang="zh-CN"`, "最新公开", "通知公告", "跳到正文", "网站标识码:6101110000", "陕ICP备00000000号", "陕公网安备", "网站纠错", "主办单位:西安市灞桥区乡村振兴局"}},
+		{"/", 200, []string{`<html lang="zh-CN"`, "最新公开", "通知公告", "跳到正文", "网站标识码：6101110000", "陕ICP备00000000号", "陕公网安备", "网站纠错", "主办单位：西安市灞桥区乡村振兴局"}},
 		{"/open/", 200, []string{"政务公开", "政策文件", "政策解读", "工作总结与计划", "通知公告", "政府信息公开指南", "政府信息公开年度报告"}},
 		{"/open/policies/", 200, []string{"<h1>政策文件</h1>", "灞桥区促进脱贫群众增收十八条政策措施", "主题分类", "发布年份", `<span aria-current="page">政策文件</span>`}},
 		{"/open/reports/work-report-2022-plan-2023", 200, []string{
@@ -25,7 +25,7 @@ func TestPages(t *testing.T) {
 			"237.57万元", "2397", "<table>", `<a href="/">首页</a>`, `<a href="/open/">政务公开</a>`, `<a href="/open/reports/">工作总结与计划</a>`, "正文",
 			"附件", "XLSX", "变更记录",
 		}},
-		{"/open/policies/bridging-fund-management-2021", 200, []string{"本文件已废止。", `现行规定见:<a href="/open/policies/bridging-fund-management-2022">`}},
+		{"/open/policies/bridging-fund-management-2021", 200, []string{"本文件已废止。", `现行规定见：<a href="/open/policies/bridging-fund-management-2022">`}},
 		{"/open/policies/bridging-fund-management-2022", 200, []string{"替代了<a href=\"/open/policies/bridging-fund-management-2021\">", "政策解读", "/open/interpretations/interpretation-bridging-fund-management-2022"}},
 		{"/open/policies/bridging-fund-project-management-2022", 200, []string{"本文件已修改。", "修改内容见"}},
 		{"/open/interpretations/interpretation-bridging-fund-management-2022", 200, []string{"本文是对<a href=\"/open/policies/bridging-fund-management-2022\">"}},
@@ -119,7 +119,7 @@ func TestBadInput(t *testing.T) {
 		{"/open/news/", 404, "您访问的栏目不存在"},
 		{"/open/policies/no-such-document", 404, "未找到该文件"},
 		{"/no/such/page", 404, "您访问的页面不存在"},
-		{"/open/policies/?page=0", 400, "页码“0”无效,应为正整数"},
+		{"/open/policies/?page=0", 400, "页码“0”无效，应为正整数"},
 		{"/open/policies/?page=-3", 400, "页码“-3”无效"},
 		{"/open/policies/?page=abc", 400, "页码“abc”无效"},
 		{"/open/policies/?page=99999999999999999999", 400, "无效"},
@@ -131,7 +131,7 @@ func TestBadInput(t *testing.T) {
 		{"/open/%ff%fe/", 400, "网址中含有无法识别的字符"},
 		{"/open/policies/%c3%28", 400, "网址中含有无法识别的字符"},
 		{"/open/policies/?topic=%ff", 400, "网址的查询参数中含有无法识别的字符"},
-		{"/api/v1/documents?page=x", 400, `"message":"页码“x”无效,应为正整数。"`},
+		{"/api/v1/documents?page=x", 400, `"message":"页码“x”无效，应为正整数。"`},
 		{"/api/v1/documents?kind=nope", 400, "栏目“nope”不存在"},
 		{"/api/v1/documents/none", 404, `"status":404`},
 	}

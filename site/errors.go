@@ -22,11 +22,11 @@ var statusOf = map[string]int{
 // fiberMessages are the Chinese texts for errors Fiber itself raises.
 var fiberMessages = map[int]string{
 	fiber.StatusBadRequest:                  "请求无效。",
-	fiber.StatusNotFound:                    "您访问的页面不存在,可能已被移动或删除。",
+	fiber.StatusNotFound:                    "您访问的页面不存在，可能已被移动或删除。",
 	fiber.StatusMethodNotAllowed:            "不支持该请求方式。",
 	fiber.StatusRequestEntityTooLarge:       "提交的内容过大。",
-	fiber.StatusRequestTimeout:              "请求超时,请稍后再试。",
-	fiber.StatusTooManyRequests:             "请求过于频繁,请稍后再试。",
+	fiber.StatusRequestTimeout:              "请求超时，请稍后再试。",
+	fiber.StatusTooManyRequests:             "请求过于频繁，请稍后再试。",
 	fiber.StatusRequestHeaderFieldsTooLarge: "请求头过大。",
 }
 

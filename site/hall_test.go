@@ -63,10 +63,10 @@ func newHallFixture(t testing.TB) *hallFixture {
 	suppliers := []catalog.Supplier{
 		{Slug: "dizhai-cherry", Name: "灞桥区狄寨樱桃专业合作社", Kind: "合作社", County: catalog.CountyLocal, Township: "狄寨街道",
 			CreditCode: creditCode(t, "93610111MA6TXR01"+"2"), CertNumber: "FP61011120240012", CertDate: day("2024-05-01"), CertExpiry: day("2027-04-30"),
-			Households: 128, Linkage: "统一品种、统一采收,按保底价收购社员樱桃。", Description: "合作社位于**白鹿原**。"},
+			Households: 128, Linkage: "统一品种、统一采收，按保底价收购社员樱桃。", Description: "合作社位于**白鹿原**。"},
 		{Slug: "jialingyuan-herbs", Name: "略阳县嘉陵源中药材有限公司", Kind: "企业", County: catalog.CountyPaired, Township: "兴州街道",
 			CreditCode: creditCode(t, "91610727MA6LCCBX5"), CertNumber: "FP61072720220007", CertDate: day("2022-03-22"), CertExpiry: day("2025-03-21"),
-			Households: 412, Linkage: "流转山坡地建天麻基地,优先雇用脱贫户务工。"},
+			Households: 412, Linkage: "流转山坡地建天麻基地，优先雇用脱贫户务工。"},
 		{Slug: "jieguanting-wuji", Name: "略阳县接官亭镇乌鸡家庭农场", Kind: "家庭农场", County: catalog.CountyPaired, Township: "接官亭镇",
 			CreditCode: creditCode(t, "92610727MA6Q8W3K1"), Households: 16, Linkage: "带动邻近农户林下散养。"},
 	}
@@ -83,7 +83,7 @@ func newHallFixture(t testing.TB) *hallFixture {
 		{"dizhai-cherry", catalog.Product{Slug: "hongdeng-cherry", Name: "白鹿原红灯樱桃", Category: "樱桃", County: catalog.CountyLocal, Township: "狄寨街道",
 			Spec: "1千克/盒", Unit: "盒", Price: 7800, Tiers: []catalog.PriceTier{{MinQty: 50, Price: 7200}, {MinQty: 200, Price: 6800}},
 			MinQty: 1, Multiple: 1, Stock: 600, SeasonStart: 5, SeasonEnd: 6, Flags: []string{"地理标志"}, Listed: true,
-			Description: "- **产地**:白鹿原\n\n<script>alert(1)</script>\n\n[链接](javascript:alert(2))"}},
+			Description: "- **产地**：白鹿原\n\n<script>alert(1)</script>\n\n[链接](javascript:alert(2))"}},
 		{"dizhai-cherry", catalog.Product{Slug: "meizao-cherry", Name: "白鹿原美早樱桃", Category: "樱桃", County: catalog.CountyLocal, Township: "狄寨街道",
 			Spec: "2千克/箱", Unit: "箱", Price: 12800, MinQty: 1, Multiple: 1, Stock: 3, SeasonStart: 5, SeasonEnd: 6, Listed: true}},
 		{"jialingyuan-herbs", catalog.Product{Slug: "lueyang-tianma", Name: "略阳天麻", Category: "中药材", County: catalog.CountyPaired, Township: "两河口镇",
@@ -189,7 +189,7 @@ func TestHallPages(t *testing.T) {
 		}, nil},
 		{"supplier", "/hall/suppliers/jialingyuan-herbs", []string{
 			"<h1>略阳县嘉陵源中药材有限公司</h1>", "企业", "略阳县兴州街道", "已过期", "带动 412 户农户", "流转山坡地",
-			"在售产品(2 种)", "略阳天麻", "杜仲雄花茶",
+			"在售产品（2 种）", "略阳天麻", "杜仲雄花茶",
 		}, nil},
 		{"supplier without listed product hidden", "/hall/suppliers/jieguanting-wuji", []string{"暂无认定", "略阳乌鸡", "略阳黑木耳"}, []string{"未上架香菇"}},
 		{"home", "/", []string{"当季产品", "略阳乌鸡", `href="/hall/"`}, []string{"白鹿原红灯樱桃"}},
@@ -255,11 +255,11 @@ func TestHallFacetsAndFilters(t *testing.T) {
 	target := "/hall/products?" + url.Values{"category": {"樱桃", "中药材"}, "county": {"灞桥区"}}.Encode()
 	res = get(t, s, target)
 	hallStatus(t, target, res, http.StatusOK)
-	mustContain(t, res.Body, "共 2 种产品", "已选条件", "品类:樱桃", "品类:中药材", "产地:灞桥区", "清除全部条件")
+	mustContain(t, res.Body, "共 2 种产品", "已选条件", "品类：樱桃", "品类：中药材", "产地：灞桥区", "清除全部条件")
 	if names := cardNames(res.Body); len(names) != 2 || strings.Contains(strings.Join(names, ","), "天麻") {
-		t.Errorf("樱桃|中药材 in 灞桥区: %v", names)
+		t.Errorf("樱桃|中药材 in 灞桥区： %v", names)
 	}
-	// Links keep the other filters: removing 中药材 keeps 樱桃 and 灞桥区; sorting keeps all three.
+	// Links keep the other filters: removing 中药材 keeps 樱桃 and 灞桥区； sorting keeps all three.
 	keep := url.Values{"category": {"樱桃"}, "county": {"灞桥区"}}.Encode()
 	mustContain(t, res.Body,
 		`href="/hall/products?`+strings.ReplaceAll(keep, "&", "&amp;")+`"`,
@@ -274,12 +274,12 @@ func TestHallFacetsAndFilters(t *testing.T) {
 		want  []string
 		n     int
 	}{
-		{"min=39&max=99.5", []string{"最低价:39.00 元", "最高价:99.50 元"}, 3},
-		{"band=0-50", []string{"价格区间:" + catalog.PriceBands[0].Label}, 2},
-		{"flag=绿色&flag=有机", []string{"认证标志:绿色", "认证标志:有机"}, 2},
-		{"season=1", []string{"上市季节:当季"}, 1},
-		{"supplier=dizhai-cherry&sort=-price", []string{"供应商:灞桥区狄寨樱桃专业合作社"}, 2},
-		{"q=樱桃", []string{"关键词:樱桃"}, 2},
+		{"min=39&max=99.5", []string{"最低价：39.00 元", "最高价：99.50 元"}, 3},
+		{"band=0-50", []string{"价格区间：" + catalog.PriceBands[0].Label}, 2},
+		{"flag=绿色&flag=有机", []string{"认证标志：绿色", "认证标志：有机"}, 2},
+		{"season=1", []string{"上市季节：当季"}, 1},
+		{"supplier=dizhai-cherry&sort=-price", []string{"供应商：灞桥区狄寨樱桃专业合作社"}, 2},
+		{"q=樱桃", []string{"关键词：樱桃"}, 2},
 	} {
 		target := "/hall/products?" + tt.query
 		res := get(t, s, target)
@@ -337,12 +337,12 @@ func TestHallBadInput(t *testing.T) {
 		{"/hall/products?min=-5", 400, "价格不能为负数"},
 		{"/hall/products?max=abc", 400, "最高价“abc”无效"},
 		{"/hall/products?min=1e9", 400, "最低价“1e9”无效"},
-		{"/hall/products?min=100&max=20", 400, "最低价(100.00 元)高于最高价(20.00 元)"},
+		{"/hall/products?min=100&max=20", 400, "最低价（100.00 元）高于最高价（20.00 元）"},
 		{"/hall/products?sort=cheapest", 400, "排序方式“cheapest”无效"},
 		{"/hall/products?season=maybe", 400, "season"},
 		{"/hall/products?page=0", 400, "页码“0”无效"},
 		{"/hall/products?page=x", 400, "页码“x”无效"},
-		{"/hall/products?page=99", 200, "第 99 页没有产品:符合条件的产品共 6 种,1 页。"},
+		{"/hall/products?page=99", 200, "第 99 页没有产品：符合条件的产品共 6 种，1 页。"},
 		{"/hall/products?category=樱桃&page=3", 200, "第 3 页没有产品"},
 		{"/api/v1/products?category=榴莲", 400, `"message":"品类“榴莲”不存在`},
 		{"/api/v1/products?min=-1", 400, `价格不能为负数`},
@@ -557,7 +557,7 @@ func TestHallPaginationAndCache(t *testing.T) {
 	target := "/hall/products?category=菌菇&from=feed"
 	res := get(t, s, target)
 	hallStatus(t, target, res, http.StatusOK)
-	mustContain(t, res.Body, "共 21 种产品,第 1/2 页", `href="/hall/products?category=%E8%8F%8C%E8%8F%87&amp;page=2" rel="next"`)
+	mustContain(t, res.Body, "共 21 种产品，第 1/2 页", `href="/hall/products?category=%E8%8F%8C%E8%8F%87&amp;page=2" rel="next"`)
 	if n := len(cardNames(res.Body)); n != 20 {
 		t.Errorf("page 1 has %d products, want 20", n)
 	}

@@ -125,7 +125,7 @@ func (s *Server) jobsIndex(c *fiber.Ctx) error {
 		makeFilter(path, v, "mode", "举办方式", list.Facets.Mode),
 		makeFilter(path, v, "district", "举办地", list.Facets.District),
 		makeFilter(path, v, "industry", "行业", list.Facets.Industry),
-		makeFilter(path, v, "salary", "月薪(折算)", list.Facets.Salary),
+		makeFilter(path, v, "salary", "月薪（折算）", list.Facets.Salary),
 		makeFilter(path, v, "status", "活动状态", list.Facets.Status),
 	}
 	active := activeFilters(path, v, filters, map[string]string{"from": "开始日期", "to": "截止日期", "salary_min": "最低月薪", "salary_max": "最高月薪"})
@@ -195,7 +195,7 @@ func (s *Server) positionsPage(c *fiber.Ctx) error {
 	const path = "/jobs/positions"
 	pg := &page{
 		Title:       "岗位查询",
-		Description: "各场招聘活动提供的岗位,可按行业、学历、薪资、地区筛选,按薪资排序。",
+		Description: "各场招聘活动提供的岗位，可按行业、学历、薪资、地区筛选，按薪资排序。",
 		Column:      jobsColumn,
 		Crumbs:      []crumb{{"首页", "/"}, {jobsColumn, "/jobs/"}, {"岗位查询", ""}},
 		Data: fiber.Map{

@@ -97,7 +97,7 @@ func calendarLocation(e *content.Event) string {
 		parts = append(parts, v.Name, v.Address)
 	}
 	if e.Live != "" {
-		parts = append(parts, "线上:"+e.Live)
+		parts = append(parts, "线上："+e.Live)
 	}
 	return strings.Join(parts, ", ")
 }
@@ -106,18 +106,18 @@ func (s *Server) calendarDescription(e *content.Event) string {
 	var b strings.Builder
 	line := func(label, value string) {
 		if value != "" {
-			b.WriteString(label + ":" + value + "\n")
+			b.WriteString(label + "\uff1a" + value + "\n")
 		}
 	}
 	switch e.Status {
 	case content.Cancelled:
 		b.WriteString("本场活动已取消。\n")
 	case content.Rescheduled:
-		b.WriteString("本场活动已改期,原定 " + e.PreviousStart.In(content.Shanghai).Format("2006-01-02 15:04") + " 开始。\n")
+		b.WriteString("本场活动已改期，原定 " + e.PreviousStart.In(content.Shanghai).Format("2006-01-02 15:04") + " 开始。\n")
 	case content.Postponed:
-		b.WriteString("本场活动已延期,新的时间另行通知。\n")
+		b.WriteString("本场活动已延期，新的时间另行通知。\n")
 	}
-	line("类型", string(e.Kind)+"("+string(e.Mode)+")")
+	line("类型", string(e.Kind)+"\uff08"+string(e.Mode)+"\uff09")
 	line("时间", timeRange(e.Start, e.End))
 	if v := e.Venue; v != nil {
 		line("地点", v.District+v.Township+" "+v.Name+","+v.Address)
@@ -129,7 +129,7 @@ func (s *Server) calendarDescription(e *content.Event) string {
 	contact := strings.TrimSpace(e.Contact.Name + " " + e.Contact.Phone)
 	line("咨询", contact)
 	if n := e.Headcount(); n > 0 {
-		fmt.Fprintf(&b, "用人单位 %d 家,招聘 %d 人。\n", len(e.Employers), n)
+		fmt.Fprintf(&b, "用人单位 %d 家，招聘 %d 人。\n", len(e.Employers), n)
 	}
 	line("详情", s.absURL(e.URL()))
 	return strings.TrimSuffix(b.String(), "\n")

@@ -36,13 +36,13 @@ func TestJobsPages(t *testing.T) {
 		want    []string
 		notWant []string
 	}{
-		{"/jobs/", []string{"<h1>招聘活动</h1>", "即将举行", "往期活动", "劳务协作专场招聘会(2026年冬季)", "2022年灞桥区“春风行动”",
-			`aria-current="page">招聘活动</a>`, `href="/jobs/calendar.ics"`, "共 15 场招聘活动:即将举行或正在进行 7 场,已结束 8 场。",
+		{"/jobs/", []string{"<h1>招聘活动</h1>", "即将举行", "往期活动", "劳务协作专场招聘会（2026年冬季）", "2022年灞桥区“春风行动”",
+			`aria-current="page">招聘活动</a>`, `href="/jobs/calendar.ics"`, "共 15 场招聘活动：即将举行或正在进行 7 场，已结束 8 场。",
 			`<option value="专场招聘会">专场招聘会(4)</option>`, `<label for="f-kind">活动类型</label>`}, nil},
 		{"/jobs/?when=this-week", []string{"2026年冬季", "共 1 场", `aria-current="page">本周`}, []string{"2027年“春风行动”", "2022年灞桥区“春风行动”"}},
 		{"/jobs/?when=past", []string{"2022年夏季", "2022年灞桥区“春风行动”", "没有符合条件的即将举行的招聘活动。"}, []string{"2026年冬季"}},
 		{"/jobs/?kind=公益性岗位招聘", []string{"2026年度城乡公益性岗位招聘", "2023年乡村公益性岗位招聘", "共 2 场"}, []string{"2026年冬季"}},
-		{"/jobs/?district=略阳县&when=past", []string{"2022年夏季", "共 1 场", "举办地:略阳县", "时间:往期活动"}, []string{"2027年“春风行动”"}},
+		{"/jobs/?district=略阳县&when=past", []string{"2022年夏季", "共 1 场", "举办地：略阳县", "时间：往期活动"}, []string{"2027年“春风行动”"}},
 		{"/jobs/?district=略阳县&when=upcoming&mode=线上%2B线下", []string{"2027年“春风行动”", "共 1 场"}, []string{"2022年夏季"}},
 		{"/jobs/?industry=养老服务&status=已取消", []string{"养老服务和家政服务人才专场招聘会", "共 1 场", `<strong class="badge">已取消</strong>`}, nil},
 		{"/jobs/?salary=8000-&when=upcoming", []string{"电商直播带岗专场", "2027年民营企业招聘月", "2026年冬季"}, []string{"2026年度城乡公益性岗位招聘", "2022年夏季"}}, // 木工 300–380 元/日 reaches 8265 a month
@@ -53,14 +53,14 @@ func TestJobsPages(t *testing.T) {
 			"<strong>聘用</strong> <time datetime=\"2027-02-01\">", "社区就业服务协理员", `href="/jobs/events/` + welfareSlug + `.ics"`}, []string{"活动成效"}},
 		{"/jobs/events/" + movedSlug, []string{"<caption>陕西京通物流有限公司招聘岗位</caption>",
 			`<th scope="col">岗位</th><th scope="col">人数</th><th scope="col">薪资</th><th scope="col">学历</th><th scope="col">年龄</th><th scope="col">工作地点</th><th scope="col">要求</th><th scope="col">食宿/社保</th>`,
-			`<th scope="row">叉车司机</th>`, "6000–7500 元/月", "300–380 元/日", "约 6525–8265 元/月", "20–50 岁", "4 家用人单位,招聘 175 人",
+			`<th scope="row">叉车司机</th>`, "6000–7500 元/月", "300–380 元/日", "约 6525–8265 元/月", "20–50 岁", "4 家用人单位，招聘 175 人",
 			"灞桥区就业服务中心、略阳县就业服务中心", "029-83510000", "跨省劳务补贴申报", `href="https://uri.amap.com/search?keyword=`,
 			"<strong>改期说明</strong>", `<td data-label="薪资">300–380 元/日`},
 			[]string{"活动成效"}},
 		{"/jobs/events/" + pastSlug, []string{"<h2 id=\"results\">活动成效</h2>", "<dt>参会用人单位</dt><dd>52 家</dd>", "<dt>达成就业意向</dt><dd>633 人</dd>", "<dt>现场签约</dt><dd>241 人</dd>", "已结束"}, nil},
 		{"/jobs/events/" + onlineSlug, []string{"进入直播间或线上招聘会", "https://zhaopin.example.cn/live/2026-12-dianshang", "20–24 元/时", "约 3480–4176 元/月"}, nil},
-		{"/jobs/positions", []string{"<h1>岗位查询</h1>", `<label for="p-education">我的学历</label>`, `<th scope="row">乌鸡养殖技术员</th>`, "日薪乘以 21.75 天,时薪乘以 174 小时"}, nil},
-		{"/jobs/positions?industry=建筑施工", []string{"共 2 个岗位,招聘 60 人。", "钢筋工", "木工"}, []string{"缝纫工"}},
+		{"/jobs/positions", []string{"<h1>岗位查询</h1>", `<label for="p-education">我的学历</label>`, `<th scope="row">乌鸡养殖技术员</th>`, "日薪乘以 21.75 天，时薪乘以 174 小时"}, nil},
+		{"/jobs/positions?industry=建筑施工", []string{"共 2 个岗位，招聘 60 人。", "钢筋工", "木工"}, []string{"缝纫工"}},
 		{"/jobs/positions?upcoming=1&district=略阳县", []string{"乌鸡养殖技术员", "共 5 个岗位"}, []string{"食品包装工"}},
 		{"/jobs/positions?education=初中&salary=8000-&upcoming=1", []string{`<th scope="row">木工</th>`, "共 1 个岗位"}, []string{"带货主播", "育婴员", "护士"}},
 	}
@@ -323,10 +323,10 @@ func TestEventICS(t *testing.T) {
 		slug, status, sequence, start, summary string
 	}{
 		{cancelledSlug, "CANCELLED", "1", "2026-12-19 09:30", "【已取消】养老服务和家政服务人才专场招聘会"},
-		{movedSlug, "CONFIRMED", "1", "2026-11-29 09:00", "灞桥区—略阳县劳务协作专场招聘会(2026年冬季)"},
+		{movedSlug, "CONFIRMED", "1", "2026-11-29 09:00", "灞桥区—略阳县劳务协作专场招聘会（2026年冬季）"},
 		{postponedSlug, "TENTATIVE", "1", "2027-01-15 09:30", "【已延期】2027年“就业援助月”脱贫人口和就业困难人员专场招聘会"},
 		{welfareSlug, "CONFIRMED", "0", "2026-12-07 08:30", "灞桥区2026年度城乡公益性岗位招聘"},
-		{pastSlug, "CONFIRMED", "0", "2022-06-18 09:00", "灞桥区—略阳县劳务协作专场招聘会(2022年夏季)"},
+		{pastSlug, "CONFIRMED", "0", "2022-06-18 09:00", "灞桥区—略阳县劳务协作专场招聘会（2022年夏季）"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.slug, func(t *testing.T) {
@@ -358,14 +358,14 @@ func TestEventICS(t *testing.T) {
 			if got := propText(t, ev, goical.PropURL); got != "http://localhost:8080/jobs/events/"+tt.slug {
 				t.Errorf("URL %q", got)
 			}
-			if propText(t, ev, goical.PropLocation) == "" || !strings.Contains(propText(t, ev, goical.PropDescription), "详情:http://localhost:8080/jobs/events/"+tt.slug) {
+			if propText(t, ev, goical.PropLocation) == "" || !strings.Contains(propText(t, ev, goical.PropDescription), "详情：http://localhost:8080/jobs/events/"+tt.slug) {
 				t.Errorf("LOCATION or DESCRIPTION missing")
 			}
 		})
 	}
 	// The moved event's description names the old time; its DTSTAMP is the day it was moved.
 	ev := vevents(checkICS(t, get(t, s, "/jobs/events/"+movedSlug+".ics")))[movedSlug+"@localhost"]
-	if !strings.Contains(propText(t, ev, goical.PropDescription), "本场活动已改期,原定 2026-11-21 09:00 开始。") {
+	if !strings.Contains(propText(t, ev, goical.PropDescription), "本场活动已改期，原定 2026-11-21 09:00 开始。") {
 		t.Errorf("DESCRIPTION %q", propText(t, ev, goical.PropDescription))
 	}
 	if stamp, _ := ev.Props.DateTime(goical.PropDateTimeStamp, time.UTC); !stamp.Equal(time.Date(2026, 11, 16, 0, 0, 0, 0, content.Shanghai)) {
@@ -452,7 +452,7 @@ func TestICSEscapesAndFoldsChineseText(t *testing.T) {
 		t.Errorf("LOCATION read back as %q", got)
 	}
 	unfolded := strings.ReplaceAll(res.Body, "\r\n ", "")
-	mustContain(t, unfolded, `SUMMARY:灞桥区\,略阳县\;联合专场\\招聘会`, `LOCATION:纺织城广场\;东区\, 西安市灞桥区纺织城正街168号\,一楼大厅`, `DESCRIPTION:类型:专场招聘会(现场)\n时间:`)
+	mustContain(t, unfolded, `SUMMARY:灞桥区\,略阳县\;联合专场\\招聘会`, `LOCATION:纺织城广场\;东区\, 西安市灞桥区纺织城正街168号\,一楼大厅`, `DESCRIPTION:类型：专场招聘会（现场）\n时间：`)
 	if !strings.Contains(res.Body, "\r\n ") {
 		t.Error("the long summary was not folded")
 	}
@@ -475,7 +475,7 @@ func TestJobsBadInput(t *testing.T) {
 		{"/jobs/?district=火星", 400, "没有在“火星”举办的招聘活动"},
 		{"/jobs/?industry=航天", 400, "没有“航天”行业的用人单位"},
 		{"/jobs/?salary=lots", 400, "薪资档位“lots”无效"},
-		{"/jobs/?salary_min=8000&salary_max=3000", 400, "薪资范围颠倒:最低月薪 8000 元高于最高月薪 3000 元。"},
+		{"/jobs/?salary_min=8000&salary_max=3000", 400, "薪资范围颠倒：最低月薪 8000 元高于最高月薪 3000 元。"},
 		{"/jobs/?salary_min=abc", 400, "最低月薪“abc”无效"},
 		{"/jobs/?from=2026-02-30", 400, "开始日期“2026-02-30”不是有效的日期"},
 		{"/jobs/?to=yesterday", 400, "截止日期“yesterday”不是有效的日期"},
@@ -606,7 +606,7 @@ func TestHomeShowsJobs(t *testing.T) {
 	res := get(t, s, "/")
 	// 2026: the online spring fair (104), the winter paired-county fair (175), the e-commerce live
 	// hiring (21) and the public-welfare call (126); the cancelled elder-care fair does not count.
-	mustContain(t, res.Body, "2026年共安排招聘活动 <strong>4</strong> 场,提供岗位 <strong>426</strong> 个。",
+	mustContain(t, res.Body, "2026年共安排招聘活动 <strong>4</strong> 场，提供岗位 <strong>426</strong> 个。",
 		`<a href="/jobs/events/`+movedSlug+`">`, `<a href="/jobs/events/`+onlineSlug+`">`, `<a href="/jobs/events/`+welfareSlug+`">`)
 	if strings.Contains(res.Body, `<a href="/jobs/events/`+cancelledSlug+`">`) {
 		t.Error("the home page offers a cancelled event")
@@ -615,7 +615,7 @@ func TestHomeShowsJobs(t *testing.T) {
 	s = mustServer(t, func(c *Config, _ *Deps) {
 		c.Now = func() time.Time { return time.Date(2022, 3, 1, 9, 0, 0, 0, content.Shanghai) }
 	})
-	mustContain(t, get(t, s, "/").Body, "2022年共安排招聘活动 <strong>2</strong> 场,提供岗位 <strong>373</strong> 个。")
+	mustContain(t, get(t, s, "/").Body, "2022年共安排招聘活动 <strong>2</strong> 场，提供岗位 <strong>373</strong> 个。")
 }
 
 func TestJobsInSitemap(t *testing.T) {

@@ -22,12 +22,12 @@ import (
 // pages, photos and the product API. Suppliers are in suppliers.go.
 //
 // Query parameters of /hall/products and /api/v1/products. Repeat a parameter to combine values
-// (category=樱桃&category=菌菇: either category); different parameters must all match.
+// (category=樱桃&category=菌菇： either category); different parameters must all match.
 //
 //	category  product category, one of catalog.Categories (repeatable)
 //	county    origin county: 略阳县 or 灞桥区 (repeatable)
 //	supplier  supplier slug (repeatable)
-//	flag      certification mark: 地理标志, 绿色 or 有机 (repeatable)
+//	flag      certification mark: 地理标志， 绿色 or 有机 (repeatable)
 //	band      one price band, a catalog.PriceBands key: 0-50, 50-100, 100-200 or 200-
 //	min, max  unit price bounds in yuan, inclusive, up to two decimals (49.9); converted to fen
 //	season    1: only seasonal products in their window this month (all-year products are not 当季)
@@ -69,7 +69,7 @@ func (s *Server) productQuery(c *fiber.Ctx) (catalog.ProductQuery, url.Values, e
 				continue
 			}
 			if m.allowed != nil && !slices.Contains(m.allowed, val) {
-				return q, nil, zhenxing.Errorf(zhenxing.EInvalid, "%s“%s”不存在,可选:%s。", m.name, val, strings.Join(m.allowed, "、"))
+				return q, nil, zhenxing.Errorf(zhenxing.EInvalid, "%s“%s”不存在，可选：%s。", m.name, val, strings.Join(m.allowed, "、"))
 			}
 			*m.dst = append(*m.dst, val)
 			v.Add(m.key, val)
@@ -81,7 +81,7 @@ func (s *Server) productQuery(c *fiber.Ctx) (catalog.ProductQuery, url.Values, e
 			keys = append(keys, b.Key)
 		}
 		if !slices.Contains(keys, band) {
-			return q, nil, zhenxing.Errorf(zhenxing.EInvalid, "价格区间“%s”不存在,可选:%s。", band, strings.Join(keys, "、"))
+			return q, nil, zhenxing.Errorf(zhenxing.EInvalid, "价格区间“%s”不存在，可选：%s。", band, strings.Join(keys, "、"))
 		}
 		q.PriceBand = band
 		v.Set("band", band)
@@ -94,7 +94,7 @@ func (s *Server) productQuery(c *fiber.Ctx) (catalog.ProductQuery, url.Values, e
 		return q, nil, err
 	}
 	if q.MinPrice > 0 && q.MaxPrice > 0 && q.MinPrice > q.MaxPrice {
-		return q, nil, zhenxing.Errorf(zhenxing.EInvalid, "最低价(%s 元)高于最高价(%s 元),请调整价格范围。", catalog.FormatYuan(q.MinPrice), catalog.FormatYuan(q.MaxPrice))
+		return q, nil, zhenxing.Errorf(zhenxing.EInvalid, "最低价（%s 元）高于最高价（%s 元）,请调整价格范围。", catalog.FormatYuan(q.MinPrice), catalog.FormatYuan(q.MaxPrice))
 	}
 	if q.MinPrice > 0 {
 		v.Set("min", catalog.FormatYuan(q.MinPrice))
@@ -108,7 +108,7 @@ func (s *Server) productQuery(c *fiber.Ctx) (catalog.ProductQuery, url.Values, e
 		q.InSeason = true
 		v.Set("season", "1")
 	default:
-		return q, nil, zhenxing.Errorf(zhenxing.EInvalid, "参数 season 的值“%s”无效:只看当季产品请用 season=1。", val)
+		return q, nil, zhenxing.Errorf(zhenxing.EInvalid, "参数 season 的值“%s”无效：只看当季产品请用 season=1。", val)
 	}
 	if q.Q = strings.TrimSpace(c.Query("q")); q.Q != "" {
 		if utf8.RuneCountInString(q.Q) > 100 {
@@ -122,7 +122,7 @@ func (s *Server) productQuery(c *fiber.Ctx) (catalog.ProductQuery, url.Values, e
 		q.Sort = val
 		v.Set("sort", val)
 	default:
-		return q, nil, zhenxing.Errorf(zhenxing.EInvalid, "排序方式“%s”无效,可选:price(价格从低到高)、-price(价格从高到低)、newest(最新上架)。", val)
+		return q, nil, zhenxing.Errorf(zhenxing.EInvalid, "排序方式“%s”无效，可选：price（价格从低到高）、-price（价格从高到低）、newest（最新上架）。", val)
 	}
 	if q.Page, err = positiveInt(c.Query("page"), "页码"); err != nil {
 		return q, nil, err
@@ -138,11 +138,11 @@ func priceParam(val, name string) (int64, error) {
 		return 0, nil
 	}
 	if strings.HasPrefix(val, "-") {
-		return 0, zhenxing.Errorf(zhenxing.EInvalid, "%s“%s”无效:价格不能为负数。", name, val)
+		return 0, zhenxing.Errorf(zhenxing.EInvalid, "%s“%s”无效：价格不能为负数。", name, val)
 	}
 	fen, err := catalog.ParseYuan(val)
 	if err != nil || fen > catalog.MaxPrice {
-		return 0, zhenxing.Errorf(zhenxing.EInvalid, "%s“%s”无效,应为以元为单位的金额,最多两位小数,如 50 或 49.90。", name, val)
+		return 0, zhenxing.Errorf(zhenxing.EInvalid, "%s“%s”无效，应为以元为单位的金额，最多两位小数，如 50 或 49.90。", name, val)
 	}
 	return fen, nil
 }
@@ -159,9 +159,9 @@ func (s *Server) products(ctx context.Context, store *catalog.Store, q catalog.P
 	case len(res.Products) > 0 || res.Page <= 1:
 		return res, "", nil
 	case res.Total == 0:
-		return res, fmt.Sprintf("第 %d 页没有产品:没有符合条件的产品。", res.Page), nil
+		return res, fmt.Sprintf("第 %d 页没有产品：没有符合条件的产品。", res.Page), nil
 	default:
-		return res, fmt.Sprintf("第 %d 页没有产品:符合条件的产品共 %d 种,%d 页。", res.Page, res.Total, res.Pages), nil
+		return res, fmt.Sprintf("第 %d 页没有产品：符合条件的产品共 %d 种，%d 页。", res.Page, res.Total, res.Pages), nil
 	}
 }
 
@@ -276,7 +276,7 @@ func newHallListing(path string, q catalog.ProductQuery, v url.Values, res catal
 			g.Links = append(g.Links, hallFacetLink{Label: fv.Label, Count: fv.Count, Selected: sel, URL: link})
 			if sel && !shown[key+"="+fv.Value] {
 				shown[key+"="+fv.Value] = true
-				l.Active = append(l.Active, hallFilter{Label: name + ":" + fv.Label, RemoveURL: link})
+				l.Active = append(l.Active, hallFilter{Label: name + "\uff1a" + fv.Label, RemoveURL: link})
 			}
 		}
 		l.Facets = append(l.Facets, g)
@@ -295,7 +295,7 @@ func newHallListing(path string, q catalog.ProductQuery, v url.Values, res catal
 		{Label: "当季", Count: f.InSeason, Selected: q.InSeason, URL: linkWith(path, v, seasonEdit)},
 	}})
 	if q.InSeason {
-		l.Active = append(l.Active, hallFilter{Label: "上市季节:当季", RemoveURL: linkWith(path, v, seasonEdit)})
+		l.Active = append(l.Active, hallFilter{Label: "上市季节：当季", RemoveURL: linkWith(path, v, seasonEdit)})
 	}
 	// Selected values a facet did not list stay visible and removable.
 	for _, key := range []string{"category", "county", "supplier", "flag", "band"} {
@@ -306,13 +306,13 @@ func newHallListing(path string, q catalog.ProductQuery, v url.Values, res catal
 		}
 	}
 	if l.Q != "" {
-		l.Active = append(l.Active, hallFilter{Label: "关键词:" + l.Q, RemoveURL: linkWith(path, v, setOrDel("q", ""))})
+		l.Active = append(l.Active, hallFilter{Label: "关键词：" + l.Q, RemoveURL: linkWith(path, v, setOrDel("q", ""))})
 	}
 	if l.Min != "" {
-		l.Active = append(l.Active, hallFilter{Label: "最低价:" + l.Min + " 元", RemoveURL: linkWith(path, v, setOrDel("min", ""))})
+		l.Active = append(l.Active, hallFilter{Label: "最低价：" + l.Min + " 元", RemoveURL: linkWith(path, v, setOrDel("min", ""))})
 	}
 	if l.Max != "" {
-		l.Active = append(l.Active, hallFilter{Label: "最高价:" + l.Max + " 元", RemoveURL: linkWith(path, v, setOrDel("max", ""))})
+		l.Active = append(l.Active, hallFilter{Label: "最高价：" + l.Max + " 元", RemoveURL: linkWith(path, v, setOrDel("max", ""))})
 	}
 	for _, o := range hallSorts {
 		l.Sorts = append(l.Sorts, hallSort{Label: o.Label, Current: o.Value == q.Sort, URL: linkWith(path, v, setOrDel("sort", o.Value))})
@@ -345,7 +345,7 @@ var hallSorts = []struct{ Value, Label string }{
 type hallCard struct {
 	catalog.ProductCard
 	URL        string
-	Season     string // 当季, 非当季 or 全年供应
+	Season     string // 当季， 非当季 or 全年供应
 	InSeason   bool
 	StockState string
 	StockClass string
@@ -403,7 +403,7 @@ func seasonText(p *catalog.Product) string {
 // catalogStore returns the catalogue, or an error page when the site runs without a database.
 func (s *Server) catalogStore() (*catalog.Store, error) {
 	if s.deps.Catalog == nil {
-		return nil, zhenxing.Errorf(zhenxing.EInternal, "数据库未配置,消费帮扶馆暂不可用。")
+		return nil, zhenxing.Errorf(zhenxing.EInternal, "数据库未配置，消费帮扶馆暂不可用。")
 	}
 	return s.deps.Catalog, nil
 }
@@ -433,7 +433,7 @@ func (s *Server) hallIndex(c *fiber.Ctx) error {
 	}
 	return s.render(c, fiber.StatusOK, "hall", &page{
 		Title:       hallColumn,
-		Description: "消费帮扶馆:对口帮扶县略阳县和灞桥区本地的农产品,面向基层工会集中采购。",
+		Description: "消费帮扶馆：对口帮扶县略阳县和灞桥区本地的农产品，面向基层工会集中采购。",
 		Column:      hallColumn,
 		Crumbs:      []crumb{{"首页", "/"}, {hallColumn, ""}},
 		Data: fiber.Map{
@@ -475,7 +475,7 @@ func (s *Server) productList(c *fiber.Ctx) error {
 	l.Pager = hallPager(path, v, res.Page, res.Pages)
 	body, err := s.renderBytes(c, "hallproducts", &page{
 		Title:       "全部产品",
-		Description: "消费帮扶馆的产品:按品类、产地、供应商、价格、上市季节和认证筛选。",
+		Description: "消费帮扶馆的产品：按品类、产地、供应商、价格、上市季节和认证筛选。",
 		Column:      hallColumn,
 		Crumbs:      []crumb{{"首页", "/"}, {hallColumn, "/hall/"}, {"全部产品", ""}},
 		NoIndex:     len(v) > 0 || res.Page > 1,
@@ -501,7 +501,7 @@ type hallProduct struct {
 	Supplier    hallSupplier
 	InSeason    bool
 	Season      string // the window: 5月—6月 上市
-	SeasonBadge string // 当季, 非当季, 全年供应
+	SeasonBadge string // 当季， 非当季， 全年供应
 	StockState  string
 	StockClass  string
 	Tiers       []hallTier
@@ -524,7 +524,7 @@ func (s *Server) productPage(c *fiber.Ctx) error {
 	v.Related = s.cards(related)
 	return s.render(c, fiber.StatusOK, "product", &page{
 		Title:       v.Name,
-		Description: v.Name + "," + v.Spec + ",产地" + v.County + v.Township + ",供应商" + v.Supplier.Name + "。",
+		Description: v.Name + "\uff0c" + v.Spec + "\uff0c产地" + v.County + v.Township + "\uff0c供应商" + v.Supplier.Name + "。",
 		Keywords:    strings.Join(append([]string{v.Category, v.County}, v.Flags...), ","),
 		Column:      hallColumn,
 		Crumbs:      []crumb{{"首页", "/"}, {hallColumn, "/hall/"}, {"全部产品", "/hall/products"}, {v.Name, ""}},
@@ -596,7 +596,7 @@ func (s *Server) productLD(v *hallProduct) map[string]any {
 		"name":        v.Name,
 		"sku":         v.Slug,
 		"category":    v.Category,
-		"description": v.Name + "," + v.Spec + ",产地" + v.County + v.Township,
+		"description": v.Name + "\uff0c" + v.Spec + "\uff0c产地" + v.County + v.Township,
 		"url":         s.absURL(productURL(v.Slug)),
 		"brand":       org,
 		"offers": map[string]any{
@@ -793,7 +793,7 @@ func (s *Server) apiProduct(c *fiber.Ctx) error {
 	return c.JSON(fiber.Map{"product": j, "supplier": s.toSupplierJSON(v.Supplier)})
 }
 
-// homeInSeason is the home page's 当季产品: up to four products in season; none when the site
+// homeInSeason is the home page's 当季产品： up to four products in season; none when the site
 // runs without the catalogue or the database fails (the home page never fails for the hall).
 func (s *Server) homeInSeason(c *fiber.Ctx) []hallCard {
 	if s.deps.Catalog == nil {

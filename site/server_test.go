@@ -70,7 +70,7 @@ func TestPanicIsAChinesePage(t *testing.T) {
 	if res.Status != 500 {
 		t.Fatalf("status %d", res.Status)
 	}
-	mustContain(t, res.Body, "服务器错误", "服务器内部错误,请稍后再试。", "请求编号")
+	mustContain(t, res.Body, "服务器错误", "服务器内部错误，请稍后再试。", "请求编号")
 	api := get(t, s, "/api/v1/test/panic")
 	if api.Status != 500 || !strings.Contains(api.Body, `"status":500`) {
 		t.Errorf("api panic: %d %s", api.Status, api.Body)

@@ -15,7 +15,7 @@ type hallSupplier struct {
 	*catalog.Supplier
 	URL       string
 	Certified bool   // holds a certification that has not expired
-	CertState string // 有效, 已过期 or 暂无认定
+	CertState string // 有效， 已过期 or 暂无认定
 	Products  int    // listed products; -1 when not counted
 }
 
@@ -69,7 +69,7 @@ func (s *Server) supplierPage(c *fiber.Ctx) error {
 	v := s.supplierView(sup, res.Total)
 	return s.render(c, fiber.StatusOK, "supplier", &page{
 		Title:       sup.Name,
-		Description: sup.Name + "(" + sup.Kind + "," + sup.County + sup.Township + ")在消费帮扶馆销售的产品。",
+		Description: sup.Name + "\uff08" + sup.Kind + "\uff0c" + sup.County + sup.Township + "\uff09在消费帮扶馆销售的产品。",
 		Column:      hallColumn,
 		Crumbs:      []crumb{{"首页", "/"}, {hallColumn, "/hall/"}, {"供应商", "/hall/#suppliers"}, {sup.Name, ""}},
 		Message:     msg,

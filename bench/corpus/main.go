@@ -43,7 +43,7 @@ func main() {
 		}
 		year := 2016 + i%10
 		fm := fmt.Sprintf(`---
-title: 生成文件第%d号:关于乡村振兴重点工作的%s
+title: 生成文件第%d号：关于乡村振兴重点工作的%s
 index_no: 11610111MB1C2345XA/%d-%05d
 publisher: 西安市灞桥区乡村振兴局
 written: %d-%02d-%02d

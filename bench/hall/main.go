@@ -286,7 +286,7 @@ func generate(ctx context.Context, pool *pgxpool.Pool, n int) error {
 				fmt.Sprintf("bench-product-%05d", i), fmt.Sprintf("%s 样品%05d", cat, i), cat, s.county, s.town, s.id,
 				fmt.Sprintf("%d克/%s", 250*(1+r.IntN(8)), "袋"), units[r.IntN(len(units))], price, tiers,
 				minQty, 1, r.IntN(2000), start, end, flagSets[r.IntN(len(flagSets))],
-				"**测试产品**:用于性能测试的生成数据。", r.IntN(20) != 0, at, at,
+				"**测试产品**：用于性能测试的生成数据。", r.IntN(20) != 0, at, at,
 			}, nil
 		}))
 	if err != nil {

@@ -17,11 +17,11 @@ import (
 	"zhenxing/catalog"
 )
 
-const userUsage = `用法:zhenxing user add --staff 用户名 [--name 显示名称]
-      zhenxing user add --buyer 用户名 [--name 显示名称]   (采购账号,供下一期功能使用)
+const userUsage = `用法：zhenxing user add --staff 用户名 [--name 显示名称]
+      zhenxing user add --buyer 用户名 [--name 显示名称]   (采购账号，供下一期功能使用)
 
-密码从终端读取(输入时不显示);标准输入不是终端时,读取标准输入的第一行。
-密码不能通过命令行参数传入,至少 %d 个字符。
+密码从终端读取（输入时不显示）;标准输入不是终端时，读取标准输入的第一行。
+密码不能通过命令行参数传入，至少 %d 个字符。
 `
 
 // usageError is a mistake in the command line; main prints it with the usage and exits with 2.
@@ -55,7 +55,7 @@ func userCmd(ctx context.Context, args []string, getenv func(string) string, std
 		case strings.HasPrefix(a, "--name="):
 			name = strings.TrimPrefix(a, "--name=")
 		case strings.HasPrefix(a, "--password") || strings.HasPrefix(a, "-password"):
-			return &usageError{"出于安全考虑,密码不能写在命令行参数中(会留在命令历史和进程列表里)"}
+			return &usageError{"出于安全考虑，密码不能写在命令行参数中（会留在命令历史和进程列表里）"}
 		case strings.HasPrefix(a, "-"):
 			return &usageError{fmt.Sprintf("未知参数 %q", a)}
 		case username != "":
@@ -114,17 +114,17 @@ func setRole(current, role string) string {
 // readPassword reads the password: twice without echo from a terminal, else one line of stdin.
 func readPassword(stdin io.Reader, prompt io.Writer) (string, error) {
 	if f, ok := stdin.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
-		fmt.Fprint(prompt, "请输入密码:")
+		fmt.Fprint(prompt, "请输入密码：")
 		first, err := term.ReadPassword(int(f.Fd()))
 		fmt.Fprintln(prompt)
 		if err != nil {
-			return "", fmt.Errorf("读取密码失败:%w", err)
+			return "", fmt.Errorf("读取密码失败：%w", err)
 		}
-		fmt.Fprint(prompt, "请再次输入密码:")
+		fmt.Fprint(prompt, "请再次输入密码：")
 		second, err := term.ReadPassword(int(f.Fd()))
 		fmt.Fprintln(prompt)
 		if err != nil {
-			return "", fmt.Errorf("读取密码失败:%w", err)
+			return "", fmt.Errorf("读取密码失败：%w", err)
 		}
 		if string(first) != string(second) {
 			return "", errors.New("两次输入的密码不一致")
@@ -133,11 +133,11 @@ func readPassword(stdin io.Reader, prompt io.Writer) (string, error) {
 	}
 	line, err := bufio.NewReader(stdin).ReadString('\n')
 	if err != nil && !errors.Is(err, io.EOF) {
-		return "", fmt.Errorf("读取密码失败:%w", err)
+		return "", fmt.Errorf("读取密码失败：%w", err)
 	}
 	line = strings.TrimRight(line, "\r\n")
 	if line == "" {
-		return "", errors.New("未读到密码:请在标准输入的第一行提供密码")
+		return "", errors.New("未读到密码：请在标准输入的第一行提供密码")
 	}
 	return line, nil
 }

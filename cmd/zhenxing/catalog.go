@@ -57,12 +57,12 @@ func importCmd(ctx context.Context, getenv func(string) string, args []string, s
 		rest = append(rest, a)
 	}
 	if len(rest) != 2 || (rest[0] != "products" && rest[0] != "suppliers") {
-		return badArgs("用法:zhenxing import products|suppliers [--dry-run] 文件(.csv 或 .json)")
+		return badArgs("用法：zhenxing import products|suppliers [--dry-run] 文件（.csv 或 .json）")
 	}
 	kind, name := rest[0], rest[1]
 	f, err := os.Open(name)
 	if err != nil {
-		return fmt.Errorf("无法打开 %s:%w", name, err)
+		return fmt.Errorf("无法打开 %s：%w", name, err)
 	}
 	defer f.Close()
 	opts := catalog.ImportOptions{Name: name, Photos: os.DirFS(filepath.Dir(name)), DryRun: dryRun}
@@ -77,9 +77,9 @@ func importCmd(ctx context.Context, getenv func(string) string, args []string, s
 		}
 		verb := "已导入"
 		if dryRun {
-			verb = "检查通过(未写入)"
+			verb = "检查通过（未写入）"
 		}
-		fmt.Fprintf(stdout, "%s %s:新建 %d,更新 %d,未变 %d\n", verb, name, res.Created, res.Updated, res.Unchanged)
+		fmt.Fprintf(stdout, "%s %s：新建 %d，更新 %d，未变 %d\n", verb, name, res.Created, res.Updated, res.Unchanged)
 		return nil
 	})
 }
@@ -87,7 +87,7 @@ func importCmd(ctx context.Context, getenv func(string) string, args []string, s
 // exportCmd is `zhenxing export products [FILE]`: CSV to the file, or to standard output.
 func exportCmd(ctx context.Context, getenv func(string) string, args []string, stdout io.Writer) error {
 	if len(args) < 1 || len(args) > 2 || args[0] != "products" {
-		return badArgs("用法:zhenxing export products [文件.csv](不写文件名时输出到标准输出)")
+		return badArgs("用法：zhenxing export products [文件.csv](不写文件名时输出到标准输出)")
 	}
 	return withCatalog(ctx, getenv, func(store *catalog.Store) error {
 		if len(args) == 1 {
@@ -95,7 +95,7 @@ func exportCmd(ctx context.Context, getenv func(string) string, args []string, s
 		}
 		f, err := os.Create(args[1])
 		if err != nil {
-			return fmt.Errorf("无法创建 %s:%w", args[1], err)
+			return fmt.Errorf("无法创建 %s：%w", args[1], err)
 		}
 		if err := store.ExportProducts(ctx, f); err != nil {
 			f.Close()
@@ -112,7 +112,7 @@ func seedCmd(ctx context.Context, getenv func(string) string, stdout io.Writer) 
 		if err != nil {
 			return importFailure(err, stdout)
 		}
-		fmt.Fprintf(stdout, "示例数据:新增供应商 %d 家(已有 %d 家),新增商品 %d 种(已有 %d 种)\n",
+		fmt.Fprintf(stdout, "示例数据：新增供应商 %d 家（已有 %d 家）,新增商品 %d 种（已有 %d 种）\n",
 			res.Suppliers.Created, res.Suppliers.Skipped, res.Products.Created, res.Products.Skipped)
 		return nil
 	})

@@ -34,13 +34,13 @@ func TestCatalogCommands(t *testing.T) {
 		{"seed", []string{"seed"}, 0, "新增商品"},
 		{"seed again", []string{"seed"}, 0, "新增供应商 0 家"},
 		{"export", []string{"export", "products", exported}, 0, ""},
-		{"import the export", []string{"import", "products", exported}, 0, "新建 0,更新 0"},
-		{"dry run", []string{"import", "--dry-run", "products", exported}, 0, "检查通过(未写入)"},
-		{"bad file", []string{"import", "products", bad}, 1, "第 2 行,price 列:单价“abc”无效"},
-		{"bad file lists its header", []string{"import", "products", bad}, 1, "第 1 行,colour 列:未知的列“colour”"},
+		{"import the export", []string{"import", "products", exported}, 0, "新建 0，更新 0"},
+		{"dry run", []string{"import", "--dry-run", "products", exported}, 0, "检查通过（未写入）"},
+		{"bad file", []string{"import", "products", bad}, 1, "第 2 行，price 列：单价“abc”无效"},
+		{"bad file lists its header", []string{"import", "products", bad}, 1, "第 1 行，colour 列：未知的列“colour”"},
 		{"missing file", []string{"import", "suppliers", filepath.Join(dir, "nothing.csv")}, 1, ""},
-		{"import what", []string{"import", "orders", bad}, 2, "用法:zhenxing import"},
-		{"export what", []string{"export"}, 2, "用法:zhenxing export"},
+		{"import what", []string{"import", "orders", bad}, 2, "用法：zhenxing import"},
+		{"export what", []string{"export"}, 2, "用法：zhenxing export"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -36,7 +36,7 @@ type configError struct {
 	Name, Problem string
 }
 
-func (e *configError) Error() string { return fmt.Sprintf("配置错误:%s %s", e.Name, e.Problem) }
+func (e *configError) Error() string { return fmt.Sprintf("配置错误：%s %s", e.Name, e.Problem) }
 
 var siteIDCode = regexp.MustCompile(`^[0-9A-Za-z]{10}$`)
 
@@ -67,18 +67,18 @@ func loadConfig(getenv func(string) string, needDB bool) (*config, error) {
 	}
 
 	if _, port, err := net.SplitHostPort(c.Addr); err != nil || port == "" {
-		return nil, &configError{"ADDR", fmt.Sprintf("应为“主机:端口”,如 :8080(当前值 %q)", c.Addr)}
+		return nil, &configError{"ADDR", fmt.Sprintf("应为“主机：端口”，如 :8080(当前值 %q)", c.Addr)}
 	}
 	base := get("BASE_URL", "http://localhost:8080")
 	u, err := url.Parse(base)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.RawQuery != "" || u.Fragment != "" {
-		return nil, &configError{"BASE_URL", fmt.Sprintf("应为以 http:// 或 https:// 开头的网站地址(当前值 %q)", base)}
+		return nil, &configError{"BASE_URL", fmt.Sprintf("应为以 http:// 或 https:// 开头的网站地址（当前值 %q）", base)}
 	}
 	u.Path = strings.TrimSuffix(u.Path, "/")
 	c.BaseURL = u
 
 	if c.DatabaseURL == "" && needDB {
-		return nil, &configError{"DATABASE_URL", "未设置:应为 PostgreSQL 连接地址,如 postgres://user@127.0.0.1:5432/zhenxing"}
+		return nil, &configError{"DATABASE_URL", "未设置：应为 PostgreSQL 连接地址，如 postgres://user@127.0.0.1:5432/zhenxing"}
 	}
 	if c.DatabaseURL != "" {
 		if du, err := url.Parse(c.DatabaseURL); err != nil || (du.Scheme != "postgres" && du.Scheme != "postgresql") {
@@ -87,7 +87,7 @@ func loadConfig(getenv func(string) string, needDB bool) (*config, error) {
 	}
 	if c.ContentDir != "" {
 		if info, err := os.Stat(c.ContentDir); err != nil || !info.IsDir() {
-			return nil, &configError{"CONTENT_DIR", fmt.Sprintf("不是一个可读的目录(当前值 %q)", c.ContentDir)}
+			return nil, &configError{"CONTENT_DIR", fmt.Sprintf("不是一个可读的目录（当前值 %q）", c.ContentDir)}
 		}
 	}
 	switch lvl := strings.ToLower(get("LOG_LEVEL", "info")); lvl {
@@ -114,7 +114,7 @@ func loadConfig(getenv func(string) string, needDB bool) (*config, error) {
 	}
 	st := get("SHUTDOWN_TIMEOUT", "20s")
 	if c.ShutdownTimeout, err = time.ParseDuration(st); err != nil || c.ShutdownTimeout <= 0 {
-		return nil, &configError{"SHUTDOWN_TIMEOUT", fmt.Sprintf("应为正的时长,如 20s(当前值 %q)", st)}
+		return nil, &configError{"SHUTDOWN_TIMEOUT", fmt.Sprintf("应为正的时长，如 20s(当前值 %q)", st)}
 	}
 	for _, d := range []struct {
 		name, def string
@@ -122,7 +122,7 @@ func loadConfig(getenv func(string) string, needDB bool) (*config, error) {
 	}{{"SESSION_IDLE_TIMEOUT", "30m", &c.SessionIdle}, {"SESSION_MAX_AGE", "12h", &c.SessionMaxAge}} {
 		v := get(d.name, d.def)
 		if *d.to, err = time.ParseDuration(v); err != nil || *d.to < time.Minute {
-			return nil, &configError{d.name, fmt.Sprintf("应为不短于 1 分钟的时长,如 %s(当前值 %q)", d.def, v)}
+			return nil, &configError{d.name, fmt.Sprintf("应为不短于 1 分钟的时长，如 %s(当前值 %q)", d.def, v)}
 		}
 	}
 	if c.SessionIdle > c.SessionMaxAge {
@@ -133,14 +133,14 @@ func loadConfig(getenv func(string) string, needDB bool) (*config, error) {
 			p = strings.TrimSpace(p)
 			if net.ParseIP(p) == nil {
 				if _, _, err := net.ParseCIDR(p); err != nil {
-					return nil, &configError{"TRUSTED_PROXIES", fmt.Sprintf("应为逗号分隔的 IP 地址或网段(%q 无效)", p)}
+					return nil, &configError{"TRUSTED_PROXIES", fmt.Sprintf("应为逗号分隔的 IP 地址或网段（%q 无效）", p)}
 				}
 			}
 			c.TrustedProxies = append(c.TrustedProxies, p)
 		}
 	}
 	if !siteIDCode.MatchString(c.Identity.SiteIDCode) {
-		return nil, &configError{"SITE_ID_CODE", fmt.Sprintf("网站标识码应为 10 位数字或字母(当前值 %q)", c.Identity.SiteIDCode)}
+		return nil, &configError{"SITE_ID_CODE", fmt.Sprintf("网站标识码应为 10 位数字或字母（当前值 %q）", c.Identity.SiteIDCode)}
 	}
 	if c.Identity.ErrorReportURL == "" {
 		c.Identity.ErrorReportURL = "mailto:" + c.Identity.Email + "?subject=" + url.PathEscape("网站纠错")

@@ -29,19 +29,19 @@ import (
 	"zhenxing/site"
 )
 
-const usage = `用法:zhenxing <命令> [参数]
+const usage = `用法：zhenxing <命令> [参数]
 
-命令:
+命令：
   serve          运行网站
-  check [目录]   检查内容目录(默认检查内置内容),逐条列出问题
+  check [目录]   检查内容目录（默认检查内置内容）,逐条列出问题
   migrate        执行数据库迁移
   user add --staff 用户名 [--name 显示名称]
-                 创建后台工作人员账号(密码从终端或标准输入读取)
+                 创建后台工作人员账号（密码从终端或标准输入读取）
   import products|suppliers [--dry-run] 文件
-                 导入商品或供应商(CSV 或 JSON,全部成功或全部不导入)
+                 导入商品或供应商（CSV 或 JSON,全部成功或全部不导入）
   export products [文件]
                  导出全部商品为 CSV(默认输出到标准输出)
-  seed           载入示例供应商和商品(只新增缺少的,可重复执行)
+  seed           载入示例供应商和商品（只新增缺少的，可重复执行）
 `
 
 func main() {
@@ -94,7 +94,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		fmt.Fprintln(stderr, cerr)
 		return 2
 	default:
-		fmt.Fprintln(stderr, "错误:", err)
+		fmt.Fprintln(stderr, "错误：", err)
 		return 1
 	}
 }
@@ -103,7 +103,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 func openPool(ctx context.Context, cfg *config) (*pgxpool.Pool, error) {
 	pool, err := pgxpool.New(ctx, cfg.DatabaseURL)
 	if err != nil {
-		return nil, &configError{"DATABASE_URL", fmt.Sprintf("无法解析:%v", err)}
+		return nil, &configError{"DATABASE_URL", fmt.Sprintf("无法解析：%v", err)}
 	}
 	return pool, nil
 }
@@ -125,7 +125,7 @@ func migrateCmd(ctx context.Context, getenv func(string) string, stdout io.Write
 	for _, m := range applied {
 		fmt.Fprintf(stdout, "已应用迁移 %d (%s)\n", m.Version, m.Source)
 	}
-	fmt.Fprintf(stdout, "数据库已是最新(本次应用 %d 个迁移)\n", len(applied))
+	fmt.Fprintf(stdout, "数据库已是最新（本次应用 %d 个迁移）\n", len(applied))
 	return nil
 }
 
@@ -147,7 +147,7 @@ func check(args []string, stdout io.Writer) error {
 	if len(problems) > 0 {
 		return fmt.Errorf("%s 有 %d 处问题", name, len(problems))
 	}
-	fmt.Fprintf(stdout, "%s 检查通过:%d 篇文件,%d 场招聘活动\n", name, lib.Len(), len(lib.AllEvents()))
+	fmt.Fprintf(stdout, "%s 检查通过：%d 篇文件，%d 场招聘活动\n", name, lib.Len(), len(lib.AllEvents()))
 	return nil
 }
 
@@ -215,7 +215,7 @@ func serve(ctx context.Context, getenv func(string) string, stderr io.Writer) er
 	}
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
-		return &configError{"ADDR", fmt.Sprintf("无法监听 %s:%v", cfg.Addr, err)}
+		return &configError{"ADDR", fmt.Sprintf("无法监听 %s：%v", cfg.Addr, err)}
 	}
 	served := make(chan error, 1)
 	go func() { served <- srv.App.Listener(ln) }()

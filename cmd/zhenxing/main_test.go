@@ -28,17 +28,17 @@ func TestConfigErrorsNameTheSetting(t *testing.T) {
 	tests := []struct {
 		name, key, value, want string
 	}{
-		{"bad base url", "BASE_URL", "localhost:8080", "配置错误:BASE_URL"},
-		{"bad addr", "ADDR", "8080", "配置错误:ADDR"},
-		{"bad log level", "LOG_LEVEL", "loud", "配置错误:LOG_LEVEL"},
-		{"bad database url", "DATABASE_URL", "mysql://x", "配置错误:DATABASE_URL"},
-		{"missing database url", "DATABASE_URL", "", "配置错误:DATABASE_URL 未设置"},
-		{"missing content dir", "CONTENT_DIR", "/no/such/dir", "配置错误:CONTENT_DIR"},
-		{"bad bool", "MIGRATE_ON_START", "sometimes", "配置错误:MIGRATE_ON_START"},
-		{"bad duration", "SHUTDOWN_TIMEOUT", "soon", "配置错误:SHUTDOWN_TIMEOUT"},
-		{"bad proxy", "TRUSTED_PROXIES", "10.0.0.1,nope", "配置错误:TRUSTED_PROXIES"},
-		{"bad site id", "SITE_ID_CODE", "123", "配置错误:SITE_ID_CODE"},
-		{"bad log format", "LOG_FORMAT", "xml", "配置错误:LOG_FORMAT"},
+		{"bad base url", "BASE_URL", "localhost:8080", "配置错误：BASE_URL"},
+		{"bad addr", "ADDR", "8080", "配置错误：ADDR"},
+		{"bad log level", "LOG_LEVEL", "loud", "配置错误：LOG_LEVEL"},
+		{"bad database url", "DATABASE_URL", "mysql://x", "配置错误：DATABASE_URL"},
+		{"missing database url", "DATABASE_URL", "", "配置错误：DATABASE_URL 未设置"},
+		{"missing content dir", "CONTENT_DIR", "/no/such/dir", "配置错误：CONTENT_DIR"},
+		{"bad bool", "MIGRATE_ON_START", "sometimes", "配置错误：MIGRATE_ON_START"},
+		{"bad duration", "SHUTDOWN_TIMEOUT", "soon", "配置错误：SHUTDOWN_TIMEOUT"},
+		{"bad proxy", "TRUSTED_PROXIES", "10.0.0.1,nope", "配置错误：TRUSTED_PROXIES"},
+		{"bad site id", "SITE_ID_CODE", "123", "配置错误：SITE_ID_CODE"},
+		{"bad log format", "LOG_FORMAT", "xml", "配置错误：LOG_FORMAT"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
