@@ -838,7 +838,7 @@ func (o object) money(key string, required bool) (int64, bool) {
 		if strings.HasPrefix(s, "-") {
 			o.fm.problem(n, "金额 %q 不能为负数", s)
 		} else {
-			o.fm.problem(n, "字段 %q 须为以元计的金额（最多两位小数）,现为 %q", key, s)
+			o.fm.problem(n, "字段 %q 须为以元计的金额（最多两位小数），现为 %q", key, s)
 		}
 		return 0, false
 	}

@@ -94,7 +94,7 @@ func (s *Server) productQuery(c *fiber.Ctx) (catalog.ProductQuery, url.Values, e
 		return q, nil, err
 	}
 	if q.MinPrice > 0 && q.MaxPrice > 0 && q.MinPrice > q.MaxPrice {
-		return q, nil, zhenxing.Errorf(zhenxing.EInvalid, "最低价（%s 元）高于最高价（%s 元）,请调整价格范围。", catalog.FormatYuan(q.MinPrice), catalog.FormatYuan(q.MaxPrice))
+		return q, nil, zhenxing.Errorf(zhenxing.EInvalid, "最低价（%s 元）高于最高价（%s 元），请调整价格范围。", catalog.FormatYuan(q.MinPrice), catalog.FormatYuan(q.MaxPrice))
 	}
 	if q.MinPrice > 0 {
 		v.Set("min", catalog.FormatYuan(q.MinPrice))

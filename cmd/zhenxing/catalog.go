@@ -112,7 +112,7 @@ func seedCmd(ctx context.Context, getenv func(string) string, stdout io.Writer) 
 		if err != nil {
 			return importFailure(err, stdout)
 		}
-		fmt.Fprintf(stdout, "示例数据：新增供应商 %d 家（已有 %d 家）,新增商品 %d 种（已有 %d 种）\n",
+		fmt.Fprintf(stdout, "示例数据：新增供应商 %d 家（已有 %d 家），新增商品 %d 种（已有 %d 种）\n",
 			res.Suppliers.Created, res.Suppliers.Skipped, res.Products.Created, res.Products.Skipped)
 		return nil
 	})
