@@ -31,8 +31,8 @@ type Supplier struct {
 	CertNumber   string     `db:"cert_number" json:"cert_number"` // 扶贫产品认定 number, "" when none
 	CertDate     *time.Time `db:"cert_date" json:"cert_date"`
 	CertExpiry   *time.Time `db:"cert_expiry" json:"cert_expiry"`
-	Households   int        `db:"households" json:"households"` // 联农带农： farming households linked
-	Linkage      string     `db:"linkage" json:"linkage"`       // 联农带农： how
+	Households   int        `db:"households" json:"households"` // 联农带农: farming households linked
+	Linkage      string     `db:"linkage" json:"linkage"`       // 联农带农: how
 	ContactName  string     `db:"contact_name" json:"contact_name"`
 	ContactPhone string     `db:"contact_phone" json:"contact_phone"`
 	Description  string     `db:"description" json:"description"`
@@ -55,8 +55,8 @@ type Product struct {
 	County      string      `db:"county" json:"county"`
 	Township    string      `db:"township" json:"township"`
 	SupplierID  int64       `db:"supplier_id" json:"-"`
-	Spec        string      `db:"spec" json:"spec"`   // 规格， e.g. 500克/袋
-	Unit        string      `db:"unit" json:"unit"`   // 袋， 箱， 盒 ...
+	Spec        string      `db:"spec" json:"spec"`   // 规格, e.g. 500克/袋
+	Unit        string      `db:"unit" json:"unit"`   // 袋, 箱, 盒 ...
 	Price       int64       `db:"price" json:"price"` // fen per unit
 	Tiers       []PriceTier `db:"tiers" json:"tiers"` // ascending MinQty, descending Price
 	MinQty      int         `db:"min_qty" json:"min_qty"`

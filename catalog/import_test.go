@@ -170,14 +170,14 @@ func TestImportBadFiles(t *testing.T) {
 		{"missing photo", "products", "a.json", `[{"slug": "wuji", "photos": ["nothing.svg"]}]`,
 			[]string{"第 1 条，photos 列：找不到图片“nothing.svg”"}},
 		{"JSON that is not an array", "products", "a.json", `{"slug": "wuji"}`,
-			[]string{"不是有效的 JSON:应为对象组成的数组"}},
+			[]string{"不是有效的 JSON：应为对象组成的数组"}},
 		{"JSON object in a cell", "products", "a.json", `[{"slug": "wuji", "name": {"zh": "乌鸡"}}]`,
 			[]string{"第 1 条，name 列：应为文字、数字或数组"}},
 		{"broken quotes", "products", "a.csv", "slug,name\nwuji,\"乌鸡\n", []string{"第 2 行：引号不成对"}},
 		{"UTF-16", "products", "a.csv", string(utf16), []string{"文件是 UTF-16 编码，请在 Excel 中另存为“CSV UTF-8（逗号分隔）”或“CSV（逗号分隔）”"}},
 		{"empty", "products", "a.csv", "", []string{"文件是空的"}},
 		{"header only", "products", "a.csv", "slug,price\n", []string{"文件中没有记录"}},
-		{"unknown format", "products", "a.xlsx", "PK...", []string{"文件格式应为 CSV 或 JSON(按扩展名 .csv、.json 判断)"}},
+		{"unknown format", "products", "a.xlsx", "PK...", []string{"文件格式应为 CSV 或 JSON（按扩展名 .csv、.json 判断）"}},
 		{"supplier check digit and a taken credit code", "suppliers", "s.csv",
 			"slug,name,kind,county,credit_code\nhongyuan,鸿源乌鸡养殖专业合作社,合作社,略阳县,93610727MA63PWQ340\nnewcomer,新合作社,合作社,略阳县," + creditCode(t, "93610111MA6TX2K05") + "\n",
 			[]string{
@@ -324,7 +324,7 @@ func FuzzReadImport(f *testing.F) {
 }
 
 // TestImportFullWidthHeader reads a Chinese header typed with a Chinese input method, whose
-// parentheses are full-width: 单价（分） names the price column as 单价（分） does.
+// parentheses are full-width: 单价（分） names the price column as 单价(分) does.
 func TestImportFullWidthHeader(t *testing.T) {
 	store := newCatalog(t)
 	mustImport(t, store, "suppliers", "suppliers.csv", mustRead(t, "testdata/suppliers.csv"))

@@ -112,7 +112,7 @@ var svgForbidden = map[string]bool{
 func checkSVG(data []byte) error {
 	notImage := zhenxing.Errorf(zhenxing.EInvalid, "只能上传 JPEG、PNG、WebP 或 SVG 图片。")
 	unsafe := func(what string) error {
-		return zhenxing.Errorf(zhenxing.EInvalid, "SVG 图片含有不允许的内容(%s),只接受纯图形。", what)
+		return zhenxing.Errorf(zhenxing.EInvalid, "SVG 图片含有不允许的内容(%s)，只接受纯图形。", what)
 	}
 	if !utf8.Valid(data) {
 		return notImage

@@ -108,7 +108,7 @@ func readTable(data []byte, format string, columns map[string]string, ambiguous 
 	case FormatJSON:
 		return readJSON(text, columns, ambiguous)
 	}
-	return nil, ImportProblems{{Message: "文件格式应为 CSV 或 JSON(按扩展名 .csv、.json 判断)"}}
+	return nil, ImportProblems{{Message: "文件格式应为 CSV 或 JSON（按扩展名 .csv、.json 判断）"}}
 }
 
 // foldHeader makes a header comparable: trimmed, lower-case, full-width brackets as ASCII, no spaces.
@@ -220,10 +220,10 @@ func readJSON(text string, columns, ambiguous map[string]string) (*table, Import
 	var raw []map[string]json.RawMessage
 	d := json.NewDecoder(strings.NewReader(text))
 	if err := d.Decode(&raw); err != nil {
-		msg := "不是有效的 JSON:应为对象组成的数组"
+		msg := "不是有效的 JSON：应为对象组成的数组"
 		var se *json.SyntaxError
 		if errors.As(err, &se) {
-			msg = fmt.Sprintf("不是有效的 JSON(第 %d 个字节附近有语法错误)", se.Offset)
+			msg = fmt.Sprintf("不是有效的 JSON（第 %d 个字节附近有语法错误）", se.Offset)
 		}
 		return nil, ImportProblems{{Message: msg}}
 	}

@@ -226,9 +226,9 @@ func (p *Product) Validate() error {
 	switch {
 	case p.SeasonStart == 0 && p.SeasonEnd == 0:
 	case p.SeasonStart < 1 || p.SeasonStart > 12:
-		fe.add("season_start", "上市起始月份应为 1 到 12(全年供应时起止月份都留空)")
+		fe.add("season_start", "上市起始月份应为 1 到 12（全年供应时起止月份都留空）")
 	case p.SeasonEnd < 1 || p.SeasonEnd > 12:
-		fe.add("season_end", "上市结束月份应为 1 到 12(全年供应时起止月份都留空)")
+		fe.add("season_end", "上市结束月份应为 1 到 12（全年供应时起止月份都留空）")
 	}
 	for _, f := range p.Flags {
 		if !slices.Contains(Flags, f) {

@@ -60,11 +60,11 @@ type Document struct {
 	Slug        string
 	Kind        Kind
 	Title       string
-	IndexNo     string    // 索引号， unique across the library
+	IndexNo     string    // 索引号, unique across the library
 	Publisher   string    // 发布机构
 	Written     time.Time // 成文日期
-	Published   time.Time // 发布日期， with the time of day when given
-	Number      string    // 文号， may be empty
+	Published   time.Time // 发布日期, with the time of day when given
+	Number      string    // 文号, may be empty
 	Topic       string    // 主题分类
 	Validity    Validity
 	Keywords    []string
@@ -75,7 +75,7 @@ type Document struct {
 	Text        string        // the body as plain text, for search and descriptions
 	File        string        // the source file, relative to the content root
 
-	// Successor is the document that replaces (已废止， 已失效) or amends (已修改) this one.
+	// Successor is the document that replaces (已废止, 已失效) or amends (已修改) this one.
 	Successor *Document
 	// Predecessors are the documents this one replaces or amends.
 	Predecessors []*Document

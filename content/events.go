@@ -187,8 +187,8 @@ func educationLevel(s string) int {
 type Venue struct {
 	Name      string
 	Address   string
-	District  string // 区县， e.g. 灞桥区， 略阳县
-	Township  string // 街道或乡镇， may be empty
+	District  string // 区县, e.g. 灞桥区, 略阳县
+	Township  string // 街道或乡镇, may be empty
 	Map       string // an https link to a map, may be empty
 	Transport string // how to get there, may be empty
 }
@@ -202,7 +202,7 @@ type Contact struct {
 
 // Registration is how and when people sign up.
 type Registration struct {
-	How    string    // e.g. 现场登记，携带身份证
+	How    string    // e.g. 现场登记,携带身份证
 	URL    string    // an online sign-up link, may be empty
 	Opens  time.Time // a date in Asia/Shanghai, zero when not given
 	Closes time.Time // the last day; zero when not given
@@ -242,13 +242,13 @@ type Position struct {
 	Title        string
 	Headcount    int
 	Salary       *Salary // nil means 面议 (to be agreed)
-	Education    string  // e.g. 不限， 初中及以上
+	Education    string  // e.g. 不限, 初中及以上
 	AgeMin       int     // 0 when not limited
 	AgeMax       int     // 0 when not limited
 	Location     string
 	Requirements string
-	Board        string // 食宿， e.g. 包吃包住， 提供工作餐
-	Insurance    string // 社会保险， e.g. 五险一金
+	Board        string // 食宿, e.g. 包吃包住, 提供工作餐
+	Insurance    string // 社会保险, e.g. 五险一金
 	Employer     *Employer
 	Event        *Event
 }
@@ -292,7 +292,7 @@ type Event struct {
 	Organisers    []string  // 承办单位
 	Contact       Contact
 	Registration  Registration
-	Services      []string // services on site: 政策咨询， 职业指导 …
+	Services      []string // services on site: 政策咨询, 职业指导 …
 	Employers     []*Employer
 	Results       *Results // nil until reported
 	Eligibility   []string // public-welfare calls: who may apply

@@ -218,7 +218,7 @@ func parseDateParam(s, name string) (time.Time, error) {
 	}
 	t, err := time.ParseInLocation("2006-01-02", s, Shanghai)
 	if err != nil {
-		return time.Time{}, zhenxing.Errorf(zhenxing.EInvalid, "%s“%s”不是有效的日期，应为 YYYY-MM-DD,如 2026-12-05。", name, s)
+		return time.Time{}, zhenxing.Errorf(zhenxing.EInvalid, "%s“%s”不是有效的日期，应为 YYYY-MM-DD，如 2026-12-05。", name, s)
 	}
 	return t, nil
 }

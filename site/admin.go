@@ -41,7 +41,7 @@ func (s *Server) renderAdmin(c *fiber.Ctx, status int, name, title string, crumb
 	return s.render(c, status, name, &page{Title: title, Column: "后台", NoIndex: true, Crumbs: all, Data: data})
 }
 
-// renderAdminForm renders the form page of one record of a back-office list (noun: 产品，
+// renderAdminForm renders the form page of one record of a back-office list (noun: 产品,
 // 供应商): titled 新建<noun> when record (its name) is "", else 编辑<noun>:<record>, with crumbs
 // back to the list at listURL.
 func (s *Server) renderAdminForm(c *fiber.Ctx, status int, tmpl, noun, listURL, record string, data any) error {
@@ -277,17 +277,17 @@ func auditDiff(before, after json.RawMessage) []auditChange {
 	return out
 }
 
-// auditValue shows one JSON value: strings bare, booleans as 是/否， others as compact JSON.
+// auditValue shows one JSON value: strings bare, booleans as 是/否, others as compact JSON.
 func auditValue(v any, present bool) string {
 	if !present {
 		return "—"
 	}
 	switch x := v.(type) {
 	case nil:
-		return "(空)"
+		return "（空）"
 	case string:
 		if x == "" {
-			return "(空)"
+			return "（空）"
 		}
 		return x
 	case bool:

@@ -259,7 +259,7 @@ func TestHallFacetsAndFilters(t *testing.T) {
 	if names := cardNames(res.Body); len(names) != 2 || strings.Contains(strings.Join(names, ","), "天麻") {
 		t.Errorf("樱桃|中药材 in 灞桥区： %v", names)
 	}
-	// Links keep the other filters: removing 中药材 keeps 樱桃 and 灞桥区； sorting keeps all three.
+	// Links keep the other filters: removing 中药材 keeps 樱桃 and 灞桥区; sorting keeps all three.
 	keep := url.Values{"category": {"樱桃"}, "county": {"灞桥区"}}.Encode()
 	mustContain(t, res.Body,
 		`href="/hall/products?`+strings.ReplaceAll(keep, "&", "&amp;")+`"`,

@@ -22,12 +22,12 @@ import (
 // pages, photos and the product API. Suppliers are in suppliers.go.
 //
 // Query parameters of /hall/products and /api/v1/products. Repeat a parameter to combine values
-// (category=樱桃&category=菌菇： either category); different parameters must all match.
+// (category=樱桃&category=菌菇: either category); different parameters must all match.
 //
 //	category  product category, one of catalog.Categories (repeatable)
 //	county    origin county: 略阳县 or 灞桥区 (repeatable)
 //	supplier  supplier slug (repeatable)
-//	flag      certification mark: 地理标志， 绿色 or 有机 (repeatable)
+//	flag      certification mark: 地理标志, 绿色 or 有机 (repeatable)
 //	band      one price band, a catalog.PriceBands key: 0-50, 50-100, 100-200 or 200-
 //	min, max  unit price bounds in yuan, inclusive, up to two decimals (49.9); converted to fen
 //	season    1: only seasonal products in their window this month (all-year products are not 当季)
@@ -345,7 +345,7 @@ var hallSorts = []struct{ Value, Label string }{
 type hallCard struct {
 	catalog.ProductCard
 	URL        string
-	Season     string // 当季， 非当季 or 全年供应
+	Season     string // 当季, 非当季 or 全年供应
 	InSeason   bool
 	StockState string
 	StockClass string
@@ -501,7 +501,7 @@ type hallProduct struct {
 	Supplier    hallSupplier
 	InSeason    bool
 	Season      string // the window: 5月—6月 上市
-	SeasonBadge string // 当季， 非当季， 全年供应
+	SeasonBadge string // 当季, 非当季, 全年供应
 	StockState  string
 	StockClass  string
 	Tiers       []hallTier
@@ -793,7 +793,7 @@ func (s *Server) apiProduct(c *fiber.Ctx) error {
 	return c.JSON(fiber.Map{"product": j, "supplier": s.toSupplierJSON(v.Supplier)})
 }
 
-// homeInSeason is the home page's 当季产品： up to four products in season; none when the site
+// homeInSeason is the home page's 当季产品: up to four products in season; none when the site
 // runs without the catalogue or the database fails (the home page never fails for the hall).
 func (s *Server) homeInSeason(c *fiber.Ctx) []hallCard {
 	if s.deps.Catalog == nil {

@@ -20,7 +20,7 @@ import (
 
 // Identity is what the footer and the meta tags of a government site say about the site.
 type Identity struct {
-	Name           string // 网站名称， e.g. 西安市灞桥区乡村振兴局
+	Name           string // 网站名称, e.g. 西安市灞桥区乡村振兴局
 	Sponsor        string // 主办单位
 	Address        string
 	Phone          string

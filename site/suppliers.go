@@ -15,7 +15,7 @@ type hallSupplier struct {
 	*catalog.Supplier
 	URL       string
 	Certified bool   // holds a certification that has not expired
-	CertState string // 有效， 已过期 or 暂无认定
+	CertState string // 有效, 已过期 or 暂无认定
 	Products  int    // listed products; -1 when not counted
 }
 

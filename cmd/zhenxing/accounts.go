@@ -18,7 +18,7 @@ import (
 )
 
 const userUsage = `用法：zhenxing user add --staff 用户名 [--name 显示名称]
-      zhenxing user add --buyer 用户名 [--name 显示名称]   (采购账号，供下一期功能使用)
+      zhenxing user add --buyer 用户名 [--name 显示名称]   （采购账号，供下一期功能使用）
 
 密码从终端读取（输入时不显示）；标准输入不是终端时，读取标准输入的第一行。
 密码不能通过命令行参数传入，至少 %d 个字符。
@@ -100,7 +100,7 @@ func userCmd(ctx context.Context, args []string, getenv func(string) string, std
 	if u.Role == catalog.RoleBuyer {
 		kind = "采购人员"
 	}
-	fmt.Fprintf(stdout, "已创建%s账号 %s(编号 %d)\n", kind, u.Username, u.ID)
+	fmt.Fprintf(stdout, "已创建%s账号 %s（编号 %d）\n", kind, u.Username, u.ID)
 	return nil
 }
 

@@ -87,7 +87,7 @@ func importCmd(ctx context.Context, getenv func(string) string, args []string, s
 // exportCmd is `zhenxing export products [FILE]`: CSV to the file, or to standard output.
 func exportCmd(ctx context.Context, getenv func(string) string, args []string, stdout io.Writer) error {
 	if len(args) < 1 || len(args) > 2 || args[0] != "products" {
-		return badArgs("用法：zhenxing export products [文件.csv](不写文件名时输出到标准输出)")
+		return badArgs("用法：zhenxing export products [文件.csv]（不写文件名时输出到标准输出）")
 	}
 	return withCatalog(ctx, getenv, func(store *catalog.Store) error {
 		if len(args) == 1 {

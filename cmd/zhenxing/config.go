@@ -67,7 +67,7 @@ func loadConfig(getenv func(string) string, needDB bool) (*config, error) {
 	}
 
 	if _, port, err := net.SplitHostPort(c.Addr); err != nil || port == "" {
-		return nil, &configError{"ADDR", fmt.Sprintf("应为“主机：端口”，如 :8080(当前值 %q)", c.Addr)}
+		return nil, &configError{"ADDR", fmt.Sprintf("应为“主机：端口”，如 :8080（当前值 %q）", c.Addr)}
 	}
 	base := get("BASE_URL", "http://localhost:8080")
 	u, err := url.Parse(base)
@@ -100,21 +100,21 @@ func loadConfig(getenv func(string) string, needDB bool) (*config, error) {
 	case "error":
 		c.LogLevel = slog.LevelError
 	default:
-		return nil, &configError{"LOG_LEVEL", fmt.Sprintf("应为 debug、info、warn 或 error(当前值 %q)", lvl)}
+		return nil, &configError{"LOG_LEVEL", fmt.Sprintf("应为 debug、info、warn 或 error（当前值 %q）", lvl)}
 	}
 	if c.LogFormat != "json" && c.LogFormat != "text" {
-		return nil, &configError{"LOG_FORMAT", fmt.Sprintf("应为 json 或 text(当前值 %q)", c.LogFormat)}
+		return nil, &configError{"LOG_FORMAT", fmt.Sprintf("应为 json 或 text（当前值 %q）", c.LogFormat)}
 	}
 	if v := get("MIGRATE_ON_START", "false"); v != "" {
 		b, err := strconv.ParseBool(v)
 		if err != nil {
-			return nil, &configError{"MIGRATE_ON_START", fmt.Sprintf("应为 true 或 false(当前值 %q)", v)}
+			return nil, &configError{"MIGRATE_ON_START", fmt.Sprintf("应为 true 或 false（当前值 %q）", v)}
 		}
 		c.MigrateOnStart = b
 	}
 	st := get("SHUTDOWN_TIMEOUT", "20s")
 	if c.ShutdownTimeout, err = time.ParseDuration(st); err != nil || c.ShutdownTimeout <= 0 {
-		return nil, &configError{"SHUTDOWN_TIMEOUT", fmt.Sprintf("应为正的时长，如 20s(当前值 %q)", st)}
+		return nil, &configError{"SHUTDOWN_TIMEOUT", fmt.Sprintf("应为正的时长，如 20s（当前值 %q）", st)}
 	}
 	for _, d := range []struct {
 		name, def string
@@ -122,11 +122,11 @@ func loadConfig(getenv func(string) string, needDB bool) (*config, error) {
 	}{{"SESSION_IDLE_TIMEOUT", "30m", &c.SessionIdle}, {"SESSION_MAX_AGE", "12h", &c.SessionMaxAge}} {
 		v := get(d.name, d.def)
 		if *d.to, err = time.ParseDuration(v); err != nil || *d.to < time.Minute {
-			return nil, &configError{d.name, fmt.Sprintf("应为不短于 1 分钟的时长，如 %s(当前值 %q)", d.def, v)}
+			return nil, &configError{d.name, fmt.Sprintf("应为不短于 1 分钟的时长，如 %s（当前值 %q）", d.def, v)}
 		}
 	}
 	if c.SessionIdle > c.SessionMaxAge {
-		return nil, &configError{"SESSION_IDLE_TIMEOUT", fmt.Sprintf("不应长于 SESSION_MAX_AGE(当前值 %s > %s)", c.SessionIdle, c.SessionMaxAge)}
+		return nil, &configError{"SESSION_IDLE_TIMEOUT", fmt.Sprintf("不应长于 SESSION_MAX_AGE（当前值 %s > %s）", c.SessionIdle, c.SessionMaxAge)}
 	}
 	if v := get("TRUSTED_PROXIES", ""); v != "" {
 		for _, p := range strings.Split(v, ",") {

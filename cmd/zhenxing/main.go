@@ -38,9 +38,9 @@ const usage = `用法：zhenxing <命令> [参数]
   user add --staff 用户名 [--name 显示名称]
                  创建后台工作人员账号（密码从终端或标准输入读取）
   import products|suppliers [--dry-run] 文件
-                 导入商品或供应商（CSV 或 JSON,全部成功或全部不导入）
+                 导入商品或供应商（CSV 或 JSON，全部成功或全部不导入）
   export products [文件]
-                 导出全部商品为 CSV(默认输出到标准输出)
+                 导出全部商品为 CSV（默认输出到标准输出）
   seed           载入示例供应商和商品（只新增缺少的，可重复执行）
 `
 

@@ -24,16 +24,61 @@ func han(r rune) bool { return r >= 0x4e00 && r <= 0x9fff }
 var yamlFlow = regexp.MustCompile(`^\s*-?\s*[A-Za-z_]+:\s*\[.*\]\s*,?\s*$|[A-Za-z_]+:\s*\{([^{]|$)|-\s*\{([^{]|$)`)
 
 // Fix returns text with full-width punctuation wherever ASCII , : ; ? ! follows a Chinese
-// character (or a format verb or digit and precedes one), and ( ) enclose Chinese text next to
-// Chinese characters. html also converts punctuation after a template action ({{end}}:) and
+// character (or a format verb, digit or Latin letter and precedes one), and ( ) enclose Chinese
+// text next to Chinese characters or beginning with one. html also converts punctuation after a template action ({{end}}:) and
 // parentheses around template actions after Chinese text. Lines without Chinese characters and
 // YAML flow collections are left alone, and so is punctuation before a slash (URLs).
-func Fix(text string, html bool) string {
+func Fix(text string, kind Kind) string {
 	lines := strings.SplitAfter(text, "\n")
 	for i, l := range lines {
-		lines[i] = fixLine(l, html)
+		if kind == Go {
+			code, comment := splitComment(l)
+			lines[i] = fixLine(code, false) + comment
+			continue
+		}
+		lines[i] = fixLine(l, kind == HTML)
 	}
 	return strings.Join(lines, "")
+}
+
+// Kind says how to read a file: plain text (Markdown, JSON), an html/template, or Go source,
+// whose comments are English (quoting Chinese) and stay as written.
+type Kind int
+
+// The kinds of file Fix reads.
+const (
+	Text Kind = iota
+	HTML
+	Go
+)
+
+// KindOf tells the kind of a file from its name.
+func KindOf(name string) Kind {
+	switch {
+	case strings.HasSuffix(name, ".go"):
+		return Go
+	case strings.HasSuffix(name, ".html"):
+		return HTML
+	}
+	return Text
+}
+
+// splitComment splits a Go line before a // comment that is not inside a string literal.
+func splitComment(line string) (code, comment string) {
+	inString, inRaw := false, false
+	for i := 0; i+1 < len(line); i++ {
+		switch c := line[i]; {
+		case inString && c == '\\':
+			i++
+		case !inRaw && c == '"':
+			inString = !inString
+		case !inString && c == '`':
+			inRaw = !inRaw
+		case !inString && !inRaw && c == '/' && line[i+1] == '/':
+			return line[:i], line[i:]
+		}
+	}
+	return line, ""
 }
 
 func fixLine(line string, html bool) string {
@@ -58,11 +103,12 @@ func fixLine(line string, html bool) string {
 		}
 		verb := at(i-2) == '%' && strings.ContainsRune("sdvq", at(i-1))
 		digit := at(i-1) >= '0' && at(i-1) <= '9'
+		latin := (at(i-1) >= 'A' && at(i-1) <= 'Z') || (at(i-1) >= 'a' && at(i-1) <= 'z') || at(i-1) == ')'
 		template := html && at(i-1) == '}' && at(i-2) == '}'
 		switch {
 		case chinese(at(prev)):
 			rs[i] = fw
-		case (verb || digit) && r != '?' && r != '!' && (chinese(at(i+1)) || at(i+1) == '%'):
+		case (verb || digit || latin) && r != '?' && r != '!' && (chinese(at(i+1)) || (at(i+1) == '%' && (verb || digit))):
 			rs[i] = fw
 		case template && r != '?' && r != '!' && at(i+1) != 0 && !strings.ContainsRune(" \t\n\"", at(i+1)):
 			rs[i] = fw
@@ -101,7 +147,8 @@ func fixParens(rs []rune, html bool) {
 		}
 		before := open > 0 && chinese(rs[open-1])
 		after := closing+1 < len(rs) && chinese(rs[closing+1])
-		if (plain && hasChinese && (before || after)) || (html && before && closing-open <= 81) {
+		startsChinese := closing > open+1 && han(rs[open+1])
+		if (plain && hasChinese && (before || after || startsChinese)) || (html && before && closing-open <= 81) {
 			rs[open], rs[closing] = '\uff08', '\uff09'
 		}
 	}

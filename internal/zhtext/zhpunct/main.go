@@ -10,7 +10,6 @@ package main
 import (
 	"fmt"
 	"os"
-	"strings"
 
 	"zhenxing/internal/zhtext"
 )
@@ -24,7 +23,7 @@ func main() {
 			status = 1
 			continue
 		}
-		fixed := zhtext.Fix(string(data), strings.HasSuffix(name, ".html"))
+		fixed := zhtext.Fix(string(data), zhtext.KindOf(name))
 		if fixed == string(data) {
 			continue
 		}
