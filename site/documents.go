@@ -173,9 +173,9 @@ func (s *Server) documentPage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	cached := newCachedPage(body)
-	s.pages.put(lib, key, cached)
-	return cached.send(c)
+	page := newRendered(fiber.MIMETextHTMLCharsetUTF8, body, true)
+	s.pages.put(lib, key, page)
+	return page.send(c)
 }
 
 // documentLD is the schema.org description of a document.

@@ -8,6 +8,8 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/valyala/fasthttp"
 )
 
 func TestPages(t *testing.T) {
@@ -370,5 +372,43 @@ func TestDocumentETag(t *testing.T) {
 	}
 	if again := get(t, s, path); again.Header.Get("ETag") != etag || again.Body != first.Body {
 		t.Error("the cached page differs from the rendered one")
+	}
+}
+
+// TestCompressedDocumentPage checks that a document page comes brotli- or gzip-compressed to
+// clients that accept it, decodes to the same page, and has an ETag per encoding.
+func TestCompressedDocumentPage(t *testing.T) {
+	s := mustServer(t)
+	const path = "/open/reports/work-report-2022-plan-2023"
+	plain := get(t, s, path)
+	for _, tt := range []struct{ accept, encoding string }{{"gzip, deflate, br", "br"}, {"gzip", "gzip"}} {
+		for i := 0; i < 2; i++ { // rendered, then cached
+			req := httptest.NewRequest(http.MethodGet, path, nil)
+			req.Header.Set("Accept-Encoding", tt.accept)
+			res := do(t, s, req)
+			if res.Header.Get("Content-Encoding") != tt.encoding || !strings.Contains(res.Header.Get("Vary"), "Accept-Encoding") {
+				t.Fatalf("%s: Content-Encoding %q, Vary %q", tt.accept, res.Header.Get("Content-Encoding"), res.Header.Get("Vary"))
+			}
+			var decoded []byte
+			var err error
+			if tt.encoding == "br" {
+				decoded, err = fasthttp.AppendUnbrotliBytes(nil, []byte(res.Body))
+			} else {
+				decoded, err = fasthttp.AppendGunzipBytes(nil, []byte(res.Body))
+			}
+			if err != nil || string(decoded) != plain.Body {
+				t.Fatalf("%s: decoded page differs (%v)", tt.encoding, err)
+			}
+			etag := res.Header.Get("ETag")
+			if etag == plain.Header.Get("ETag") {
+				t.Errorf("%s shares the ETag of the plain page", tt.encoding)
+			}
+			req = httptest.NewRequest(http.MethodGet, path, nil)
+			req.Header.Set("Accept-Encoding", tt.accept)
+			req.Header.Set("If-None-Match", etag)
+			if res := do(t, s, req); res.Status != http.StatusNotModified {
+				t.Errorf("%s If-None-Match: %d", tt.encoding, res.Status)
+			}
+		}
 	}
 }

@@ -1,14 +1,10 @@
 package site
 
 import (
-	"hash/crc32"
 	"net/url"
 	"strconv"
-	"strings"
 	"sync"
 	"time"
-
-	"github.com/gofiber/fiber/v2"
 )
 
 // hallCache keeps the hall's rendered listings (pages and API answers) for hallCacheTTL. Under
@@ -20,12 +16,10 @@ type hallCache struct {
 	entries map[string]hallCached
 }
 
-// hallCached is one cached response with its ETag, computed once.
+// hallCached is one cached response and when it expires.
 type hallCached struct {
-	body        []byte
-	contentType string
-	etag        string
-	expires     time.Time
+	*rendered
+	expires time.Time
 }
 
 const (
@@ -44,12 +38,7 @@ func (hc *hallCache) get(key string, now time.Time) (hallCached, bool) {
 }
 
 func (hc *hallCache) put(key, contentType string, body []byte, now time.Time) hallCached {
-	e := hallCached{
-		body:        body,
-		contentType: contentType,
-		etag:        `"` + strconv.Itoa(len(body)) + "-" + strconv.FormatUint(uint64(crc32.ChecksumIEEE(body)), 36) + `"`,
-		expires:     now.Add(hallCacheTTL),
-	}
+	e := hallCached{newRendered(contentType, body, false), now.Add(hallCacheTTL)}
 	hc.mu.Lock()
 	defer hc.mu.Unlock()
 	if hc.entries == nil {
@@ -66,17 +55,6 @@ func (hc *hallCache) put(key, contentType string, body []byte, now time.Time) ha
 		hc.entries[key] = e
 	}
 	return e
-}
-
-// send writes the cached response, or 304 Not Modified when the client holds it already.
-func (e hallCached) send(c *fiber.Ctx) error {
-	c.Set(fiber.HeaderETag, e.etag)
-	if match := c.Get(fiber.HeaderIfNoneMatch); match != "" && strings.Contains(match, e.etag) {
-		return c.SendStatus(fiber.StatusNotModified)
-	}
-	c.Status(fiber.StatusOK)
-	c.Set(fiber.HeaderContentType, e.contentType)
-	return c.Send(e.body)
 }
 
 // listingURI is a listing's address built from its normalized filters and page: the cache key,

@@ -7,9 +7,78 @@ import (
 	"sync"
 
 	"github.com/gofiber/fiber/v2"
+	"github.com/valyala/fasthttp"
 
 	"zhenxing/content"
 )
+
+// rendered is a response computed once and served many times. Its ETag and its compressed forms
+// are made at most once, not per request: hashing a page per request (the etag middleware's
+// table-driven CRC) was half the cost of serving it, and compressing it per request more still.
+type rendered struct {
+	body        []byte
+	contentType string
+	etag        string
+	best        bool // compress as hard as possible: worth it for pages kept for a whole load
+
+	gzipOnce, brOnce sync.Once
+	gzipBody, brBody []byte
+}
+
+func newRendered(contentType string, body []byte, best bool) *rendered {
+	return &rendered{
+		body:        body,
+		contentType: contentType,
+		etag:        strconv.Itoa(len(body)) + "-" + strconv.FormatUint(uint64(crc32.ChecksumIEEE(body)), 36),
+		best:        best,
+	}
+}
+
+func (r *rendered) gzip() []byte {
+	r.gzipOnce.Do(func() {
+		level := fasthttp.CompressDefaultCompression
+		if r.best {
+			level = fasthttp.CompressBestCompression
+		}
+		r.gzipBody = fasthttp.AppendGzipBytesLevel(nil, r.body, level)
+	})
+	return r.gzipBody
+}
+
+func (r *rendered) brotli() []byte {
+	r.brOnce.Do(func() {
+		level := fasthttp.CompressBrotliDefaultCompression
+		if r.best {
+			level = fasthttp.CompressBrotliBestCompression
+		}
+		r.brBody = fasthttp.AppendBrotliBytesLevel(nil, r.body, level)
+	})
+	return r.brBody
+}
+
+// send writes the response in the best encoding the client accepts, or 304 Not Modified when the
+// client holds that representation already. Each encoding has its own ETag.
+func (r *rendered) send(c *fiber.Ctx) error {
+	body, etag := r.body, r.etag
+	c.Vary(fiber.HeaderAcceptEncoding)
+	switch h := &c.Request().Header; {
+	case h.HasAcceptEncoding("br"):
+		body, etag = r.brotli(), etag+"-br"
+		c.Set(fiber.HeaderContentEncoding, "br")
+	case h.HasAcceptEncoding("gzip"):
+		body, etag = r.gzip(), etag+"-gz"
+		c.Set(fiber.HeaderContentEncoding, "gzip")
+	}
+	etag = `"` + etag + `"`
+	c.Set(fiber.HeaderETag, etag)
+	if match := c.Get(fiber.HeaderIfNoneMatch); match != "" && strings.Contains(match, etag) {
+		c.Response().Header.Del(fiber.HeaderContentEncoding)
+		return c.SendStatus(fiber.StatusNotModified)
+	}
+	c.Status(fiber.StatusOK)
+	c.Set(fiber.HeaderContentType, r.contentType)
+	return c.Send(body)
+}
 
 // pageCache keeps rendered pages of one content library, so a document page is rendered once per
 // load and display mode, not per request. It holds only what the content determines, so replicas
@@ -17,47 +86,27 @@ import (
 type pageCache struct {
 	mu    sync.RWMutex
 	lib   *content.Library
-	pages map[string]cachedPage
-}
-
-// cachedPage is a rendered page with its ETag, computed once: hashing a page per request
-// (the etag middleware's table-driven CRC) was half the cost of serving it.
-type cachedPage struct {
-	body []byte
-	etag string
-}
-
-func newCachedPage(body []byte) cachedPage {
-	return cachedPage{body: body, etag: `"` + strconv.Itoa(len(body)) + "-" + strconv.FormatUint(uint64(crc32.ChecksumIEEE(body)), 36) + `"`}
-}
-
-// send writes the page, or 304 Not Modified when the client holds it already.
-func (p cachedPage) send(c *fiber.Ctx) error {
-	c.Set(fiber.HeaderETag, p.etag)
-	if match := c.Get(fiber.HeaderIfNoneMatch); match != "" && strings.Contains(match, p.etag) {
-		return c.SendStatus(fiber.StatusNotModified)
-	}
-	return sendHTML(c, fiber.StatusOK, p.body)
+	pages map[string]*rendered
 }
 
 // maxCachedPages bounds the cache: past it pages are rendered per request.
 const maxCachedPages = 4000
 
-func (pc *pageCache) get(lib *content.Library, key string) (cachedPage, bool) {
+func (pc *pageCache) get(lib *content.Library, key string) (*rendered, bool) {
 	pc.mu.RLock()
 	defer pc.mu.RUnlock()
 	if pc.lib != lib {
-		return cachedPage{}, false
+		return nil, false
 	}
-	b, ok := pc.pages[key]
-	return b, ok
+	r, ok := pc.pages[key]
+	return r, ok
 }
 
-func (pc *pageCache) put(lib *content.Library, key string, page cachedPage) {
+func (pc *pageCache) put(lib *content.Library, key string, page *rendered) {
 	pc.mu.Lock()
 	defer pc.mu.Unlock()
 	if pc.lib != lib {
-		pc.lib, pc.pages = lib, map[string]cachedPage{}
+		pc.lib, pc.pages = lib, map[string]*rendered{}
 	}
 	if len(pc.pages) < maxCachedPages {
 		pc.pages[key] = page
