@@ -15,13 +15,6 @@ import (
 
 const jobsColumn = "招聘活动"
 
-// queryValues copies the request's query string; Fiber's buffers are reused after the handler.
-func queryValues(c *fiber.Ctx) url.Values {
-	v := url.Values{}
-	c.Context().QueryArgs().VisitAll(func(k, val []byte) { v.Add(string(k), string(val)) })
-	return v
-}
-
 // getter adapts a query to the content package's parameter readers.
 func getter(v url.Values) func(string) string {
 	return func(k string) string { return strings.TrimSpace(v.Get(k)) }

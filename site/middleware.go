@@ -73,10 +73,10 @@ func (s *Server) rejectBadRequests(c *fiber.Ctx) error {
 	if len(c.Request().URI().QueryString()) > maxQuery {
 		return zhenxing.Errorf(zhenxing.EInvalid, "网址的查询参数过长。")
 	}
-	valid := true
-	c.Context().QueryArgs().VisitAll(func(k, v []byte) { valid = valid && utf8.Valid(k) && utf8.Valid(v) })
-	if !valid {
-		return zhenxing.Errorf(zhenxing.EInvalid, "网址的查询参数中含有无法识别的字符。")
+	for k, v := range c.Context().QueryArgs().All() {
+		if !utf8.Valid(k) || !utf8.Valid(v) {
+			return zhenxing.Errorf(zhenxing.EInvalid, "网址的查询参数中含有无法识别的字符。")
+		}
 	}
 	return c.Next()
 }

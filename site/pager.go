@@ -22,8 +22,7 @@ type pageLink struct {
 }
 
 func newPager(c *fiber.Ctx, current, pages int) pager {
-	base := url.Values{}
-	c.Context().QueryArgs().VisitAll(func(k, v []byte) { base.Add(string(k), string(v)) })
+	base := queryValues(c)
 	return buildPager(current, pages, func(n int) string {
 		q := url.Values{}
 		for k, v := range base {
@@ -61,4 +60,13 @@ func buildPager(current, pages int, link func(n int) string) pager {
 		}
 	}
 	return p
+}
+
+// queryValues copies the request's query string; Fiber's buffers are reused after the handler.
+func queryValues(c *fiber.Ctx) url.Values {
+	v := url.Values{}
+	for k, val := range c.Context().QueryArgs().All() {
+		v.Add(string(k), string(val))
+	}
+	return v
 }
