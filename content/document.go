@@ -4,7 +4,6 @@
 package content
 
 import (
-	"html/template"
 	"time"
 )
 
@@ -68,12 +67,10 @@ type Document struct {
 	Topic       string    // 主题分类
 	Validity    Validity
 	Keywords    []string
-	Summary     string
 	Attachments []Attachment
 	History     []Change
-	HTML        template.HTML // the rendered body
-	Text        string        // the body as plain text, for search and descriptions
-	File        string        // the source file, relative to the content root
+	File        string // the source file, relative to the content root
+	Body
 
 	// Successor is the document that replaces (已废止, 已失效) or amends (已修改) this one.
 	Successor *Document
@@ -87,7 +84,6 @@ type Document struct {
 
 	successorSlug string
 	policySlug    string
-	links         []link
 }
 
 // URL is the document's path on the site.

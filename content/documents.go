@@ -29,6 +29,7 @@ func parseDocument(fsys fs.FS, file string, kind Kind, data []byte) (*Document, 
 		fm.problem(nil, "文件名 %q 须由小写字母、数字和连字符组成", slug)
 	}
 	fm.checkKeys(documentKeys)
+	summary := fm.text("summary", false)
 	d := &Document{
 		Slug:      slug,
 		Kind:      kind,
@@ -40,7 +41,6 @@ func parseDocument(fsys fs.FS, file string, kind Kind, data []byte) (*Document, 
 		Number:    fm.text("number", false),
 		Topic:     fm.text("topic", true),
 		Keywords:  fm.strings("keywords", false),
-		Summary:   fm.text("summary", false),
 	}
 	published, ok := fm.parseTime(fm.value("published"), "published", true, true)
 	d.Published = published
@@ -80,24 +80,25 @@ func parseDocument(fsys fs.FS, file string, kind Kind, data []byte) (*Document, 
 	if len(fm.problems) > 0 {
 		return nil, fm.problems
 	}
-	r, p := fm.renderBody(slug)
-	if p != nil {
-		return nil, []Problem{*p}
-	}
-	d.HTML, d.Text, d.links = r.html, r.text, r.links
-	if d.Summary == "" {
-		d.Summary = excerpt(d.Text, 120)
+	var problems []Problem
+	if d.Body, problems = fm.renderBody(slug, summary); problems != nil {
+		return nil, problems
 	}
 	return d, nil
 }
 
-// renderBody renders the Markdown after the header; a failure is a problem at the body's line.
-func (fm *frontMatter) renderBody(slug string) (rendered, *Problem) {
-	r, err := render(slug, fm.body, fm.bodyLine)
+// renderBody renders the Markdown after the header, with summary, or the start of the text when
+// summary is empty. A failure is a problem at the body's line.
+func (fm *frontMatter) renderBody(slug, summary string) (Body, []Problem) {
+	b, err := render(slug, fm.body, fm.bodyLine)
 	if err != nil {
-		return rendered{}, &Problem{fm.file, fm.bodyLine, fmt.Sprintf("正文无法渲染：%v", err)}
+		return Body{}, []Problem{{fm.file, fm.bodyLine, fmt.Sprintf("正文无法渲染\uff1a%v", err)}}
 	}
-	return r, nil
+	b.Summary = summary
+	if b.Summary == "" {
+		b.Summary = excerpt(b.Text, 120)
+	}
+	return b, nil
 }
 
 func parseAttachments(fsys fs.FS, fm *frontMatter) []Attachment {

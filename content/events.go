@@ -2,7 +2,6 @@ package content
 
 import (
 	"fmt"
-	"html/template"
 	"io/fs"
 	"net/url"
 	"path"
@@ -297,11 +296,7 @@ type Event struct {
 	Results       *Results // nil until reported
 	Eligibility   []string // public-welfare calls: who may apply
 	Stages        []Stage  // public-welfare calls: the procedure
-	Summary       string
-	HTML          template.HTML
-	Text          string
-
-	links []link
+	Body
 }
 
 // URL is the event's page on the site.
@@ -401,6 +396,7 @@ func parseEvent(file string, data []byte) (*Event, []Problem) {
 		fm.problem(nil, "文件名 %q 须由小写字母、数字和连字符组成", slug)
 	}
 	fm.checkKeys(eventKeys)
+	summary := fm.text("summary", false)
 	root := object{fm, fm.root, nil}
 	e := &Event{
 		Slug:        slug,
@@ -410,7 +406,6 @@ func parseEvent(file string, data []byte) (*Event, []Problem) {
 		Organisers:  fm.strings("organisers", false),
 		Services:    fm.strings("services", false),
 		Eligibility: fm.strings("eligibility", false),
-		Summary:     fm.text("summary", false),
 	}
 
 	if s := fm.text("kind", true); s != "" {
@@ -494,13 +489,9 @@ func parseEvent(file string, data []byte) (*Event, []Problem) {
 	if len(fm.problems) > 0 {
 		return nil, fm.problems
 	}
-	r, p := fm.renderBody(slug)
-	if p != nil {
-		return nil, []Problem{*p}
-	}
-	e.HTML, e.Text, e.links = r.html, r.text, r.links
-	if e.Summary == "" {
-		e.Summary = excerpt(e.Text, 120)
+	var problems []Problem
+	if e.Body, problems = fm.renderBody(slug, summary); problems != nil {
+		return nil, problems
 	}
 	return e, nil
 }

@@ -41,9 +41,9 @@ func FuzzRender(f *testing.F) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		html := strings.ToLower(string(r.html))
+		html := strings.ToLower(string(r.HTML))
 		if strings.Contains(html, "<script") || strings.Contains(html, `href="javascript:`) || strings.Contains(html, `src="javascript:`) {
-			t.Fatalf("unsafe output for %q: %s", src, r.html)
+			t.Fatalf("unsafe output for %q: %s", src, r.HTML)
 		}
 	})
 }

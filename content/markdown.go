@@ -13,5 +13,5 @@ func RenderMarkdown(src string) template.HTML {
 	if err != nil {
 		return template.HTML("<p>" + template.HTMLEscapeString(src) + "</p>")
 	}
-	return out.html
+	return out.HTML
 }

@@ -39,16 +39,18 @@ func footnotePrefix(n ast.Node) []byte {
 	return nil
 }
 
-// rendered is the result of rendering one Markdown body.
-type rendered struct {
-	html  template.HTML
-	text  string
+// Body is a rendered Markdown body, shared by documents and events.
+type Body struct {
+	HTML    template.HTML // the rendered body
+	Text    string        // the body as plain text, for search and descriptions
+	Summary string        // from the front matter, else the start of Text
+
 	links []link // links to /open/ pages, for checking against the library
 }
 
 // render turns a Markdown body into HTML. slug prefixes footnote IDs; firstLine is the file
 // line the body starts on, so link problems can name their line.
-func render(slug string, source []byte, firstLine int) (out rendered, err error) {
+func render(slug string, source []byte, firstLine int) (out Body, err error) {
 	// goldmark's East Asian line-break handling panics on invalid UTF-8 (found by FuzzRender):
 	// replace bad bytes first, and turn any other panic into an error so one file cannot stop a load.
 	source = bytes.ToValidUTF8(source, []byte("\uFFFD"))
@@ -87,10 +89,10 @@ func render(slug string, source []byte, firstLine int) (out rendered, err error)
 	})
 	var buf bytes.Buffer
 	if err := markdown.Renderer().Render(&buf, source, doc); err != nil {
-		return rendered{}, err
+		return Body{}, err
 	}
-	out.html = template.HTML(buf.String())
-	out.text = strings.TrimSpace(plain.String())
+	out.HTML = template.HTML(buf.String())
+	out.Text = strings.TrimSpace(plain.String())
 	return out, nil
 }
 

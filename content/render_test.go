@@ -53,7 +53,7 @@ func TestRender(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			html := string(r.html)
+			html := string(r.HTML)
 			for _, w := range tt.want {
 				if !strings.Contains(html, w) {
 					t.Errorf("html lacks %q:\n%s", w, html)
@@ -74,11 +74,11 @@ func TestRenderPlainText(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, w := range []string{"标题", "第一段加粗文字。", "条目一", "条目二"} {
-		if !strings.Contains(r.text, w) {
-			t.Errorf("text %q lacks %q", r.text, w)
+		if !strings.Contains(r.Text, w) {
+			t.Errorf("text %q lacks %q", r.Text, w)
 		}
 	}
-	if strings.Contains(r.text, "**") || strings.Contains(r.text, "<") {
-		t.Errorf("text keeps markup: %q", r.text)
+	if strings.Contains(r.Text, "**") || strings.Contains(r.Text, "<") {
+		t.Errorf("text keeps markup: %q", r.Text)
 	}
 }
