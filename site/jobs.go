@@ -373,13 +373,17 @@ func timeRange(start, end time.Time) string {
 
 // eventPlace names where an event happens.
 func eventPlace(e *content.Event) string {
-	switch {
-	case e.Venue != nil && e.Mode == content.Hybrid:
-		return e.Venue.District + e.Venue.Name + "及线上"
-	case e.Venue != nil:
-		return e.Venue.District + e.Venue.Name
+	if e.Venue == nil {
+		return "线上"
 	}
-	return "线上"
+	place := e.Venue.Name
+	if !strings.HasPrefix(place, e.Venue.District) {
+		place = e.Venue.District + place // "灞桥区人力资源市场" already names its district
+	}
+	if e.Mode == content.Hybrid {
+		place += "及线上"
+	}
+	return place
 }
 
 // eventJSON is an event in the API.
