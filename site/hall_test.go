@@ -244,11 +244,11 @@ func TestHallFacetsAndFilters(t *testing.T) {
 	hallStatus(t, "/hall/products", res, http.StatusOK)
 	// Every facet value shows its count.
 	mustContain(t, res.Body,
-		`<a href="/hall/products?category=%E6%A8%B1%E6%A1%83">樱桃</a> <span class="facet-count">(2)</span>`,
-		`>略阳县`, `<span class="facet-count">(4)</span>`,
-		`<a href="/hall/products?supplier=jialingyuan-herbs">略阳县嘉陵源中药材有限公司</a> <span class="facet-count">(2)</span>`,
-		`<a href="/hall/products?flag=%E7%BB%BF%E8%89%B2">绿色</a> <span class="facet-count">(2)</span>`,
-		`<a href="/hall/products?season=1">当季</a> <span class="facet-count">(1)</span>`,
+		`<a href="/hall/products?category=%E6%A8%B1%E6%A1%83">樱桃</a> <span class="facet-count">（2）</span>`,
+		`>略阳县`, `<span class="facet-count">（4）</span>`,
+		`<a href="/hall/products?supplier=jialingyuan-herbs">略阳县嘉陵源中药材有限公司</a> <span class="facet-count">（2）</span>`,
+		`<a href="/hall/products?flag=%E7%BB%BF%E8%89%B2">绿色</a> <span class="facet-count">（2）</span>`,
+		`<a href="/hall/products?season=1">当季</a> <span class="facet-count">（1）</span>`,
 	)
 
 	// Two values of one facet combine with OR; another facet narrows with AND.
