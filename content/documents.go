@@ -20,15 +20,10 @@ var documentKeys = map[string]bool{
 // parseDocument parses one document file. It returns nil and the problems when the document
 // cannot be published; links to other documents are checked later, by the library.
 func parseDocument(fsys fs.FS, file string, kind Kind, data []byte) (*Document, []Problem) {
-	slug := strings.TrimSuffix(path.Base(file), ".md")
-	fm, p := splitFrontMatter(file, data)
+	fm, slug, p := openFile(file, data, documentKeys)
 	if p != nil {
 		return nil, []Problem{*p}
 	}
-	if !slugPattern.MatchString(slug) {
-		fm.problem(nil, "文件名 %q 须由小写字母、数字和连字符组成", slug)
-	}
-	fm.checkKeys(documentKeys)
 	summary := fm.text("summary", false)
 	d := &Document{
 		Slug:      slug,

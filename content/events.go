@@ -387,15 +387,10 @@ func keySet(keys ...string) map[string]bool {
 // parseEvent parses one event file. It returns nil and the problems when the event cannot be
 // published.
 func parseEvent(file string, data []byte) (*Event, []Problem) {
-	slug := strings.TrimSuffix(path.Base(file), ".md")
-	fm, p := splitFrontMatter(file, data)
+	fm, slug, p := openFile(file, data, eventKeys)
 	if p != nil {
 		return nil, []Problem{*p}
 	}
-	if !slugPattern.MatchString(slug) {
-		fm.problem(nil, "文件名 %q 须由小写字母、数字和连字符组成", slug)
-	}
-	fm.checkKeys(eventKeys)
 	summary := fm.text("summary", false)
 	root := object{fm, fm.root, nil}
 	e := &Event{

@@ -3,6 +3,7 @@ package content
 import (
 	"bytes"
 	"fmt"
+	"path"
 	"strings"
 	"time"
 
@@ -202,4 +203,20 @@ func (fm *frontMatter) parseTime(n *yaml.Node, key string, required, withClock b
 	}
 	fm.problem(n, "字段 %q 的日期 %q 无效，应为 %s", key, s, want)
 	return time.Time{}, false
+}
+
+// openFile splits a content file's header and checks what documents and events share: the slug
+// their file name gives and the keys they may use. Without a readable header it returns the
+// problem and a nil frontMatter.
+func openFile(file string, data []byte, keys map[string]bool) (*frontMatter, string, *Problem) {
+	slug := strings.TrimSuffix(path.Base(file), ".md")
+	fm, p := splitFrontMatter(file, data)
+	if p != nil {
+		return nil, "", p
+	}
+	if !slugPattern.MatchString(slug) {
+		fm.problem(nil, "文件名 %q 须由小写字母、数字和连字符组成", slug)
+	}
+	fm.checkKeys(keys)
+	return fm, slug, nil
 }
