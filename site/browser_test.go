@@ -171,9 +171,9 @@ func TestBrowserEverySection(t *testing.T) {
 	for _, mode := range []struct {
 		name, cookie string
 		least        float64
-	}{{"standard", "", 4.5}, {"high contrast", "contrast", 7}} {
+	}{{"standard", "", 4.5}, {"high contrast", "contrast=high", 7}, {"large text and high contrast", "text=large", 7}} {
 		if mode.cookie != "" {
-			run(t, ctx, chromedp.Navigate(base+"/prefs?contrast=high&back=/"))
+			run(t, ctx, chromedp.Navigate(base+"/prefs?"+mode.cookie+"&back=/"))
 		}
 		for _, p := range pages {
 			run(t, ctx, chromedp.EmulateViewport(1280, 900))
