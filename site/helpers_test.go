@@ -80,3 +80,24 @@ func mustContain(t testing.TB, body string, want ...string) {
 		}
 	}
 }
+
+// answer is a request path and what a user must see in the answer: its status and a text.
+type answer struct {
+	path   string
+	status int
+	want   string
+}
+
+// checkAnswers requests each path, in a subtest of its own, and checks status and text.
+func checkAnswers(t *testing.T, s *Server, answers []answer) {
+	t.Helper()
+	for _, a := range answers {
+		t.Run(a.path, func(t *testing.T) {
+			res := get(t, s, a.path)
+			if res.Status != a.status {
+				t.Errorf("status %d, want %d", res.Status, a.status)
+			}
+			mustContain(t, res.Body, a.want)
+		})
+	}
+}

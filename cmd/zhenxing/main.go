@@ -109,16 +109,11 @@ func openPool(ctx context.Context, cfg *config) (*pgxpool.Pool, error) {
 }
 
 func migrateCmd(ctx context.Context, getenv func(string) string, stdout io.Writer) error {
-	cfg, err := loadConfig(getenv, true)
-	if err != nil {
+	var applied []catalog.MigrationResult
+	err := withCatalog(ctx, getenv, func(store *catalog.Store) (err error) {
+		applied, err = catalog.Migrate(ctx, store.Pool())
 		return err
-	}
-	pool, err := openPool(ctx, cfg)
-	if err != nil {
-		return err
-	}
-	defer pool.Close()
-	applied, err := catalog.Migrate(ctx, pool)
+	})
 	if err != nil {
 		return err
 	}
