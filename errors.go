@@ -15,6 +15,7 @@ const (
 	EUnauthorized = "unauthorized"
 	EForbidden    = "forbidden"
 	ETooMany      = "too_many"
+	EUnavailable  = "unavailable" // a dependency (the database) cannot be reached; try again later
 	EInternal     = "internal"
 )
 
