@@ -9,6 +9,7 @@ import (
 	"sync"
 	"time"
 	"unicode/utf8"
+	"zhenxing/internal/db"
 
 	"github.com/alexedwards/argon2id"
 	"github.com/jackc/pgx/v5"
@@ -55,12 +56,12 @@ type User struct {
 func (u *User) IsStaff() bool { return u != nil && u.Role == RoleStaff && !u.Disabled }
 
 // Actor is the user as the author of audited changes.
-func (u *User) Actor() Actor {
+func (u *User) Actor() db.Actor {
 	name := u.Name
 	if name == "" {
 		name = u.Username
 	}
-	return Actor{ID: u.ID, Name: name}
+	return db.Actor{ID: u.ID, Name: name}
 }
 
 // LockoutError is the cause inside the ETooMany error of Authenticate: when to try again.

@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"zhenxing/internal/db"
 
 	"github.com/jackc/pgx/v5"
 
@@ -209,7 +210,7 @@ func (s *Store) startImport(r io.Reader, opts ImportOptions, columns []string, a
 // Every problem (a bad value, an unknown column, a duplicate slug or credit code, a code that
 // another supplier holds) is reported at once by row and column as ImportProblems inside an
 // EInvalid error, and then nothing is written. Each change is in the audit log under actor.
-func (s *Store) ImportSuppliers(ctx context.Context, actor Actor, r io.Reader, opts ImportOptions) (ImportResult, error) {
+func (s *Store) ImportSuppliers(ctx context.Context, actor db.Actor, r io.Reader, opts ImportOptions) (ImportResult, error) {
 	var res ImportResult
 	im, t, err := s.startImport(r, opts, SupplierColumns, supplierAliases, nil)
 	if err != nil {
@@ -437,7 +438,7 @@ type importedPhoto struct {
 // stored stock becomes a stock movement; a non-empty photos cell replaces the product's photos
 // when they differ (paths read from opts.Photos). Every problem is reported at once by row and
 // column as ImportProblems inside an EInvalid error, and then nothing is written.
-func (s *Store) ImportProducts(ctx context.Context, actor Actor, r io.Reader, opts ImportOptions) (ImportResult, error) {
+func (s *Store) ImportProducts(ctx context.Context, actor db.Actor, r io.Reader, opts ImportOptions) (ImportResult, error) {
 	var res ImportResult
 	im, t, err := s.startImport(r, opts, ProductColumns, productAliases, ambiguousProduct)
 	if err != nil {
@@ -667,7 +668,7 @@ func (im *importer) readPhoto(name string) (importedPhoto, string) {
 
 // replacePhotos makes the product's photos the given ones, in order, unless they are already
 // (same contents in the same order) or none are given; it reports whether it changed anything.
-func replacePhotos(ctx context.Context, tx pgx.Tx, actor Actor, p *Product, photos []importedPhoto, note string) (bool, error) {
+func replacePhotos(ctx context.Context, tx pgx.Tx, actor db.Actor, p *Product, photos []importedPhoto, note string) (bool, error) {
 	if len(photos) == 0 {
 		return false, nil
 	}

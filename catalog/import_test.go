@@ -13,6 +13,7 @@ import (
 
 	"zhenxing"
 	"zhenxing/catalog"
+	"zhenxing/internal/db"
 )
 
 func mustRead(t testing.TB, name string) []byte {
@@ -28,9 +29,9 @@ func importFile(t testing.TB, store *catalog.Store, kind, name string, data []by
 	t.Helper()
 	opts := catalog.ImportOptions{Name: name, Photos: os.DirFS("testdata")}
 	if kind == "suppliers" {
-		return store.ImportSuppliers(context.Background(), catalog.CommandLine, bytes.NewReader(data), opts)
+		return store.ImportSuppliers(context.Background(), db.CommandLine, bytes.NewReader(data), opts)
 	}
-	return store.ImportProducts(context.Background(), catalog.CommandLine, bytes.NewReader(data), opts)
+	return store.ImportProducts(context.Background(), db.CommandLine, bytes.NewReader(data), opts)
 }
 
 func mustImport(t testing.TB, store *catalog.Store, kind, name string, data []byte) catalog.ImportResult {
@@ -113,7 +114,7 @@ func TestImportGoodFiles(t *testing.T) {
 	}
 
 	// A dry run counts and writes nothing.
-	res, err = store.ImportProducts(ctx, catalog.CommandLine, strings.NewReader("slug,price\nwuji,18000"),
+	res, err = store.ImportProducts(ctx, db.CommandLine, strings.NewReader("slug,price\nwuji,18000"),
 		catalog.ImportOptions{Name: "dry.csv", DryRun: true})
 	if err != nil || res.Updated != 1 {
 		t.Fatalf("dry run: %+v, %v", res, err)
@@ -189,7 +190,7 @@ func TestImportBadFiles(t *testing.T) {
 	}
 	store := importedCatalogue(t)
 	ctx := context.Background()
-	before, _ := store.Audit(ctx, catalog.AuditQuery{Limit: 500})
+	before, _ := db.Audit(ctx, store.Pool(), db.AuditQuery{Limit: 500})
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			_, err := importFile(t, store, tt.kind, tt.file, []byte(tt.data))
@@ -208,7 +209,7 @@ func TestImportBadFiles(t *testing.T) {
 			}
 		})
 	}
-	after, _ := store.Audit(ctx, catalog.AuditQuery{Limit: 500})
+	after, _ := db.Audit(ctx, store.Pool(), db.AuditQuery{Limit: 500})
 	if len(after) != len(before) {
 		t.Errorf("bad files changed something: %d audit entries, then %d", len(before), len(after))
 	}
@@ -243,7 +244,7 @@ func TestSeedTwice(t *testing.T) {
 	if first.Suppliers.Created < 8 || first.Products.Created < 40 {
 		t.Fatalf("the sample catalogue is too small: %+v", first)
 	}
-	entries, _ := store.Audit(ctx, catalog.AuditQuery{Limit: 500})
+	entries, _ := db.Audit(ctx, store.Pool(), db.AuditQuery{Limit: 500})
 	page, err := store.Products(ctx, catalog.ProductQuery{PerPage: catalog.MaxPerPage})
 	if err != nil {
 		t.Fatal(err)
@@ -271,7 +272,7 @@ func TestSeedTwice(t *testing.T) {
 		second.Products.Skipped != first.Products.Created {
 		t.Errorf("the second seed changed something: %+v", second)
 	}
-	again, _ := store.Audit(ctx, catalog.AuditQuery{Limit: 500})
+	again, _ := db.Audit(ctx, store.Pool(), db.AuditQuery{Limit: 500})
 	if len(again) != len(entries) {
 		t.Errorf("the second seed wrote %d audit entries", len(again)-len(entries))
 	}
@@ -288,12 +289,12 @@ func TestExportRoundTrip(t *testing.T) {
 	if !strings.HasPrefix(out, "\uFEFFslug,name,category,") || !strings.Contains(out, "wuji,略阳乌鸡,禽蛋肉类,略阳县,接官亭镇,hongyuan,1.5千克/只,只,16800,10:15800;50:14800,1,1,120,,,地理标志|绿色,**散养** 180 天,true") {
 		t.Fatalf("export:\n%s", out)
 	}
-	before, _ := store.Audit(ctx, catalog.AuditQuery{Limit: 500})
+	before, _ := db.Audit(ctx, store.Pool(), db.AuditQuery{Limit: 500})
 	res := mustImport(t, store, "products", "export.csv", buf.Bytes())
 	if res != (catalog.ImportResult{Unchanged: 3}) {
 		t.Errorf("re-importing the export: %+v", res)
 	}
-	after, _ := store.Audit(ctx, catalog.AuditQuery{Limit: 500})
+	after, _ := db.Audit(ctx, store.Pool(), db.AuditQuery{Limit: 500})
 	if len(after) != len(before) {
 		t.Errorf("re-importing the export wrote %d audit entries", len(after)-len(before))
 	}

@@ -16,6 +16,7 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
+	"zhenxing/internal/db"
 
 	"github.com/jackc/pgx/v5"
 
@@ -251,7 +252,7 @@ func (s *Store) PhotoContent(ctx context.Context, hash string) ([]byte, string, 
 // AddPhoto checks an uploaded photo with CheckUpload (JPEG, PNG or WebP, by content) and adds it
 // as the product's last photo, recording the change. A product with MaxPhotos photos already is
 // EInvalid; a missing one ENotFound.
-func (s *Store) AddPhoto(ctx context.Context, actor Actor, slug string, data []byte, alt string) (*Photo, error) {
+func (s *Store) AddPhoto(ctx context.Context, actor db.Actor, slug string, data []byte, alt string) (*Photo, error) {
 	ct, err := CheckUpload(data)
 	if err != nil {
 		return nil, err
@@ -261,7 +262,7 @@ func (s *Store) AddPhoto(ctx context.Context, actor Actor, slug string, data []b
 		return nil, zhenxing.Errorf(zhenxing.EInvalid, "图片说明不能超过 100 个字。")
 	}
 	var ph *Photo
-	err = pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+	err = db.InTx(ctx, s.pool, func(tx pgx.Tx) error {
 		p, err := lockProductSlug(ctx, tx, slug)
 		if err != nil {
 			return err
@@ -272,7 +273,7 @@ func (s *Store) AddPhoto(ctx context.Context, actor Actor, slug string, data []b
 	return ph, err
 }
 
-func insertPhoto(ctx context.Context, tx pgx.Tx, actor Actor, p *Product, contentType string, data []byte, alt, note string) (*Photo, error) {
+func insertPhoto(ctx context.Context, tx pgx.Tx, actor db.Actor, p *Product, contentType string, data []byte, alt, note string) (*Photo, error) {
 	var n int
 	if err := tx.QueryRow(ctx, `SELECT count(*) FROM product_photos WHERE product_id = $1`, p.ID).Scan(&n); err != nil {
 		return nil, fmt.Errorf("count photos: %w", err)
@@ -286,13 +287,13 @@ func insertPhoto(ctx context.Context, tx pgx.Tx, actor Actor, p *Product, conten
 	if err != nil {
 		return nil, fmt.Errorf("insert photo: %w", err)
 	}
-	return ph, recordAudit(ctx, tx, actor, "product.photo.add", "product", p.Slug, nil, ph, note)
+	return ph, db.RecordAudit(ctx, tx, actor, "product.photo.add", "product", p.Slug, nil, ph, note)
 }
 
 // DeletePhoto removes a photo and closes the gap in its product's order, recording the change.
 // A missing photo is ENotFound.
-func (s *Store) DeletePhoto(ctx context.Context, actor Actor, photoID int64) error {
-	return pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+func (s *Store) DeletePhoto(ctx context.Context, actor db.Actor, photoID int64) error {
+	return db.InTx(ctx, s.pool, func(tx pgx.Tx) error {
 		p, err := lockPhotoProduct(ctx, tx, photoID)
 		if err != nil {
 			return err
@@ -315,7 +316,7 @@ func lockPhotoProduct(ctx context.Context, tx pgx.Tx, photoID int64) (*Product, 
 	return lockProduct(ctx, tx, productID)
 }
 
-func deletePhoto(ctx context.Context, tx pgx.Tx, actor Actor, p *Product, photoID int64, note string) error {
+func deletePhoto(ctx context.Context, tx pgx.Tx, actor db.Actor, p *Product, photoID int64, note string) error {
 	ph, err := scanPhoto(tx.QueryRow(ctx, `DELETE FROM product_photos AS ph WHERE ph.id = $1 AND ph.product_id = $2
 		RETURNING `+photoColumns, photoID, p.ID))
 	if errors.Is(err, pgx.ErrNoRows) {
@@ -328,13 +329,13 @@ func deletePhoto(ctx context.Context, tx pgx.Tx, actor Actor, p *Product, photoI
 		p.ID, ph.Position); err != nil {
 		return fmt.Errorf("renumber photos: %w", err)
 	}
-	return recordAudit(ctx, tx, actor, "product.photo.delete", "product", p.Slug, ph, nil, note)
+	return db.RecordAudit(ctx, tx, actor, "product.photo.delete", "product", p.Slug, ph, nil, note)
 }
 
 // MakeCover moves a photo to the first position, shifting the ones before it down, and records
 // the change. A missing photo is ENotFound.
-func (s *Store) MakeCover(ctx context.Context, actor Actor, photoID int64) error {
-	return pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+func (s *Store) MakeCover(ctx context.Context, actor db.Actor, photoID int64) error {
+	return db.InTx(ctx, s.pool, func(tx pgx.Tx) error {
 		p, err := lockPhotoProduct(ctx, tx, photoID)
 		if err != nil {
 			return err
@@ -351,7 +352,7 @@ func (s *Store) MakeCover(ctx context.Context, actor Actor, photoID int64) error
 			WHERE product_id = $1 AND position <= $3`, p.ID, photoID, pos); err != nil {
 			return fmt.Errorf("reorder photos: %w", err)
 		}
-		return recordAudit(ctx, tx, actor, "product.photo.cover", "product", p.Slug,
+		return db.RecordAudit(ctx, tx, actor, "product.photo.cover", "product", p.Slug,
 			map[string]int{"position": pos}, map[string]int{"position": 1}, fmt.Sprintf("图片 %d 设为封面", photoID))
 	})
 }

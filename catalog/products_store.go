@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
+	"zhenxing/internal/db"
 
 	"github.com/jackc/pgx/v5"
 
@@ -69,7 +70,7 @@ func (s *Store) ProductBySlug(ctx context.Context, slug string) (*Product, error
 // SaveProduct creates the product or, when its slug exists, updates it like UpdateProduct (stock
 // untouched); supplierSlug names its supplier (an unknown one is EInvalid). It validates
 // everything and records the change; p gets its ID, timestamps and stored stock.
-func (s *Store) SaveProduct(ctx context.Context, actor Actor, p *Product, supplierSlug string) error {
+func (s *Store) SaveProduct(ctx context.Context, actor db.Actor, p *Product, supplierSlug string) error {
 	sp, err := s.Supplier(ctx, supplierSlug)
 	switch {
 	case zhenxing.ErrorCode(err) == zhenxing.ENotFound:
@@ -95,7 +96,7 @@ func (s *Store) SaveProduct(ctx context.Context, actor Actor, p *Product, suppli
 	})
 }
 
-func createProduct(ctx context.Context, tx pgx.Tx, actor Actor, p *Product, note string) error {
+func createProduct(ctx context.Context, tx pgx.Tx, actor db.Actor, p *Product, note string) error {
 	err := tx.QueryRow(ctx, `INSERT INTO products (slug, name, category, county, township, supplier_id, spec, unit,
 			price, tiers, min_qty, multiple, stock, season_start, season_end, flags, description, listed)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)
@@ -111,14 +112,14 @@ func createProduct(ctx context.Context, tx pgx.Tx, actor Actor, p *Product, note
 			return err
 		}
 	}
-	return recordAudit(ctx, tx, actor, "product.create", "product", p.Slug, nil, p, note)
+	return db.RecordAudit(ctx, tx, actor, "product.create", "product", p.Slug, nil, p, note)
 }
 
 // UpdateProduct validates p and saves every field of the product whose ID it carries, except
 // stock, which only AdjustStock changes (p.Stock gets the stored value back). When p.UpdatedAt is
 // set and the stored product has changed since, it is an EConflict error (two staff editing at
 // once). A missing product is ENotFound. A save that changes nothing records nothing.
-func (s *Store) UpdateProduct(ctx context.Context, actor Actor, p *Product) error {
+func (s *Store) UpdateProduct(ctx context.Context, actor db.Actor, p *Product) error {
 	p.Normalize()
 	if err := p.Validate(); err != nil {
 		return err
@@ -156,7 +157,7 @@ func lockProductWhere(ctx context.Context, tx pgx.Tx, where string, arg any) (*P
 }
 
 // updateProduct saves p over before (all but stock) when they differ and reports whether it did.
-func updateProduct(ctx context.Context, tx pgx.Tx, actor Actor, before, p *Product, note string) (bool, error) {
+func updateProduct(ctx context.Context, tx pgx.Tx, actor db.Actor, before, p *Product, note string) (bool, error) {
 	p.ID, p.CreatedAt, p.Stock = before.ID, before.CreatedAt, before.Stock
 	if sameProduct(before, p) {
 		p.UpdatedAt = before.UpdatedAt
@@ -172,7 +173,7 @@ func updateProduct(ctx context.Context, tx pgx.Tx, actor Actor, before, p *Produ
 	if err != nil {
 		return false, dbError(err, "update product "+p.Slug)
 	}
-	return true, recordAudit(ctx, tx, actor, "product.update", "product", p.Slug, before, p, note)
+	return true, db.RecordAudit(ctx, tx, actor, "product.update", "product", p.Slug, before, p, note)
 }
 
 // sameProduct compares what UpdateProduct saves.
@@ -186,7 +187,7 @@ func sameProduct(a, b *Product) bool {
 
 // SetListed puts the product on sale (listed) or takes it off, and records the change. Listing a
 // product that is already listed (or the reverse) records nothing. A missing product is ENotFound.
-func (s *Store) SetListed(ctx context.Context, actor Actor, slug string, listed bool) error {
+func (s *Store) SetListed(ctx context.Context, actor db.Actor, slug string, listed bool) error {
 	return s.write(ctx, func(tx pgx.Tx) error {
 		before, err := lockProductSlug(ctx, tx, slug)
 		if err != nil {
@@ -202,7 +203,7 @@ func (s *Store) SetListed(ctx context.Context, actor Actor, slug string, listed 
 		if listed {
 			action = "product.list"
 		}
-		return recordAudit(ctx, tx, actor, action, "product", before.Slug,
+		return db.RecordAudit(ctx, tx, actor, action, "product", before.Slug,
 			map[string]bool{"listed": before.Listed}, map[string]bool{"listed": listed}, "")
 	})
 }
@@ -214,7 +215,7 @@ const MaxStockDelta = 1_000_000
 // movement with its reason and the audit entry, and returns the new stock. Stock never goes below
 // zero whatever the concurrency: an adjustment that would is an EConflict error and changes
 // nothing. A missing reason or a zero delta is EInvalid, a missing product ENotFound.
-func (s *Store) AdjustStock(ctx context.Context, actor Actor, slug string, delta int, reason string) (int, error) {
+func (s *Store) AdjustStock(ctx context.Context, actor db.Actor, slug string, delta int, reason string) (int, error) {
 	reason = strings.TrimSpace(reason)
 	switch {
 	case delta == 0:
@@ -233,7 +234,7 @@ func (s *Store) AdjustStock(ctx context.Context, actor Actor, slug string, delta
 		return 0, fmt.Errorf("find product %q: %w", slug, err)
 	}
 	var after int
-	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+	err := db.InTx(ctx, s.pool, func(tx pgx.Tx) error {
 		var err error
 		after, err = adjustStock(ctx, tx, actor, id, delta, reason, "")
 		return err
@@ -243,7 +244,7 @@ func (s *Store) AdjustStock(ctx context.Context, actor Actor, slug string, delta
 
 // adjustStock is the conditional update behind AdjustStock: the row lock taken by UPDATE
 // serializes concurrent adjustments, and the condition is evaluated again on the locked row.
-func adjustStock(ctx context.Context, tx pgx.Tx, actor Actor, id int64, delta int, reason, note string) (int, error) {
+func adjustStock(ctx context.Context, tx pgx.Tx, actor db.Actor, id int64, delta int, reason, note string) (int, error) {
 	var after int
 	var slug string
 	err := tx.QueryRow(ctx, `UPDATE products SET stock = stock + $2 WHERE id = $1 AND stock + $2 >= 0
@@ -269,12 +270,12 @@ func adjustStock(ctx context.Context, tx pgx.Tx, actor Actor, id int64, delta in
 	if note == "" {
 		note = reason
 	}
-	err = recordAudit(ctx, tx, actor, "product.stock", "product", slug,
+	err = db.RecordAudit(ctx, tx, actor, "product.stock", "product", slug,
 		map[string]int{"stock": after - delta}, map[string]int{"stock": after}, note)
 	return after, err
 }
 
-func recordMovement(ctx context.Context, tx pgx.Tx, actor Actor, productID int64, delta, after int, reason string) error {
+func recordMovement(ctx context.Context, tx pgx.Tx, actor db.Actor, productID int64, delta, after int, reason string) error {
 	var actorID *int64
 	if actor.ID != 0 {
 		actorID = &actor.ID

@@ -17,6 +17,7 @@ import (
 
 	"zhenxing"
 	"zhenxing/catalog"
+	"zhenxing/internal/db"
 	"zhenxing/internal/testdb"
 )
 
@@ -46,7 +47,7 @@ func testSupplier(t testing.TB, slug, name, county string, seq int) *catalog.Sup
 
 func mustSaveSupplier(t testing.TB, store *catalog.Store, sp *catalog.Supplier) *catalog.Supplier {
 	t.Helper()
-	if err := store.SaveSupplier(context.Background(), catalog.CommandLine, sp); err != nil {
+	if err := store.SaveSupplier(context.Background(), db.CommandLine, sp); err != nil {
 		t.Fatalf("SaveSupplier(%s): %v", sp.Slug, err)
 	}
 	return sp
@@ -67,7 +68,7 @@ func mustSaveProduct(t testing.TB, store *catalog.Store, s productSpec) *catalog
 	p := &catalog.Product{Slug: s.slug, Name: s.name, Category: s.category, County: s.county, Township: "某镇",
 		Spec: "500克/袋", Unit: "袋", Price: s.price, MinQty: 1, Multiple: 1, Stock: s.stock,
 		SeasonStart: s.season[0], SeasonEnd: s.season[1], Flags: s.flags, Listed: !s.unlisted}
-	if err := store.SaveProduct(context.Background(), catalog.CommandLine, p, s.supplier); err != nil {
+	if err := store.SaveProduct(context.Background(), db.CommandLine, p, s.supplier); err != nil {
 		t.Fatalf("SaveProduct(%s): %v", s.slug, err)
 	}
 	return p
@@ -268,10 +269,10 @@ func TestIndexFollowsOtherReplicas(t *testing.T) {
 		t.Fatal(err)
 	}
 	p.Category = "樱桃"
-	if err := a.SaveProduct(ctx, catalog.CommandLine, p, "dizhai"); err != nil {
+	if err := a.SaveProduct(ctx, db.CommandLine, p, "dizhai"); err != nil {
 		t.Fatal(err)
 	}
-	if err := a.SetListed(ctx, catalog.CommandLine, "jam", true); err != nil {
+	if err := a.SetListed(ctx, db.CommandLine, "jam", true); err != nil {
 		t.Fatal(err)
 	}
 	res, err := b.Products(ctx, catalog.ProductQuery{Categories: []string{"樱桃"}})
@@ -279,7 +280,7 @@ func TestIndexFollowsOtherReplicas(t *testing.T) {
 		t.Fatalf("replica b after a's change: %v, %d cherries %v", err, res.Total, slugsOf(res.Products))
 	}
 	// Stock is read with the page, whatever the index holds.
-	if _, err := a.AdjustStock(ctx, catalog.CommandLine, "jam", -50, "售出"); err != nil {
+	if _, err := a.AdjustStock(ctx, db.CommandLine, "jam", -50, "售出"); err != nil {
 		t.Fatal(err)
 	}
 	res, _ = b.Products(ctx, catalog.ProductQuery{Categories: []string{"樱桃"}, Sort: catalog.SortNewest, PerPage: 1})
@@ -304,7 +305,7 @@ func TestAdjustStockConcurrently(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			<-start
-			staff := catalog.Actor{ID: int64(i + 1), Name: fmt.Sprintf("员工%d", i)}
+			staff := db.Actor{ID: int64(i + 1), Name: fmt.Sprintf("员工%d", i)}
 			_, err := store.AdjustStock(ctx, staff, "hongdeng", -1, "订单出库")
 			mu.Lock()
 			defer mu.Unlock()
@@ -334,7 +335,7 @@ func TestAdjustStockConcurrently(t *testing.T) {
 	if m := moves[0]; m.Delta != -1 || m.StockAfter != 0 || m.Reason != "订单出库" {
 		t.Errorf("last movement = %+v", m)
 	}
-	entries, _ := store.Audit(ctx, catalog.AuditQuery{Entity: "product", EntityID: "hongdeng", Limit: 100})
+	entries, _ := db.Audit(ctx, store.Pool(), db.AuditQuery{Entity: "product", EntityID: "hongdeng", Limit: 100})
 	stock := 0
 	for _, e := range entries {
 		if e.Action == "product.stock" {
@@ -364,14 +365,14 @@ func TestAdjustStockRefusals(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, err := store.AdjustStock(ctx, catalog.CommandLine, tt.slug, tt.delta, tt.reason)
+			_, err := store.AdjustStock(ctx, db.CommandLine, tt.slug, tt.delta, tt.reason)
 			assertCode(t, err, tt.code)
 			if !strings.Contains(zhenxing.ErrorMessage(err), tt.msg) {
 				t.Errorf("message %q lacks %q", zhenxing.ErrorMessage(err), tt.msg)
 			}
 		})
 	}
-	if n, err := store.AdjustStock(ctx, catalog.CommandLine, "hongdeng", 7, "采摘入库"); err != nil || n != 12 {
+	if n, err := store.AdjustStock(ctx, db.CommandLine, "hongdeng", 7, "采摘入库"); err != nil || n != 12 {
 		t.Fatalf("adding 7 to 5: %d, %v", n, err)
 	}
 }
@@ -398,7 +399,7 @@ func TestSaveSupplier(t *testing.T) {
 	changed := *got
 	changed.Households = 300
 	mustSaveSupplier(t, store, &changed)
-	entries, _ := store.Audit(ctx, catalog.AuditQuery{Entity: "supplier", EntityID: "hongyuan"})
+	entries, _ := db.Audit(ctx, store.Pool(), db.AuditQuery{Entity: "supplier", EntityID: "hongyuan"})
 	if len(entries) != 2 || entries[0].Action != "supplier.update" || entries[1].Action != "supplier.create" {
 		t.Fatalf("audit: %+v", entries)
 	}
@@ -413,13 +414,13 @@ func TestSaveSupplier(t *testing.T) {
 	if bad.CreditCode == testSupplier(t, "x", "x", catalog.CountyPaired, 2).CreditCode {
 		bad.CreditCode = bad.CreditCode[:17] + "1"
 	}
-	err = store.SaveSupplier(ctx, catalog.CommandLine, bad)
+	err = store.SaveSupplier(ctx, db.CommandLine, bad)
 	assertCode(t, err, zhenxing.EInvalid)
 	if catalog.AsFieldErrors(err).For("credit_code") == "" {
 		t.Errorf("a wrong check digit is not reported on credit_code: %v", err)
 	}
 	taken := testSupplier(t, "other", "另一家", catalog.CountyPaired, 1) // hongyuan's code
-	assertCode(t, store.SaveSupplier(ctx, catalog.CommandLine, taken), zhenxing.EConflict)
+	assertCode(t, store.SaveSupplier(ctx, db.CommandLine, taken), zhenxing.EConflict)
 	assertCode(t, store.ValidateCreditCode("91350100M000100Y43"), "")
 	_, err = store.Supplier(ctx, "nobody")
 	assertCode(t, err, zhenxing.ENotFound)
@@ -438,7 +439,7 @@ func TestSaveProduct(t *testing.T) {
 	p := &catalog.Product{Slug: "tianma", Name: "略阳天麻（鲜）", Category: "中药材", County: catalog.CountyPaired,
 		Spec: "1千克/箱", Unit: "箱", Price: 13000, MinQty: 2, Multiple: 2, Stock: 999, Listed: true,
 		Tiers: []catalog.PriceTier{{MinQty: 20, Price: 12000}}}
-	if err := store.SaveProduct(ctx, catalog.Actor{ID: 7, Name: "李明"}, p, "hongyuan"); err != nil {
+	if err := store.SaveProduct(ctx, db.Actor{ID: 7, Name: "李明"}, p, "hongyuan"); err != nil {
 		t.Fatal(err)
 	}
 	d, err := store.Product(ctx, "tianma")
@@ -448,29 +449,29 @@ func TestSaveProduct(t *testing.T) {
 	if d.Name != "略阳天麻（鲜）" || d.Stock != 50 || d.Supplier.Slug != "hongyuan" || d.PriceFor(20) != 12000 || len(d.Photos) != 0 {
 		t.Fatalf("updated product: %+v", d)
 	}
-	entries, _ := store.Audit(ctx, catalog.AuditQuery{Entity: "product", EntityID: "tianma"})
+	entries, _ := db.Audit(ctx, store.Pool(), db.AuditQuery{Entity: "product", EntityID: "tianma"})
 	if len(entries) != 2 || entries[0].Action != "product.update" || entries[0].ActorName != "李明" || *entries[0].ActorID != 7 {
 		t.Fatalf("audit: %+v", entries)
 	}
 
-	err = store.SaveProduct(ctx, catalog.CommandLine, &catalog.Product{Slug: "x", Name: "x"}, "nobody")
+	err = store.SaveProduct(ctx, db.CommandLine, &catalog.Product{Slug: "x", Name: "x"}, "nobody")
 	assertCode(t, err, zhenxing.EInvalid)
 	if catalog.AsFieldErrors(err).For("supplier") == "" {
 		t.Errorf("an unknown supplier is not reported on supplier: %v", err)
 	}
 	_, err = store.Product(ctx, "nothing")
 	assertCode(t, err, zhenxing.ENotFound)
-	assertCode(t, store.SetListed(ctx, catalog.CommandLine, "nothing", true), zhenxing.ENotFound)
+	assertCode(t, store.SetListed(ctx, db.CommandLine, "nothing", true), zhenxing.ENotFound)
 
 	// Two staff editing the same product: the second save, based on an old copy, is refused.
 	first, _ := store.ProductBySlug(ctx, "wuji")
 	second := *first
 	first.Price = 16000
-	if err := store.UpdateProduct(ctx, catalog.CommandLine, first); err != nil {
+	if err := store.UpdateProduct(ctx, db.CommandLine, first); err != nil {
 		t.Fatal(err)
 	}
 	second.Price = 15000
-	assertCode(t, store.UpdateProduct(ctx, catalog.CommandLine, &second), zhenxing.EConflict)
+	assertCode(t, store.UpdateProduct(ctx, db.CommandLine, &second), zhenxing.EConflict)
 }
 
 func pngBytes(t testing.TB, w, h int) []byte {
@@ -488,7 +489,7 @@ func TestPhotos(t *testing.T) {
 	store := newCatalog(t)
 	smallCatalogue(t, store)
 	ctx := context.Background()
-	staff := catalog.Actor{ID: 3, Name: "王芳"}
+	staff := db.Actor{ID: 3, Name: "王芳"}
 
 	ph, err := store.AddPhoto(ctx, staff, "wuji", pngBytes(t, 40, 30), "乌鸡整只")
 	if err != nil {
@@ -538,7 +539,7 @@ func TestPhotos(t *testing.T) {
 	if len(photos) != 1 || photos[0].ID != ph.ID || photos[0].Position != 1 {
 		t.Fatalf("after deleting the cover: %+v", photos)
 	}
-	entries, _ := store.Audit(ctx, catalog.AuditQuery{Entity: "product", EntityID: "wuji", Limit: 10})
+	entries, _ := db.Audit(ctx, store.Pool(), db.AuditQuery{Entity: "product", EntityID: "wuji", Limit: 10})
 	var actions []string
 	for _, e := range entries {
 		actions = append(actions, e.Action)

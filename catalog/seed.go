@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"zhenxing/internal/db"
 )
 
 //go:embed seed
@@ -38,7 +39,7 @@ func (s *Store) Seed(ctx context.Context, fsys fs.FS) (SeedResult, error) {
 	for _, step := range []struct {
 		name   string
 		result *ImportResult
-		load   func(context.Context, Actor, io.Reader, ImportOptions) (ImportResult, error)
+		load   func(context.Context, db.Actor, io.Reader, ImportOptions) (ImportResult, error)
 	}{
 		{"suppliers.json", &res.Suppliers, s.ImportSuppliers},
 		{"products.json", &res.Products, s.ImportProducts},
@@ -50,7 +51,7 @@ func (s *Store) Seed(ctx context.Context, fsys fs.FS) (SeedResult, error) {
 		if err != nil {
 			return res, fmt.Errorf("seed: %w", err)
 		}
-		r, err := step.load(ctx, CommandLine, bytes.NewReader(data), ImportOptions{Name: step.name, Photos: fsys, OnlyNew: true})
+		r, err := step.load(ctx, db.CommandLine, bytes.NewReader(data), ImportOptions{Name: step.name, Photos: fsys, OnlyNew: true})
 		*step.result = r
 		if err != nil {
 			return res, err

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"zhenxing/internal/db"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
@@ -30,7 +31,7 @@ func (s *Store) Pool() *pgxpool.Pool { return s.pool }
 // to what the listing index holds are serialized (no deadlock between two of them) and every
 // replica sees a new version once the transaction commits.
 func (s *Store) write(ctx context.Context, fn func(pgx.Tx) error) error {
-	return pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+	return db.InTx(ctx, s.pool, func(tx pgx.Tx) error {
 		if _, err := tx.Exec(ctx, `UPDATE catalog_state SET version = version + 1`); err != nil {
 			return fmt.Errorf("bump catalog version: %w", err)
 		}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"time"
+	"zhenxing/internal/db"
 
 	"github.com/jackc/pgx/v5"
 )
@@ -103,7 +104,7 @@ func (s *Store) SupplierSummaries(ctx context.Context, q SupplierQuery) ([]Suppl
 // nothing records nothing). It validates every field (EInvalid with a Chinese message naming the
 // field, the credit code's check digit included) and records the change; sup gets its ID and
 // timestamps. A credit code another supplier holds is EConflict.
-func (s *Store) SaveSupplier(ctx context.Context, actor Actor, sup *Supplier) error {
+func (s *Store) SaveSupplier(ctx context.Context, actor db.Actor, sup *Supplier) error {
 	sup.Normalize()
 	if err := sup.Validate(); err != nil {
 		return err
@@ -121,7 +122,7 @@ func (s *Store) SaveSupplier(ctx context.Context, actor Actor, sup *Supplier) er
 	})
 }
 
-func createSupplier(ctx context.Context, tx pgx.Tx, actor Actor, sp *Supplier, note string) error {
+func createSupplier(ctx context.Context, tx pgx.Tx, actor db.Actor, sp *Supplier, note string) error {
 	err := tx.QueryRow(ctx, `INSERT INTO suppliers (slug, name, kind, county, township, credit_code, cert_number,
 			cert_date, cert_expiry, households, linkage, contact_name, contact_phone, description)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
@@ -132,11 +133,11 @@ func createSupplier(ctx context.Context, tx pgx.Tx, actor Actor, sp *Supplier, n
 	if err != nil {
 		return dbError(err, "insert supplier "+sp.Slug)
 	}
-	return recordAudit(ctx, tx, actor, "supplier.create", "supplier", sp.Slug, nil, sp, note)
+	return db.RecordAudit(ctx, tx, actor, "supplier.create", "supplier", sp.Slug, nil, sp, note)
 }
 
 // updateSupplier saves sp over before when they differ and reports whether it did.
-func updateSupplier(ctx context.Context, tx pgx.Tx, actor Actor, before, sp *Supplier, note string) (bool, error) {
+func updateSupplier(ctx context.Context, tx pgx.Tx, actor db.Actor, before, sp *Supplier, note string) (bool, error) {
 	sp.ID, sp.CreatedAt = before.ID, before.CreatedAt
 	if sameSupplier(before, sp) {
 		sp.UpdatedAt = before.UpdatedAt
@@ -152,7 +153,7 @@ func updateSupplier(ctx context.Context, tx pgx.Tx, actor Actor, before, sp *Sup
 	if err != nil {
 		return false, dbError(err, "update supplier "+sp.Slug)
 	}
-	return true, recordAudit(ctx, tx, actor, "supplier.update", "supplier", sp.Slug, before, sp, note)
+	return true, db.RecordAudit(ctx, tx, actor, "supplier.update", "supplier", sp.Slug, before, sp, note)
 }
 
 func sameSupplier(a, b *Supplier) bool {

@@ -15,6 +15,7 @@ import (
 	"zhenxing"
 	"zhenxing/catalog"
 	"zhenxing/content"
+	"zhenxing/internal/db"
 )
 
 // The back office (后台): login, logout, the home page and the audit log. Suppliers and products
@@ -169,7 +170,7 @@ func (s *Server) adminLogout(c *fiber.Ctx) error {
 func (s *Server) adminHome(c *fiber.Ctx) error {
 	ctx, cancel := dbContext(c)
 	defer cancel()
-	entries, err := s.deps.Catalog.Audit(ctx, catalog.AuditQuery{Limit: 5})
+	entries, err := db.Audit(ctx, s.deps.Catalog.Pool(), db.AuditQuery{Limit: 5})
 	if err != nil {
 		return err
 	}
@@ -220,12 +221,12 @@ type auditChange struct {
 
 // auditRow is an audit entry ready to show.
 type auditRow struct {
-	catalog.AuditEntry
+	db.AuditEntry
 	ActionLabel string
 	Changes     []auditChange
 }
 
-func auditRows(entries []catalog.AuditEntry) []auditRow {
+func auditRows(entries []db.AuditEntry) []auditRow {
 	rows := make([]auditRow, len(entries))
 	for i, e := range entries {
 		label := auditActions[e.Action]
@@ -323,7 +324,7 @@ func (s *Server) adminAudit(c *fiber.Ctx) error {
 	ctx, cancel := dbContext(c)
 	defer cancel()
 	// One more than a page tells whether there is a next one.
-	entries, err := s.deps.Catalog.Audit(ctx, catalog.AuditQuery{Entity: entity, Limit: auditPerPage + 1, Offset: (pageNo - 1) * auditPerPage})
+	entries, err := db.Audit(ctx, s.deps.Catalog.Pool(), db.AuditQuery{Entity: entity, Limit: auditPerPage + 1, Offset: (pageNo - 1) * auditPerPage})
 	if err != nil {
 		return err
 	}

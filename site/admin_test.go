@@ -22,6 +22,7 @@ import (
 
 	"zhenxing/catalog"
 	"zhenxing/content"
+	"zhenxing/internal/db"
 	"zhenxing/internal/testdb"
 )
 
@@ -471,7 +472,7 @@ func mustAdminSupplier(t *testing.T, env *adminEnv) *catalog.Supplier {
 	t.Helper()
 	sp := &catalog.Supplier{Slug: "baqiao-cherry-coop", Name: "白鹿原樱桃专业合作社", Kind: "合作社", County: catalog.CountyLocal,
 		Township: "狄寨街道", CreditCode: adminCreditCode(t, "93610111MA6TXXXX0")}
-	if err := env.store.SaveSupplier(context.Background(), catalog.CommandLine, sp); err != nil {
+	if err := env.store.SaveSupplier(context.Background(), db.CommandLine, sp); err != nil {
 		t.Fatalf("create supplier: %v", err)
 	}
 	return sp
@@ -482,7 +483,7 @@ func mustAdminProduct(t *testing.T, env *adminEnv, sup *catalog.Supplier, stock 
 	p := &catalog.Product{Slug: "bailuyuan-cherry", Name: "白鹿原大樱桃", Category: "樱桃", County: catalog.CountyLocal,
 		Spec: "2.5千克/箱", Unit: "箱", Price: 12800, MinQty: 1, Multiple: 1, Stock: stock,
 		SeasonStart: 5, SeasonEnd: 6, Listed: true}
-	if err := env.store.SaveProduct(context.Background(), catalog.CommandLine, p, sup.Slug); err != nil {
+	if err := env.store.SaveProduct(context.Background(), db.CommandLine, p, sup.Slug); err != nil {
 		t.Fatalf("create product: %v", err)
 	}
 	return p
@@ -653,7 +654,7 @@ func TestAdminProductsThroughForms(t *testing.T) {
 	mustContain(t, audit.Body, "新建产品", "修改产品", "调整库存", "下架产品", "上架产品", "李明",
 		"单价（分）", "<td class=\"diff-before\">29</td>", "<td class=\"diff-after\">123450</td>", "新到货")
 	// Times are those of the database clock, shown in Beijing time.
-	entries, err := env.store.Audit(ctx, catalog.AuditQuery{Entity: "product", Limit: 1})
+	entries, err := db.Audit(ctx, env.store.Pool(), db.AuditQuery{Entity: "product", Limit: 1})
 	if err != nil || len(entries) != 1 {
 		t.Fatalf("audit entries: %v", err)
 	}

@@ -20,6 +20,7 @@ import (
 
 	"zhenxing/catalog"
 	"zhenxing/content"
+	"zhenxing/internal/db"
 	"zhenxing/internal/testdb"
 )
 
@@ -59,7 +60,7 @@ func newHallFixture(t testing.TB) *hallFixture {
 	pool := testdb.New(t)
 	store := catalog.NewStore(pool)
 	ctx := context.Background()
-	actor := catalog.CommandLine
+	actor := db.CommandLine
 	suppliers := []catalog.Supplier{
 		{Slug: "dizhai-cherry", Name: "灞桥区狄寨樱桃专业合作社", Kind: "合作社", County: catalog.CountyLocal, Township: "狄寨街道",
 			CreditCode: creditCode(t, "93610111MA6TXR01"+"2"), CertNumber: "FP61011120240012", CertDate: day("2024-05-01"), CertExpiry: day("2027-04-30"),
@@ -549,7 +550,7 @@ func TestHallPaginationAndCache(t *testing.T) {
 	for i := 1; i <= 20; i++ {
 		p := catalog.Product{Slug: fmt.Sprintf("xianggu-%02d", i), Name: fmt.Sprintf("香菇%02d号", i), Category: "菌菇",
 			County: catalog.CountyPaired, Spec: "500克/袋", Unit: "袋", Price: int64(1000 + i), MinQty: 1, Multiple: 1, Stock: 80, Listed: true}
-		if err := f.store.SaveProduct(ctx, catalog.CommandLine, &p, "jieguanting-wuji"); err != nil {
+		if err := f.store.SaveProduct(ctx, db.CommandLine, &p, "jieguanting-wuji"); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -48,6 +48,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"zhenxing/catalog"
+	"zhenxing/internal/db"
 )
 
 // hallQuery is the listing measured: two filters, so every facet is counted under a filter.
@@ -89,7 +90,7 @@ func run(n int, bin, duration string, keep bool) error {
 	if err != nil {
 		return err
 	}
-	if _, err := catalog.Migrate(ctx, pool); err != nil {
+	if _, err := db.Migrate(ctx, pool); err != nil {
 		pool.Close()
 		return err
 	}

@@ -10,6 +10,7 @@ import (
 
 	"zhenxing"
 	"zhenxing/catalog"
+	"zhenxing/internal/db"
 )
 
 // badArgs is a command line the catalogue commands cannot use; the program exits with status 2.
@@ -71,7 +72,7 @@ func importCmd(ctx context.Context, getenv func(string) string, args []string, s
 		if kind == "suppliers" {
 			load = store.ImportSuppliers
 		}
-		res, err := load(ctx, catalog.CommandLine, f, opts)
+		res, err := load(ctx, db.CommandLine, f, opts)
 		if err != nil {
 			return importFailure(err, stdout)
 		}

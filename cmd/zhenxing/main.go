@@ -26,6 +26,7 @@ import (
 
 	"zhenxing/catalog"
 	"zhenxing/content"
+	"zhenxing/internal/db"
 	"zhenxing/site"
 )
 
@@ -109,9 +110,9 @@ func openPool(ctx context.Context, cfg *config) (*pgxpool.Pool, error) {
 }
 
 func migrateCmd(ctx context.Context, getenv func(string) string, stdout io.Writer) error {
-	var applied []catalog.MigrationResult
+	var applied []db.MigrationResult
 	err := withCatalog(ctx, getenv, func(store *catalog.Store) (err error) {
-		applied, err = catalog.Migrate(ctx, store.Pool())
+		applied, err = db.Migrate(ctx, store.Pool())
 		return err
 	})
 	if err != nil {
@@ -161,7 +162,7 @@ func serve(ctx context.Context, getenv func(string) string, stderr io.Writer) er
 	}
 	defer pool.Close()
 	if cfg.MigrateOnStart {
-		applied, err := catalog.Migrate(ctx, pool)
+		applied, err := db.Migrate(ctx, pool)
 		if err != nil {
 			return err
 		}

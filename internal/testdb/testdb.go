@@ -11,11 +11,10 @@ import (
 	"os"
 	"testing"
 	"time"
+	"zhenxing/internal/db"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
-
-	"zhenxing/catalog"
 )
 
 // New creates a database for the test, applies every migration and returns a pool on it. The
@@ -68,7 +67,7 @@ func NewWithURL(t testing.TB) (*pgxpool.Pool, string) {
 			c.Close(ctx)
 		}
 	})
-	if _, err := catalog.Migrate(ctx, pool); err != nil {
+	if _, err := db.Migrate(ctx, pool); err != nil {
 		t.Fatalf("migrate %s: %v", name, err)
 	}
 	return pool, dbURL

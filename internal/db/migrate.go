@@ -1,6 +1,6 @@
-// Package catalog is the consumption-assistance hall's system of record in PostgreSQL: suppliers,
-// products, accounts and orders, with the schema migrations that create them.
-package catalog
+// Package db is the product's PostgreSQL plumbing: the schema migrations (one numbered sequence for
+// every package, embedded in the binary), the transaction helper and the audit log.
+package db
 
 import (
 	"context"

@@ -1,4 +1,4 @@
-package catalog
+package db
 
 import (
 	"context"
@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
 )
 
 // Actor is who makes a change: a staff account, or the command line (ID 0).
@@ -32,9 +33,9 @@ type AuditEntry struct {
 	Note      string          `db:"note"`
 }
 
-// recordAudit writes one audit entry inside tx, so the entry exists exactly when the change does.
+// RecordAudit writes one audit entry inside tx, so the entry exists exactly when the change does.
 // before and after are marshalled to JSON; nil stays NULL.
-func recordAudit(ctx context.Context, tx pgx.Tx, actor Actor, action, entity, entityID string, before, after any, note string) error {
+func RecordAudit(ctx context.Context, tx pgx.Tx, actor Actor, action, entity, entityID string, before, after any, note string) error {
 	toJSON := func(v any) ([]byte, error) {
 		if v == nil {
 			return nil, nil
@@ -69,12 +70,12 @@ type AuditQuery struct {
 	Offset   int
 }
 
-// Audit lists audit entries, newest first.
-func (s *Store) Audit(ctx context.Context, q AuditQuery) ([]AuditEntry, error) {
+// Audit lists audit entries, newest first. An empty result is not an error.
+func Audit(ctx context.Context, pool *pgxpool.Pool, q AuditQuery) ([]AuditEntry, error) {
 	if q.Limit <= 0 || q.Limit > 500 {
 		q.Limit = 50
 	}
-	rows, err := s.pool.Query(ctx, `SELECT id, at, actor_id, actor_name, action, entity, entity_id, before, after, note
+	rows, err := pool.Query(ctx, `SELECT id, at, actor_id, actor_name, action, entity, entity_id, before, after, note
 		FROM audit_log
 		WHERE ($1 = '' OR entity = $1) AND ($2 = '' OR entity_id = $2)
 		ORDER BY at DESC, id DESC LIMIT $3 OFFSET $4`, q.Entity, q.EntityID, q.Limit, q.Offset)
