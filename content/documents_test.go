@@ -166,12 +166,14 @@ func TestDocumentsQuery(t *testing.T) {
 		total, docs int
 		err         bool
 	}{
-		{Query{Kind: KindNotice}, 45, 20, false},
-		{Query{Kind: KindNotice, Page: 3}, 45, 5, false},
-		{Query{Kind: KindNotice, Page: 4}, 45, 0, false},
-		{Query{Kind: KindNotice, Topic: "就业创业"}, 15, 15, false},
-		{Query{Kind: KindNotice, Year: 2023}, 23, 20, false},
-		{Query{Kind: KindNotice, Year: 2024, Topic: "就业创业"}, 7, 7, false},
+		{Query{Kind: KindNotice, Limit: 20}, 45, 20, false},
+		{Query{Kind: KindNotice, Offset: 20, Limit: 20}, 45, 20, false},
+		{Query{Kind: KindNotice, Offset: 40, Limit: 20}, 45, 5, false},
+		{Query{Kind: KindNotice}, 45, 45, false}, // no limit
+		{Query{Kind: KindNotice, Offset: 60, Limit: 20}, 45, 0, false},
+		{Query{Kind: KindNotice, Topic: "就业创业", Limit: 20}, 15, 15, false},
+		{Query{Kind: KindNotice, Year: 2023, Limit: 20}, 23, 20, false},
+		{Query{Kind: KindNotice, Year: 2024, Topic: "就业创业", Limit: 20}, 7, 7, false},
 		{Query{Kind: KindNotice, Topic: "不存在"}, 0, 0, true},
 		{Query{Kind: KindNotice, Year: 1999}, 0, 0, true},
 		{Query{Kind: KindPolicy}, 0, 0, false},

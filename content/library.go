@@ -263,32 +263,25 @@ func (l *Library) Latest(kind Kind, n int) []*Document {
 	return list[:min(n, len(list))]
 }
 
-// Query selects documents for a listing. Zero values mean "any".
+// Query selects documents for a listing. Zero values mean "any"; a Limit of 0 means no limit.
 type Query struct {
-	Kind    Kind
-	Topic   string
-	Year    int
-	Page    int // 1-based; 0 means 1
-	PerPage int // 0 means 20
+	Kind   Kind
+	Topic  string
+	Year   int
+	Offset int // matching documents to skip, newest first
+	Limit  int // documents to return at the most
 }
 
-// Page is one page of a listing.
+// Page is one window of a listing.
 type Page struct {
 	Documents []*Document
-	Total     int // documents matching the query
-	Page      int
-	Pages     int // at least 1
+	Total     int // documents matching the query, in every window
 }
 
-// Documents lists documents matching q, newest first. An unknown topic or year is an Invalid
-// error; a page past the end is an empty page, not an error.
+// Documents lists the documents matching q, newest first, from q.Offset on and at most q.Limit
+// of them. An unknown topic or year is an Invalid error; an offset past the end gives no
+// documents, not an error.
 func (l *Library) Documents(q Query) (Page, error) {
-	if q.Page <= 0 {
-		q.Page = 1
-	}
-	if q.PerPage <= 0 {
-		q.PerPage = 20
-	}
 	if q.Topic != "" && !slices.Contains(l.Topics(q.Kind), q.Topic) {
 		return Page{}, zhenxing.Errorf(zhenxing.EInvalid, "没有主题分类为“%s”的文件。", q.Topic)
 	}
@@ -309,11 +302,12 @@ func (l *Library) Documents(q Query) (Page, error) {
 			}
 		}
 	}
-	p := Page{Total: len(match), Page: q.Page, Pages: max(1, (len(match)+q.PerPage-1)/q.PerPage)}
-	if start := (q.Page - 1) * q.PerPage; start < len(match) {
-		p.Documents = match[start:min(start+q.PerPage, len(match))]
+	from := min(max(q.Offset, 0), len(match))
+	to := len(match)
+	if q.Limit > 0 {
+		to = min(from+q.Limit, len(match))
 	}
-	return p, nil
+	return Page{Documents: match[from:to], Total: len(match)}, nil
 }
 
 // Topics lists the topics used by documents of a kind (every kind when ""), sorted.

@@ -16,21 +16,33 @@ import (
 
 const openColumn = "政务公开"
 
+// homeView is the front page.
+type homeView struct {
+	Layout
+	Latest  []*content.Document
+	Notices []*content.Document
+	Kinds   []content.Kind
+	Hall    bool       // the hall has a catalogue
+	Season  []hallCard // 当季产品 (消费帮扶馆)
+	Jobs    jobsHome
+}
+
 // home is the front page: latest documents and notices.
 func (s *Server) home(c *fiber.Ctx) error {
 	lib := s.deps.Content.Library()
-	return s.render(c, fiber.StatusOK, "home", &page{
-		Title:       s.cfg.Identity.Name,
-		Description: s.cfg.Identity.Name + "门户网站：政务公开、消费帮扶、招聘活动。",
-		Column:      "首页",
-		Data: fiber.Map{
-			"Latest":  lib.Latest("", 8),
-			"Notices": lib.Latest(content.KindNotice, 6),
-			"Kinds":   content.Kinds,
-			"Hall":    s.deps.Catalog != nil, // 当季产品 (消费帮扶馆)
-			"Season":  s.homeInSeason(c),
-			"Jobs":    s.jobsHomeData(lib),
+	return s.renderPage(c, fiber.StatusOK, "home", &homeView{
+		Layout: Layout{
+			Title:       s.cfg.Identity.Name,
+			Description: s.cfg.Identity.Name + "门户网站：政务公开、消费帮扶、招聘活动。",
+			Column:      "首页",
+			Section:     sectionHome,
 		},
+		Latest:  lib.Latest("", 8),
+		Notices: lib.Latest(content.KindNotice, 6),
+		Kinds:   content.Kinds,
+		Hall:    s.deps.Catalog != nil,
+		Season:  s.homeInSeason(c),
+		Jobs:    s.jobsHomeData(lib),
 	})
 }
 
@@ -40,6 +52,12 @@ type column struct {
 	Latest []*content.Document
 }
 
+// openView is the open-government index.
+type openView struct {
+	Layout
+	Columns []column
+}
+
 // openIndex lists every column with its latest documents.
 func (s *Server) openIndex(c *fiber.Ctx) error {
 	lib := s.deps.Content.Library()
@@ -47,49 +65,42 @@ func (s *Server) openIndex(c *fiber.Ctx) error {
 	for i, k := range content.Kinds {
 		cols[i] = column{Kind: k, Latest: lib.Latest(k, 5)}
 	}
-	return s.render(c, fiber.StatusOK, "open", &page{
-		Title:       openColumn,
-		Description: "政策文件、政策解读、工作总结与计划、通知公告、政府信息公开指南和年度报告。",
-		Column:      openColumn,
-		Crumbs:      []crumb{{"首页", "/"}, {openColumn, ""}},
-		Data:        cols,
+	return s.renderPage(c, fiber.StatusOK, "open", &openView{
+		Layout: Layout{
+			Title:       openColumn,
+			Description: "政策文件、政策解读、工作总结与计划、通知公告、政府信息公开指南和年度报告。",
+			Column:      openColumn,
+			Section:     sectionOpen,
+			Crumbs:      []crumb{{"首页", "/"}, {openColumn, ""}},
+		},
+		Columns: cols,
 	})
 }
 
-// documentQuery reads the listing filters shared by the pages and the API.
-func documentQuery(c *fiber.Ctx) (content.Query, error) {
+// documentQuery reads the listing filters shared by the pages and the API, and the page asked
+// for; the query holds that page's window.
+func documentQuery(c *fiber.Ctx) (content.Query, pageNumber, error) {
 	q := content.Query{Topic: strings.TrimSpace(c.Query("topic"))}
 	if k := c.Query("kind"); k != "" {
 		kind, ok := content.ParseKind(k)
 		if !ok {
-			return q, zhenxing.Errorf(zhenxing.EInvalid, "栏目“%s”不存在。", k)
+			return q, 0, zhenxing.Errorf(zhenxing.EInvalid, "栏目“%s”不存在。", k)
 		}
 		q.Kind = kind
 	}
-	var err error
-	if q.Page, err = positiveInt(c.Query("page"), "页码"); err != nil {
-		return q, err
+	pg, err := pageParam(c)
+	if err != nil {
+		return q, 0, err
 	}
+	q.Offset, q.Limit = pg.Offset(), pg.Limit()
 	if y := c.Query("year"); y != "" {
 		n, err := strconv.Atoi(y)
 		if err != nil || n < 1949 || n > 2999 {
-			return q, zhenxing.Errorf(zhenxing.EInvalid, "年份“%s”无效，应为四位数字，如 2022。", y)
+			return q, 0, zhenxing.Errorf(zhenxing.EInvalid, "年份“%s”无效，应为四位数字，如 2022。", y)
 		}
 		q.Year = n
 	}
-	return q, nil
-}
-
-// positiveInt parses an optional positive integer parameter; "" is 0.
-func positiveInt(v, name string) (int, error) {
-	if v == "" {
-		return 0, nil
-	}
-	n, err := strconv.Atoi(v)
-	if err != nil || n < 1 || n > 1_000_000 {
-		return 0, zhenxing.Errorf(zhenxing.EInvalid, "%s“%s”无效，应为正整数。", name, v)
-	}
-	return n, nil
+	return q, pg, nil
 }
 
 func kindParam(c *fiber.Ctx) (content.Kind, error) {
@@ -98,6 +109,18 @@ func kindParam(c *fiber.Ctx) (content.Kind, error) {
 		return "", zhenxing.Errorf(zhenxing.ENotFound, "您访问的栏目不存在。")
 	}
 	return kind, nil
+}
+
+// columnView is one column's listing.
+type columnView struct {
+	Layout
+	Kind      content.Kind
+	Query     content.Query
+	Documents []*content.Document // this page's
+	Total     int                 // documents matching, on every page
+	Topics    []string
+	Years     []int
+	Pager     pager
 }
 
 // documentList is one column: paginated, filtered by topic and year, newest first.
@@ -109,7 +132,7 @@ func (s *Server) documentList(c *fiber.Ctx) error {
 	if !strings.HasSuffix(c.Path(), "/") {
 		return c.Redirect("/open/"+string(kind)+"/", fiber.StatusMovedPermanently)
 	}
-	q, err := documentQuery(c)
+	q, pg, err := documentQuery(c)
 	if err != nil {
 		return err
 	}
@@ -119,25 +142,33 @@ func (s *Server) documentList(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	pg := &page{
-		Title:       kind.Name(),
-		Description: openColumn + "·" + kind.Name(),
-		Column:      kind.Name(),
-		Crumbs:      []crumb{{"首页", "/"}, {openColumn, "/open/"}, {kind.Name(), ""}},
-		Data: fiber.Map{
-			"Kind":   kind,
-			"Page":   p,
-			"Query":  q,
-			"Topics": lib.Topics(kind),
-			"Years":  lib.Years(kind),
-			"Pager":  newPager(c, p.Page, p.Pages),
+	v := &columnView{
+		Layout: Layout{
+			Title:       kind.Name(),
+			Description: openColumn + "·" + kind.Name(),
+			Column:      kind.Name(),
+			Section:     sectionOpen,
+			Crumbs:      []crumb{{"首页", "/"}, {openColumn, "/open/"}, {kind.Name(), ""}},
 		},
+		Kind:      kind,
+		Query:     q,
+		Documents: p.Documents,
+		Total:     p.Total,
+		Topics:    lib.Topics(kind),
+		Years:     lib.Years(kind),
+		Pager:     pg.Pager(requestLink(c), p.Total),
 	}
-	if len(p.Documents) == 0 && p.Total > 0 {
-		pg.Message = "第 " + strconv.Itoa(p.Page) + " 页没有内容：本栏目共 " + strconv.Itoa(p.Pages) + " 页。"
-		pg.NoIndex = true
+	if pg.Past(p.Total) {
+		v.Message = "第 " + strconv.Itoa(pg.Number()) + " 页没有内容：本栏目共 " + strconv.Itoa(pg.Pages(p.Total)) + " 页。"
+		v.NoIndex = true
 	}
-	return s.render(c, fiber.StatusOK, "list", pg)
+	return s.renderPage(c, fiber.StatusOK, "list", v)
+}
+
+// documentView is a document's page.
+type documentView struct {
+	Layout
+	Doc *content.Document
 }
 
 // documentPage shows one document with its metadata, validity banner, body and links.
@@ -158,18 +189,18 @@ func (s *Server) documentPage(c *fiber.Ctx) error {
 	if cached, ok := s.pages.get(lib, key); ok {
 		return cached.send(c)
 	}
-	body, err := s.renderBytes(c, "document", &page{
+	body, err := s.renderPageBytes(c, "document", &documentView{Doc: d, Layout: Layout{
 		Path:        d.URL(), // the cached page must not carry one reader's query string
 		Title:       d.Title,
 		Description: d.Summary,
 		Keywords:    strings.Join(d.Keywords, ","),
 		Column:      kind.Name(),
+		Section:     sectionOpen,
 		PubDate:     d.Published.In(content.Shanghai).Format("2006-01-02 15:04"),
 		Source:      d.Publisher,
 		Crumbs:      []crumb{{"首页", "/"}, {openColumn, "/open/"}, {kind.Name(), "/open/" + string(kind) + "/"}, {"正文", ""}},
 		JSONLD:      s.documentLD(d),
-		Data:        d,
-	})
+	}})
 	if err != nil {
 		return err
 	}
@@ -301,7 +332,7 @@ func (s *Server) toDocumentJSON(d *content.Document, full bool) documentJSON {
 
 // apiDocuments lists documents as JSON, with the filters and pagination of the pages.
 func (s *Server) apiDocuments(c *fiber.Ctx) error {
-	q, err := documentQuery(c)
+	q, pg, err := documentQuery(c)
 	if err != nil {
 		return err
 	}
@@ -313,7 +344,7 @@ func (s *Server) apiDocuments(c *fiber.Ctx) error {
 	for i, d := range p.Documents {
 		list[i] = s.toDocumentJSON(d, false)
 	}
-	return c.JSON(fiber.Map{"documents": list, "total": p.Total, "page": p.Page, "pages": p.Pages})
+	return c.JSON(fiber.Map{"documents": list, "total": p.Total, "page": pg.Number(), "pages": pg.Pages(p.Total)})
 }
 
 // apiDocument is one document with its metadata and rendered HTML.

@@ -3,11 +3,13 @@ package site
 import (
 	"encoding/json"
 	"encoding/xml"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/valyala/fasthttp"
 )
@@ -145,6 +147,61 @@ func TestPagination(t *testing.T) {
 	all := get(t, s, "/open/policies/?year=2022")
 	if !strings.Contains(all.Body, `<option value="2022" selected>2022年</option>`) {
 		t.Error("selected year not kept in the form")
+	}
+}
+
+// pagedNotices are 45 notices, published on the 1st to the 45th day of 2023 (通知01 to 通知45);
+// every third one is of the topic 就业创业.
+func pagedNotices() map[string]string {
+	files := map[string]string{}
+	for i := 1; i <= 45; i++ {
+		topic := "乡村振兴"
+		if i%3 == 0 {
+			topic = "就业创业"
+		}
+		day := time.Date(2023, 1, i, 9, 30, 0, 0, time.UTC).Format("2006-01-02")
+		files[fmt.Sprintf("docs/notices/n%02d.md", i)] = fmt.Sprintf(`---
+title: 通知%02d
+index_no: 11610111MB1C2345XA/2023-%05d
+publisher: 西安市灞桥区乡村振兴局
+written: %s
+published: %s 09:30
+topic: %s
+validity: 有效
+summary: 第 %d 号通知。
+---
+正文。
+`, i, i, day, day, topic, i)
+	}
+	return files
+}
+
+func TestDocumentListPages(t *testing.T) {
+	s := mustServer(t, storeOf(t, pagedNotices()))
+	rows := regexp.MustCompile(`<td><a href="/open/notices/n\d+">`)
+	checkListPages(t, s, rows, []listPage{
+		{"/open/notices/", 20, []string{"共 45 篇，第 1/3 页", "通知45", "通知26", `href="/open/notices/?page=2" rel="next"`, `href="/open/notices/?page=3" aria-label="第3页"`},
+			[]string{"通知25", `rel="prev"`}},
+		{"/open/notices/?page=2", 20, []string{"共 45 篇，第 2/3 页", "通知25", "通知06", `href="/open/notices/" rel="prev"`, `href="/open/notices/?page=3" rel="next"`},
+			[]string{"通知26", "通知05"}},
+		{"/open/notices/?page=3", 5, []string{"共 45 篇，第 3/3 页", "通知05", "通知01", `href="/open/notices/?page=2" rel="prev"`},
+			[]string{`rel="next"`}},
+		// The page links keep the filters and drop the empty ones; one page has no pager.
+		{"/open/notices/?topic=&page=2", 20, []string{`href="/open/notices/" rel="prev"`}, []string{"topic="}},
+		{"/open/notices/?topic=就业创业", 15, []string{"共 15 篇"}, []string{`class="pager"`}},
+		{"/open/notices/?topic=就业创业&page=2", 0, []string{"第 2 页没有内容：本栏目共 1 页。", `<meta name="robots" content="noindex">`}, nil},
+	})
+	var list struct {
+		Documents   []struct{ Title string }
+		Page, Pages int
+		Total       int
+	}
+	res := get(t, s, "/api/v1/documents?kind=notices&page=3")
+	if err := json.Unmarshal([]byte(res.Body), &list); err != nil {
+		t.Fatal(err)
+	}
+	if list.Total != 45 || list.Page != 3 || list.Pages != 3 || len(list.Documents) != 5 || list.Documents[0].Title != "通知05" {
+		t.Errorf("API page 3: %+v", list)
 	}
 }
 

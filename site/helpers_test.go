@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -98,6 +99,38 @@ func checkAnswers(t *testing.T, s *Server, answers []answer) {
 				t.Errorf("status %d, want %d", res.Status, a.status)
 			}
 			mustContain(t, res.Body, a.want)
+		})
+	}
+}
+
+// listPage is a page of a list and what a user must see on it: how many entries, and texts that
+// must and must not be there.
+type listPage struct {
+	path    string
+	entries int
+	want    []string
+	absent  []string
+}
+
+// checkListPages requests each page, in a subtest of its own, and checks that it answers 200
+// with as many matches of entry as the page has entries, and its texts.
+func checkListPages(t *testing.T, s *Server, entry *regexp.Regexp, pages []listPage) {
+	t.Helper()
+	for _, p := range pages {
+		t.Run(p.path, func(t *testing.T) {
+			res := get(t, s, p.path)
+			if res.Status != 200 {
+				t.Fatalf("status %d", res.Status)
+			}
+			if n := len(entry.FindAllString(res.Body, -1)); n != p.entries {
+				t.Errorf("%d entries shown, want %d", n, p.entries)
+			}
+			mustContain(t, res.Body, p.want...)
+			for _, w := range p.absent {
+				if strings.Contains(res.Body, w) {
+					t.Errorf("page shows %q", w)
+				}
+			}
 		})
 	}
 }

@@ -20,23 +20,6 @@ func getter(v url.Values) func(string) string {
 	return func(k string) string { return strings.TrimSpace(v.Get(k)) }
 }
 
-// withParam returns path?query with key set to value, or removed when value is "".
-func withParam(path string, v url.Values, key, value string) string {
-	q := url.Values{}
-	for k, vals := range v {
-		if k != key && len(vals) > 0 && vals[0] != "" {
-			q.Set(k, vals[0])
-		}
-	}
-	if value != "" {
-		q.Set(key, value)
-	}
-	if len(q) == 0 {
-		return path
-	}
-	return path + "?" + q.Encode()
-}
-
 // filterOption is one value of a filter: a select option and a link.
 type filterOption struct {
 	Value    string
@@ -58,27 +41,27 @@ type activeFilter struct {
 	Label, Name, RemoveURL string
 }
 
-func makeFilter(path string, v url.Values, param, label string, facets []content.Facet) filter {
+func makeFilter(base link, v url.Values, param, label string, facets []content.Facet) filter {
 	f := filter{Param: param, Label: label}
 	cur := v.Get(param)
 	for _, fc := range facets {
 		o := filterOption{Value: fc.Value, Name: fc.Name, Count: fc.Count, Selected: fc.Value == cur}
 		if o.Selected {
-			o.URL = withParam(path, v, param, "")
+			o.URL = base.Del(param).String()
 		} else {
-			o.URL = withParam(path, v, param, fc.Value)
+			o.URL = base.Set(param, fc.Value).String()
 		}
 		f.Options = append(f.Options, o)
 	}
 	return f
 }
 
-func activeFilters(path string, v url.Values, filters []filter, extra map[string]string) []activeFilter {
+func activeFilters(base link, v url.Values, filters []filter, extra map[string]string) []activeFilter {
 	var out []activeFilter
 	for _, f := range filters {
 		for _, o := range f.Options {
 			if o.Selected {
-				out = append(out, activeFilter{f.Label, o.Name, withParam(path, v, f.Param, "")})
+				out = append(out, activeFilter{f.Label, o.Name, base.Del(f.Param).String()})
 			}
 		}
 	}
@@ -89,10 +72,25 @@ func activeFilters(path string, v url.Values, filters []filter, extra map[string
 	sort.Strings(keys)
 	for _, k := range keys {
 		if val := v.Get(k); val != "" {
-			out = append(out, activeFilter{extra[k], val, withParam(path, v, k, "")})
+			out = append(out, activeFilter{extra[k], val, base.Del(k).String()})
 		}
 	}
 	return out
+}
+
+// jobsView is the listing of events.
+type jobsView struct {
+	Layout
+	List       content.EventList // every matching event, with the counts and facets
+	Upcoming   []*content.Event  // this page's events not yet ended
+	Past       []*content.Event  // this page's ended events
+	Filters    []filter
+	When       []filterOption
+	WhenSet    bool
+	AnyTimeURL string
+	Active     []activeFilter
+	From, To   string
+	Pager      pager
 }
 
 // jobsIndex lists events: those not yet ended first, soonest first, then past ones, with filters
@@ -106,42 +104,64 @@ func (s *Server) jobsIndex(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	pg, err := pageParam(c)
+	if err != nil {
+		return err
+	}
 	lib := s.deps.Content.Library()
 	list, err := lib.Events(q)
 	if err != nil {
 		return err
 	}
-	const path = "/jobs/"
+	base := linkTo("/jobs/", v)
 	filters := []filter{
-		makeFilter(path, v, "when", "时间", list.Facets.When),
-		makeFilter(path, v, "kind", "活动类型", list.Facets.Kind),
-		makeFilter(path, v, "mode", "举办方式", list.Facets.Mode),
-		makeFilter(path, v, "district", "举办地", list.Facets.District),
-		makeFilter(path, v, "industry", "行业", list.Facets.Industry),
-		makeFilter(path, v, "salary", "月薪（折算）", list.Facets.Salary),
-		makeFilter(path, v, "status", "活动状态", list.Facets.Status),
+		makeFilter(base, v, "when", "时间", list.Facets.When),
+		makeFilter(base, v, "kind", "活动类型", list.Facets.Kind),
+		makeFilter(base, v, "mode", "举办方式", list.Facets.Mode),
+		makeFilter(base, v, "district", "举办地", list.Facets.District),
+		makeFilter(base, v, "industry", "行业", list.Facets.Industry),
+		makeFilter(base, v, "salary", "月薪（折算）", list.Facets.Salary),
+		makeFilter(base, v, "status", "活动状态", list.Facets.Status),
 	}
-	active := activeFilters(path, v, filters, map[string]string{"from": "开始日期", "to": "截止日期", "salary_min": "最低月薪", "salary_max": "最高月薪"})
-	pg := &page{
-		Title:       jobsColumn,
-		Description: "专场招聘会、线上招聘会和公益性岗位招聘的时间、地点、用人单位和岗位。",
-		Column:      jobsColumn,
-		Crumbs:      []crumb{{"首页", "/"}, {jobsColumn, ""}},
-		Data: fiber.Map{
-			"List":       list,
-			"Filters":    filters,
-			"When":       filters[0].Options,
-			"WhenSet":    v.Get("when") != "",
-			"AnyTimeURL": withParam(path, v, "when", ""),
-			"Active":     active,
-			"From":       v.Get("from"),
-			"To":         v.Get("to"),
+	active := activeFilters(base, v, filters, map[string]string{"from": "开始日期", "to": "截止日期", "salary_min": "最低月薪", "salary_max": "最高月薪"})
+	// One page runs through the upcoming events, then the past ones.
+	from, to := pg.Window(list.Total)
+	up := len(list.Upcoming)
+	jv := &jobsView{
+		Layout: Layout{
+			Title:       jobsColumn,
+			Description: "专场招聘会、线上招聘会和公益性岗位招聘的时间、地点、用人单位和岗位。",
+			Column:      jobsColumn,
+			Section:     sectionJobs,
+			Crumbs:      []crumb{{"首页", "/"}, {jobsColumn, ""}},
+			NoIndex:     len(active) > 0,
 		},
+		List:       list,
+		Upcoming:   list.Upcoming[min(from, up):min(to, up)],
+		Past:       list.Past[max(from-up, 0):max(to-up, 0)],
+		Filters:    filters,
+		When:       filters[0].Options,
+		WhenSet:    v.Get("when") != "",
+		AnyTimeURL: base.Del("when").String(),
+		Active:     active,
+		From:       v.Get("from"),
+		To:         v.Get("to"),
+		Pager:      pg.Pager(base, list.Total),
 	}
-	if len(active) > 0 {
-		pg.NoIndex = true
+	if pg.Past(list.Total) {
+		jv.Message = fmt.Sprintf("第 %d 页没有招聘活动：符合条件的招聘活动共 %d 场，%d 页。", pg.Number(), list.Total, pg.Pages(list.Total))
+		jv.NoIndex = true
 	}
-	return s.render(c, fiber.StatusOK, "jobs", pg)
+	return s.renderPage(c, fiber.StatusOK, "jobs", jv)
+}
+
+// eventView is an event's page.
+type eventView struct {
+	Layout
+	Event       *content.Event
+	Ended       bool
+	ShowResults bool
+	Headcount   int
 }
 
 // eventPage shows everything about one event.
@@ -151,28 +171,54 @@ func (s *Server) eventPage(c *fiber.Ctx) error {
 		return err
 	}
 	now := s.now()
-	return s.render(c, fiber.StatusOK, "event", &page{
-		Title:       e.Title,
-		Description: e.Summary,
-		Keywords:    strings.Join(append([]string{string(e.Kind)}, e.Industries()...), ","),
-		Column:      jobsColumn,
-		PubDate:     e.Published.In(content.Shanghai).Format("2006-01-02 15:04"),
-		Source:      strings.Join(e.Hosts, "、"),
-		Crumbs:      []crumb{{"首页", "/"}, {jobsColumn, "/jobs/"}, {"活动详情", ""}},
-		JSONLD:      s.eventLD(e),
-		Data: fiber.Map{
-			"Event":       e,
-			"Ended":       e.Ended(now),
-			"ShowResults": e.Results != nil && e.Ended(now),
-			"Headcount":   e.Headcount(),
+	return s.renderPage(c, fiber.StatusOK, "event", &eventView{
+		Layout: Layout{
+			Title:       e.Title,
+			Description: e.Summary,
+			Keywords:    strings.Join(append([]string{string(e.Kind)}, e.Industries()...), ","),
+			Column:      jobsColumn,
+			Section:     sectionJobs,
+			PubDate:     e.Published.In(content.Shanghai).Format("2006-01-02 15:04"),
+			Source:      strings.Join(e.Hosts, "、"),
+			Crumbs:      []crumb{{"首页", "/"}, {jobsColumn, "/jobs/"}, {"活动详情", ""}},
+			JSONLD:      s.eventLD(e),
 		},
+		Event:       e,
+		Ended:       e.Ended(now),
+		ShowResults: e.Results != nil && e.Ended(now),
+		Headcount:   e.Headcount(),
 	})
+}
+
+// positionsView is the listing of positions across events.
+type positionsView struct {
+	Layout
+	Positions     []*content.Position // this page's
+	Total         int                 // positions matching, on every page
+	Headcount     int                 // people wanted by all the matching positions
+	Query         content.PositionQuery
+	Industries    []string
+	Districts     []string
+	Educations    []string
+	Bands         []content.SalaryBand
+	SortAscURL    string
+	SortDescURL   string
+	UpcomingURL   string
+	AllURL        string
+	Now           time.Time
+	DaysPerMonth  float64
+	HoursPerMonth int
+	Pager         pager
 }
 
 // positionsPage lists positions across events, filterable and sortable by salary.
 func (s *Server) positionsPage(c *fiber.Ctx) error {
 	v := queryValues(c)
 	q, err := content.ParsePositionQuery(getter(v), s.now())
+	if err != nil {
+		return err
+	}
+	pg, err := pageParam(c)
 	if err != nil {
 		return err
 	}
@@ -185,33 +231,37 @@ func (s *Server) positionsPage(c *fiber.Ctx) error {
 	for _, p := range list {
 		headcount += p.Headcount
 	}
-	const path = "/jobs/positions"
-	pg := &page{
-		Title:       "岗位查询",
-		Description: "各场招聘活动提供的岗位，可按行业、学历、薪资、地区筛选，按薪资排序。",
-		Column:      jobsColumn,
-		Crumbs:      []crumb{{"首页", "/"}, {jobsColumn, "/jobs/"}, {"岗位查询", ""}},
-		Data: fiber.Map{
-			"Positions":     list,
-			"Headcount":     headcount,
-			"Query":         q,
-			"Industries":    lib.Industries(),
-			"Districts":     lib.Districts(),
-			"Educations":    content.EducationLevels,
-			"Bands":         content.SalaryBands,
-			"SortAscURL":    withParam(path, v, "sort", "salary"),
-			"SortDescURL":   withParam(path, v, "sort", "-salary"),
-			"UpcomingURL":   withParam(path, v, "upcoming", "1"),
-			"AllURL":        withParam(path, v, "upcoming", ""),
-			"Now":           s.now(),
-			"DaysPerMonth":  content.DaysPerMonth,
-			"HoursPerMonth": content.HoursPerMonth,
+	base := linkTo("/jobs/positions", v)
+	pv := &positionsView{
+		Layout: Layout{
+			Title:       "岗位查询",
+			Description: "各场招聘活动提供的岗位，可按行业、学历、薪资、地区筛选，按薪资排序。",
+			Column:      jobsColumn,
+			Section:     sectionJobs,
+			Crumbs:      []crumb{{"首页", "/"}, {jobsColumn, "/jobs/"}, {"岗位查询", ""}},
+			NoIndex:     len(v) > 0,
 		},
+		Positions:     pageOf(pg, list),
+		Total:         len(list),
+		Headcount:     headcount,
+		Query:         q,
+		Industries:    lib.Industries(),
+		Districts:     lib.Districts(),
+		Educations:    content.EducationLevels,
+		Bands:         content.SalaryBands,
+		SortAscURL:    base.Set("sort", "salary").String(),
+		SortDescURL:   base.Set("sort", "-salary").String(),
+		UpcomingURL:   base.Set("upcoming", "1").String(),
+		AllURL:        base.Del("upcoming").String(),
+		Now:           s.now(),
+		DaysPerMonth:  content.DaysPerMonth,
+		HoursPerMonth: content.HoursPerMonth,
+		Pager:         pg.Pager(base, len(list)),
 	}
-	if len(v) > 0 {
-		pg.NoIndex = true
+	if pg.Past(len(list)) {
+		pv.Message = fmt.Sprintf("第 %d 页没有岗位：符合条件的岗位共 %d 个，%d 页。", pg.Number(), len(list), pg.Pages(len(list)))
 	}
-	return s.render(c, fiber.StatusOK, "positions", pg)
+	return s.renderPage(c, fiber.StatusOK, "positions", pv)
 }
 
 // statusLD maps an event's status to schema.org's EventStatusType.
@@ -615,14 +665,17 @@ func (s *Server) apiPositions(c *fiber.Ctx) error {
 	return c.JSON(fiber.Map{"positions": out, "total": len(out), "headcount": headcount})
 }
 
+// jobsHome is what the home page shows of the recruitment events.
+type jobsHome struct {
+	Next      []*content.Event
+	Year      int
+	Positions int // positions offered by this year's events
+	Events    int // this year's events
+}
+
 // jobsHomeData is what the home page shows of the recruitment events.
-func (s *Server) jobsHomeData(lib *content.Library) fiber.Map {
+func (s *Server) jobsHomeData(lib *content.Library) jobsHome {
 	now := s.now()
 	positions, events := lib.PositionsOffered(now.Year())
-	return fiber.Map{
-		"Next":      lib.NextEvents(now, 4),
-		"Year":      now.Year(),
-		"Positions": positions,
-		"Events":    events,
-	}
+	return jobsHome{Next: lib.NextEvents(now, 4), Year: now.Year(), Positions: positions, Events: events}
 }

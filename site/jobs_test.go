@@ -3,8 +3,10 @@ package site
 import (
 	"encoding/json"
 	"encoding/xml"
+	"fmt"
 	"io"
 	"log/slog"
+	"net/url"
 	"regexp"
 	"strings"
 	"testing"
@@ -59,7 +61,8 @@ func TestJobsPages(t *testing.T) {
 			[]string{"活动成效"}},
 		{"/jobs/events/" + pastSlug, []string{"<h2 id=\"results\">活动成效</h2>", "<dt>参会用人单位</dt><dd>52 家</dd>", "<dt>达成就业意向</dt><dd>633 人</dd>", "<dt>现场签约</dt><dd>241 人</dd>", "已结束"}, nil},
 		{"/jobs/events/" + onlineSlug, []string{"进入直播间或线上招聘会", "https://zhaopin.example.cn/live/2026-12-dianshang", "20–24 元/时", "约 3480–4176 元/月"}, nil},
-		{"/jobs/positions", []string{"<h1>岗位查询</h1>", `<label for="p-education">我的学历</label>`, `<th scope="row">乌鸡养殖技术员</th>`, "日薪乘以 21.75 天，时薪乘以 174 小时"}, nil},
+		{"/jobs/positions", []string{"<h1>岗位查询</h1>", `<label for="p-education">我的学历</label>`, "日薪乘以 21.75 天，时薪乘以 174 小时"}, nil},
+		{"/jobs/positions?page=2", []string{`<th scope="row">乌鸡养殖技术员</th>`}, nil},
 		{"/jobs/positions?industry=建筑施工", []string{"共 2 个岗位，招聘 60 人。", "钢筋工", "木工"}, []string{"缝纫工"}},
 		{"/jobs/positions?upcoming=1&district=略阳县", []string{"乌鸡养殖技术员", "共 5 个岗位"}, []string{"食品包装工"}},
 		{"/jobs/positions?education=初中&salary=8000-&upcoming=1", []string{`<th scope="row">木工</th>`, "共 1 个岗位"}, []string{"带货主播", "育婴员", "护士"}},
@@ -92,6 +95,83 @@ func TestJobsFilterLinksKeepOtherFilters(t *testing.T) {
 		`href="/jobs/?when=upcoming">去掉`,
 		`<option value="灞桥区" selected>`,
 		`<option value="upcoming" selected>`)
+}
+
+// pagedEvents are 12 events to come (未来活动01 on 1 December 2026, the soonest, to 未来活动12) and
+// 13 past ones (往期活动01 on 1 January 2025 to 往期活动13, the latest), one position each.
+func pagedEvents() map[string]string {
+	titleLine := regexp.MustCompile(`(?m)^title: .*$`)
+	files := map[string]string{}
+	for i := 1; i <= 25; i++ {
+		title, day := fmt.Sprintf("未来活动%02d", i), fmt.Sprintf("2026-12-%02d", i)
+		if i > 12 {
+			title, day = fmt.Sprintf("往期活动%02d", i-12), fmt.Sprintf("2025-01-%02d", i-12)
+		}
+		ev := titleLine.ReplaceAllString(escapeEvent, "title: "+title)
+		ev = strings.ReplaceAll(ev, "2026-12-12", day)
+		ev = strings.Replace(ev, "published: 2026-11-20", "published: 2024-12-01", 1)
+		files[fmt.Sprintf("events/e%02d.md", i)] = ev
+	}
+	return files
+}
+
+func TestJobsPagination(t *testing.T) {
+	s := mustServer(t, storeOf(t, pagedEvents()))
+	first := get(t, s, "/jobs/")
+	second := get(t, s, "/jobs/?page=2")
+	if first.Status != 200 || second.Status != 200 {
+		t.Fatalf("status %d, %d", first.Status, second.Status)
+	}
+	// 20 a page: the 12 events to come, soonest first, then the 8 latest past ones; the count is of
+	// every matching event, on every page.
+	for _, res := range []response{first, second} {
+		mustContain(t, res.Body, "共 25 场招聘活动：即将举行或正在进行 12 场，已结束 13 场。", `<nav class="pager" aria-label="分页">`)
+	}
+	mustContain(t, first.Body, `<h2 id="upcoming">即将举行</h2>`, "未来活动01", "未来活动12", `<h2 id="past">往期活动</h2>`, "往期活动13", "往期活动06",
+		`<span aria-current="page">1</span>`, `href="/jobs/?page=2" rel="next"`)
+	if i, j := strings.Index(first.Body, "未来活动01"), strings.Index(first.Body, "往期活动13"); i > j {
+		t.Error("page 1 lists a past event before one to come")
+	}
+	mustContain(t, second.Body, "往期活动05", "往期活动01", `href="/jobs/" rel="prev"`, `<span aria-current="page">2</span>`,
+		`href="/jobs/?when=past"`) // a filter link starts again at the first page
+	for _, w := range []string{"往期活动06", "未来活动", `id="upcoming"`, "没有符合条件"} {
+		if strings.Contains(second.Body, w) {
+			t.Errorf("page 2 shows %q", w)
+		}
+	}
+	if strings.Contains(first.Body, "往期活动05") {
+		t.Error("page 1 shows an event of page 2")
+	}
+	// A filter keeps its value in the page links; a list of one page has none.
+	past := get(t, s, "/jobs/?when=past")
+	mustContain(t, past.Body, "共 13 场", "往期活动01", "没有符合条件的即将举行的招聘活动。")
+	if strings.Contains(past.Body, `class="pager"`) {
+		t.Error("a list of one page has a pager")
+	}
+	mustContain(t, get(t, s, "/jobs/?mode=现场&page=2").Body, `href="/jobs/?mode=`+url.QueryEscape("现场")+`" rel="prev"`)
+	checkAnswers(t, s, []answer{
+		{"/jobs/?page=3", 200, "第 3 页没有招聘活动：符合条件的招聘活动共 25 场，2 页。"},
+		{"/jobs/?page=0", 400, "页码“0”无效，应为正整数。"},
+		{"/jobs/?page=x", 400, "页码“x”无效"},
+		{"/jobs/positions?page=2", 200, "共 25 个岗位，招聘 250 人。"},
+		{"/jobs/positions?page=3", 200, "第 3 页没有岗位：符合条件的岗位共 25 个，2 页。"},
+		{"/jobs/positions?page=-1", 400, "页码“-1”无效"},
+	})
+}
+
+func TestPositionsPagination(t *testing.T) {
+	s := mustServer(t)
+	rows := regexp.MustCompile(`<tr>\s*<th scope="row">`)
+	checkListPages(t, s, rows, []listPage{
+		{"/jobs/positions", 20, []string{"共 58 个岗位", `href="/jobs/positions?page=2" rel="next"`, `href="/jobs/positions?page=3"`}, nil},
+		{"/jobs/positions?page=2", 20, []string{"共 58 个岗位", `href="/jobs/positions" rel="prev"`, `href="/jobs/positions?page=3" rel="next"`}, nil},
+		{"/jobs/positions?page=3", 18, []string{"共 58 个岗位", `href="/jobs/positions?page=2" rel="prev"`}, nil},
+		// Filters stay in the page links, empty ones are dropped, and the sort links start again at
+		// the first page.
+		{"/jobs/positions?industry=&sort=-salary&page=2", 20, []string{`href="/jobs/positions?page=3&amp;sort=-salary" rel="next"`,
+			`href="/jobs/positions?sort=salary"`, `href="/jobs/positions?sort=-salary&amp;upcoming=1"`}, nil},
+		{"/jobs/positions?industry=建筑施工", 2, []string{"共 2 个岗位"}, nil},
+	})
 }
 
 func TestPositionsSortBySalary(t *testing.T) {
@@ -137,10 +217,13 @@ func TestPositionsSortBySalary(t *testing.T) {
 			t.Errorf("sort=-salary out of order at %d: %v after %v", i, desc[i], desc[i-1])
 		}
 	}
-	// The page shows the same order: the highest-paid first.
-	res := get(t, s, "/jobs/positions?sort=-salary")
-	if i, j := strings.Index(res.Body, "带货主播"), strings.Index(res.Body, "乡村保洁员"); i < 0 || j < 0 || i > j {
-		t.Errorf("sort=-salary page: 带货主播 at %d, 乡村保洁员 at %d", i, j)
+	// The pages show the same order: the highest-paid first.
+	var pages string
+	for _, p := range []string{"", "&page=2", "&page=3"} {
+		pages += get(t, s, "/jobs/positions?sort=-salary"+p).Body
+	}
+	if i, j := strings.Index(pages, "带货主播"), strings.Index(pages, "乡村保洁员"); i < 0 || j < 0 || i > j {
+		t.Errorf("sort=-salary pages: 带货主播 at %d, 乡村保洁员 at %d", i, j)
 	}
 }
 

@@ -150,15 +150,30 @@ type crumb struct {
 	URL  string
 }
 
-// page is what the layout needs, plus the page's own data.
-type page struct {
+// section is the part of the site a page belongs to, by which the layout marks the current
+// item of the main navigation.
+type section string
+
+const (
+	sectionHome  section = "home"
+	sectionOpen  section = "open"
+	sectionHall  section = "hall"
+	sectionJobs  section = "jobs"
+	sectionAdmin section = "admin"
+)
+
+// Layout is what the layout template shows around every page. Each page's data is a struct that
+// embeds it, with the page's own fields beside it; the handler fills the fields above Site, and
+// renderPage the rest.
+type Layout struct {
 	Title       string // the <title> and <h1>
 	Description string
 	Keywords    string
 	Column      string // ColumnName meta
-	PubDate     string // "YYYY-MM-DD HH:MM", document pages only
+	Section     section
+	PubDate     string // "YYYY-MM-DD HH:MM", document and event pages only
 	Source      string // ContentSource meta
-	Canonical   string
+	Canonical   string // defaults to the request's path on the public site
 	Crumbs      []crumb
 	JSONLD      any
 	NoIndex     bool
@@ -167,42 +182,94 @@ type page struct {
 	Site   Identity
 	Domain string
 	Prefs  prefs
-	Path   string
+	Path   string // where the display-mode links return to; defaults to the request's path and query
 	Year   int
-	Data   any
 }
 
-// render executes a page template into the response.
-func (s *Server) render(c *fiber.Ctx, status int, name string, p *page) error {
-	body, err := s.renderBytes(c, name, p)
+func (l *Layout) layout() *Layout { return l }
+
+// pageData is the data of a page template: a pointer to a struct that embeds Layout.
+type pageData interface{ layout() *Layout }
+
+// renderPage executes the page template name with p into the response.
+func (s *Server) renderPage(c *fiber.Ctx, status int, name string, p pageData) error {
+	body, err := s.renderPageBytes(c, name, p)
 	if err != nil {
 		return err
 	}
 	return sendHTML(c, status, body)
 }
 
-// renderBytes executes a page template. p.Path, the address the display-mode links return to,
-// defaults to the request's path and query.
-func (s *Server) renderBytes(c *fiber.Ctx, name string, p *page) ([]byte, error) {
+// renderPageBytes executes the page template name with p, after filling in p's layout: the
+// site's identity, the reader's display modes, the year, and the path and canonical URL when the
+// handler left them empty. An unknown template is an error.
+func (s *Server) renderPageBytes(c *fiber.Ctx, name string, p pageData) ([]byte, error) {
 	t, ok := s.views.pages[name]
 	if !ok {
 		return nil, fmt.Errorf("no template %q", name)
 	}
-	p.Site = s.cfg.Identity
-	p.Domain = s.cfg.BaseURL.Host
-	p.Prefs = prefsOf(c)
-	if p.Path == "" {
-		p.Path = string(c.Request().URI().RequestURI())
+	l := p.layout()
+	l.Site = s.cfg.Identity
+	l.Domain = s.cfg.BaseURL.Host
+	l.Prefs = prefsOf(c)
+	if l.Path == "" {
+		l.Path = string(c.Request().URI().RequestURI())
 	}
-	p.Year = s.now().Year()
-	if p.Canonical == "" {
-		p.Canonical = s.absURL(c.Path())
+	l.Year = s.now().Year()
+	if l.Canonical == "" {
+		l.Canonical = s.absURL(c.Path())
 	}
 	var buf bytes.Buffer
 	if err := t.ExecuteTemplate(&buf, "layout.html", p); err != nil {
 		return nil, fmt.Errorf("render %s: %w", name, err)
 	}
 	return buf.Bytes(), nil
+}
+
+// page is the layout's fields with untyped page data, for the templates that read .Data.
+type page struct {
+	Title       string
+	Description string
+	Keywords    string
+	Column      string
+	PubDate     string
+	Source      string
+	Canonical   string
+	Crumbs      []crumb
+	JSONLD      any
+	NoIndex     bool
+	Message     string
+	Path        string
+	Data        any
+}
+
+// dataView is a page as typed page data: its layout and its untyped data.
+type dataView struct {
+	Layout
+	Data any
+}
+
+// columnSections are the sections of the pages that name a column of the main navigation.
+var columnSections = map[string]section{
+	"首页": sectionHome, openColumn: sectionOpen, hallColumn: sectionHall, jobsColumn: sectionJobs, "后台": sectionAdmin,
+}
+
+func (p *page) view() *dataView {
+	return &dataView{Data: p.Data, Layout: Layout{
+		Title: p.Title, Description: p.Description, Keywords: p.Keywords, Column: p.Column,
+		Section: columnSections[p.Column], PubDate: p.PubDate, Source: p.Source, Canonical: p.Canonical,
+		Crumbs: p.Crumbs, JSONLD: p.JSONLD, NoIndex: p.NoIndex, Message: p.Message, Path: p.Path,
+	}}
+}
+
+// render is renderPage for a page with untyped data.
+func (s *Server) render(c *fiber.Ctx, status int, name string, p *page) error {
+	return s.renderPage(c, status, name, p.view())
+}
+
+// renderBytes is renderPageBytes for a page with untyped data.
+func (s *Server) renderBytes(c *fiber.Ctx, name string, p *page) ([]byte, error) {
+	return s.renderPageBytes(c, name, p.view())
 }
 
 func sendHTML(c *fiber.Ctx, status int, body []byte) error {

@@ -1,0 +1,223 @@
+package site
+
+import (
+	"net/url"
+	"strconv"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/gofiber/fiber/v2/utils"
+
+	"zhenxing"
+)
+
+// What every resource of the site uses: reading the query string, the page of a list and its
+// pager, and links to the same address with one parameter changed.
+
+// queryValues copies the request's query string; Fiber's buffers are reused after the handler.
+func queryValues(c *fiber.Ctx) url.Values {
+	v := url.Values{}
+	for k, val := range c.Context().QueryArgs().All() {
+		v.Add(string(k), string(val))
+	}
+	return v
+}
+
+// positiveInt parses an optional positive integer parameter named name (in Chinese, for the
+// message): "" is 0; anything but a whole number from 1 to 1,000,000 is an EInvalid error.
+func positiveInt(v, name string) (int, error) {
+	if v == "" {
+		return 0, nil
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n < 1 || n > 1_000_000 {
+		return 0, zhenxing.Errorf(zhenxing.EInvalid, "%s“%s”无效，应为正整数。", name, v)
+	}
+	return n, nil
+}
+
+// perPage is how many entries every list of the site shows on one page.
+const perPage = 20
+
+// pageNumber is the page of a list a request asks for, from 1.
+type pageNumber int
+
+// pageParam reads the page parameter of a list: 1 when there is none, an EInvalid error with a
+// Chinese message when it is not a whole number from 1 to 1,000,000.
+func pageParam(c *fiber.Ctx) (pageNumber, error) {
+	n, err := positiveInt(c.Query("page"), "页码")
+	if err != nil {
+		return 0, err
+	}
+	return pageNumber(max(n, 1)), nil
+}
+
+// Number is the page's number, from 1.
+func (n pageNumber) Number() int { return max(int(n), 1) }
+
+// Offset is how many entries of the list come before the page.
+func (n pageNumber) Offset() int { return (n.Number() - 1) * perPage }
+
+// Limit is how many entries the page shows at the most.
+func (n pageNumber) Limit() int { return perPage }
+
+// Pages is the number of pages of a list of total entries: at least 1.
+func (n pageNumber) Pages(total int) int { return max(1, (total+perPage-1)/perPage) }
+
+// Past reports whether the page is after the last page of a list of total entries that is not
+// empty: a page that shows nothing, and says so.
+func (n pageNumber) Past(total int) bool { return total > 0 && n.Offset() >= total }
+
+// Window returns the bounds [from, to) of the page in a list of total entries; both are total
+// for a page past the end.
+func (n pageNumber) Window(total int) (from, to int) {
+	from = min(n.Offset(), total)
+	return from, min(from+n.Limit(), total)
+}
+
+// Pager lays out the page links of a list of total entries, each base with the page set. For a
+// list whose total is not counted, fetch Limit()+1 entries and pass Offset() plus the number
+// fetched: the pager then offers a next page exactly when there is one.
+func (n pageNumber) Pager(base link, total int) pager {
+	return buildPager(n.Number(), n.Pages(total), func(i int) string { return base.Page(i).String() })
+}
+
+// pageOf returns the entries of list on page n: empty past the end.
+func pageOf[T any](n pageNumber, list []T) []T {
+	from, to := n.Window(len(list))
+	return list[from:to]
+}
+
+// pager holds the links of a paginated listing; each keeps the page's other filters.
+type pager struct {
+	Page, Pages int
+	Prev, Next  string
+	Links       []pageLink
+}
+
+type pageLink struct {
+	Number  int
+	URL     string
+	Current bool
+	Gap     bool // an ellipsis in place of skipped numbers
+}
+
+// newPager is the pager of the request's own address, on page current of pages.
+func newPager(c *fiber.Ctx, current, pages int) pager {
+	base := requestLink(c)
+	return buildPager(current, pages, func(n int) string { return base.Page(n).String() })
+}
+
+// buildPager lays out the page links around current: the first and last page, two on each side,
+// and a gap for the rest. link gives the URL of page n.
+func buildPager(current, pages int, link func(n int) string) pager {
+	p := pager{Page: current, Pages: pages}
+	if current > 1 && current <= pages {
+		p.Prev = link(current - 1)
+	}
+	if current < pages {
+		p.Next = link(current + 1)
+	}
+	gap := false
+	for n := 1; n <= pages; n++ {
+		if n == 1 || n == pages || (n >= current-2 && n <= current+2) {
+			p.Links = append(p.Links, pageLink{Number: n, URL: link(n), Current: n == current})
+			gap = false
+		} else if !gap {
+			p.Links = append(p.Links, pageLink{Gap: true})
+			gap = true
+		}
+	}
+	return p
+}
+
+// link is an address on the site with its query, from which a listing builds the links to
+// itself with one parameter changed: a facet value, a sort order, a filter removed, another page.
+// A link is a value: every method returns a new link and leaves its receiver as it was. Empty
+// parameter values are dropped (they select nothing), and a link that changes a filter starts
+// again at the first page.
+type link struct {
+	path  string
+	query url.Values
+}
+
+// linkTo is the link of path with the query v, which it copies; nil v is no query.
+func linkTo(path string, v url.Values) link {
+	l := link{path: path, query: url.Values{}}
+	for k, vals := range v {
+		for _, val := range vals {
+			if val != "" {
+				l.query.Add(k, val)
+			}
+		}
+	}
+	return l
+}
+
+// requestLink is the link of the request's own path and query, copied out of Fiber's buffers.
+func requestLink(c *fiber.Ctx) link {
+	return linkTo(utils.CopyString(c.Path()), queryValues(c))
+}
+
+// edit returns a copy of l's link with the page removed and edit applied to the copy's query.
+func (l link) edit(edit func(url.Values)) link {
+	q := make(url.Values, len(l.query))
+	for k, vals := range l.query {
+		q[k] = append([]string(nil), vals...)
+	}
+	q.Del("page")
+	edit(q)
+	return link{path: l.path, query: q}
+}
+
+// Set returns the link with the parameter key set to value alone, or removed when value is "",
+// on the first page.
+func (l link) Set(key, value string) link {
+	return l.edit(func(q url.Values) {
+		if value == "" {
+			q.Del(key)
+		} else {
+			q.Set(key, value)
+		}
+	})
+}
+
+// Del returns the link without the parameter key, on the first page.
+func (l link) Del(key string) link { return l.Set(key, "") }
+
+// Toggle returns the link with value added to the repeatable parameter key, or removed from it
+// when it is there already, on the first page.
+func (l link) Toggle(key, value string) link {
+	return l.edit(func(q url.Values) {
+		vals := q[key]
+		for i, v := range vals {
+			if v == value {
+				if rest := append(vals[:i:i], vals[i+1:]...); len(rest) > 0 {
+					q[key] = rest
+				} else {
+					q.Del(key)
+				}
+				return
+			}
+		}
+		q.Add(key, value)
+	})
+}
+
+// Page returns the link on page n of its list; the first page (or n below 1) has no page
+// parameter.
+func (l link) Page(n int) link {
+	return l.edit(func(q url.Values) {
+		if n > 1 {
+			q.Set("page", strconv.Itoa(n))
+		}
+	})
+}
+
+// String is the link's path with its query, its parameters sorted by name; the bare path when
+// there are none.
+func (l link) String() string {
+	if len(l.query) == 0 {
+		return l.path
+	}
+	return l.path + "?" + l.query.Encode()
+}
