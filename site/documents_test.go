@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -202,6 +203,39 @@ func TestDocumentListPages(t *testing.T) {
 	}
 	if list.Total != 45 || list.Page != 3 || list.Pages != 3 || len(list.Documents) != 5 || list.Documents[0].Title != "通知05" {
 		t.Errorf("API page 3: %+v", list)
+	}
+}
+
+// TestNavigationMarksTheSection checks that the main navigation marks the section of each page,
+// and only that one, and that only the pages of 招聘活动 offer its feed and calendar.
+func TestNavigationMarksTheSection(t *testing.T) {
+	s := mustServer(t)
+	siteNav := regexp.MustCompile(`(?s)<nav class="site-nav".*?</nav>`)
+	current := regexp.MustCompile(`<a href="[^"]*" aria-current="page">([^<]+)</a>`)
+	tests := []struct{ path, section string }{
+		{"/", "首页"},
+		{"/open/", "政务公开"},
+		{"/open/policies/", "政务公开"},
+		{"/open/reports/work-report-2022-plan-2023", "政务公开"},
+		{"/jobs/", "招聘活动"},
+		{"/jobs/positions", "招聘活动"},
+		{"/jobs/events/" + pastSlug, "招聘活动"},
+		{"/no/such/page", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.path, func(t *testing.T) {
+			body := get(t, s, tt.path).Body
+			var marked []string
+			for _, m := range current.FindAllStringSubmatch(siteNav.FindString(body), -1) {
+				marked = append(marked, m[1])
+			}
+			if want := []string{tt.section}; tt.section == "" && len(marked) > 0 || tt.section != "" && !slices.Equal(marked, want) {
+				t.Errorf("navigation marks %q, want %q", marked, tt.section)
+			}
+			if feed := strings.Contains(body, `title="招聘活动" href="/jobs/feed.atom"`); feed != (tt.section == "招聘活动") {
+				t.Errorf("jobs feed link: %v", feed)
+			}
+		})
 	}
 }
 

@@ -20,6 +20,19 @@ func getter(v url.Values) func(string) string {
 	return func(k string) string { return strings.TrimSpace(v.Get(k)) }
 }
 
+// listParams reads the filters of an event or position list with parse, on the clock now, and
+// the page asked for. It returns the filters, the query string they were read from (copied) and
+// the page, or the Invalid error of a bad filter or page.
+func listParams[Q any](c *fiber.Ctx, parse func(get func(string) string, now time.Time) (Q, error), now time.Time) (Q, url.Values, pageNumber, error) {
+	v := queryValues(c)
+	q, err := parse(getter(v), now)
+	if err != nil {
+		return q, nil, 0, err
+	}
+	pg, err := pageParam(c)
+	return q, v, pg, err
+}
+
 // filterOption is one value of a filter: a select option and a link.
 type filterOption struct {
 	Value    string
@@ -99,12 +112,7 @@ func (s *Server) jobsIndex(c *fiber.Ctx) error {
 	if !strings.HasSuffix(c.Path(), "/") {
 		return c.Redirect("/jobs/", fiber.StatusMovedPermanently)
 	}
-	v := queryValues(c)
-	q, err := content.ParseEventQuery(getter(v), s.now())
-	if err != nil {
-		return err
-	}
-	pg, err := pageParam(c)
+	q, v, pg, err := listParams(c, content.ParseEventQuery, s.now())
 	if err != nil {
 		return err
 	}
@@ -213,12 +221,7 @@ type positionsView struct {
 
 // positionsPage lists positions across events, filterable and sortable by salary.
 func (s *Server) positionsPage(c *fiber.Ctx) error {
-	v := queryValues(c)
-	q, err := content.ParsePositionQuery(getter(v), s.now())
-	if err != nil {
-		return err
-	}
-	pg, err := pageParam(c)
+	q, v, pg, err := listParams(c, content.ParsePositionQuery, s.now())
 	if err != nil {
 		return err
 	}
