@@ -234,13 +234,14 @@ func (s *Server) requireRole(roles ...account.Role) fiber.Handler {
 	}
 }
 
-// refusal returns the status and message with which a form shows err: an error the user can
-// correct (invalid input, wrong credentials, a lockout, with its Retry-After header, a
-// forbidden account). shown is false for other errors, which go to the error handler.
+// refusal returns the status and message with which a form shows err, when it is one the user
+// can act on: invalid input, wrong credentials, a forbidden account or a lockout (with its
+// Retry-After header). shown is false for any other error, which goes to the error handler.
 func (s *Server) refusal(c *fiber.Ctx, err error, now time.Time) (status int, message string, shown bool) {
-	code := zhenxing.ErrorCode(err)
-	status, ok := statusOf[code]
-	if !ok || code == zhenxing.EInternal || code == zhenxing.ENotFound {
+	switch code := zhenxing.ErrorCode(err); code {
+	case zhenxing.EInvalid, zhenxing.EUnauthorized, zhenxing.EForbidden, zhenxing.ETooMany:
+		status = statusOf[code]
+	default:
 		return 0, "", false
 	}
 	var lock *account.LockoutError
