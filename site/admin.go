@@ -2,9 +2,7 @@ package site
 
 import (
 	"encoding/json"
-	"errors"
 	"fmt"
-	"math"
 	"reflect"
 	"slices"
 	"strconv"
@@ -13,8 +11,8 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"zhenxing"
-	"zhenxing/catalog"
 	"zhenxing/content"
+	"zhenxing/internal/account"
 	"zhenxing/internal/db"
 )
 
@@ -25,7 +23,7 @@ import (
 // token of its forms.
 type adminBase struct {
 	Section string // home, suppliers, products, audit
-	User    *catalog.User
+	User    *account.User
 	CSRF    string
 }
 
@@ -90,7 +88,7 @@ func (s *Server) adminLoginForm(c *fiber.Ctx) error {
 	if sessionOf(c) == nil {
 		ctx, cancel := dbContext(c)
 		defer cancel()
-		sess, err := s.deps.Catalog.CreateSession(ctx, 0, s.cfg.Now(), s.sessionIdle())
+		sess, err := s.deps.Accounts.CreateSession(ctx, 0, s.cfg.Now(), s.sessionIdle())
 		if err != nil {
 			return err
 		}
@@ -110,7 +108,8 @@ func (s *Server) renderLogin(c *fiber.Ctx, status int, v loginView) error {
 
 // adminLogin checks the credentials. Wrong ones give the form again with 401, a locked account
 // or address 429 with the time to retry, an account that is not staff 403. Success replaces the
-// pre-login session by a new one and goes to next (a back-office path) or the back-office home.
+// pre-login session by a new one and goes to the password page for an account that must change
+// its password, else to next (a back-office path) or the back-office home.
 func (s *Server) adminLogin(c *fiber.Ctx) error {
 	if s.deps.Catalog == nil {
 		return errNoCatalog()
@@ -124,32 +123,29 @@ func (s *Server) adminLogin(c *fiber.Ctx) error {
 	ctx, cancel := dbContext(c)
 	defer cancel()
 	now := s.cfg.Now()
-	u, err := s.deps.Catalog.Authenticate(ctx, v.Username, password, s.clientIP(c), now)
+	u, err := s.deps.Accounts.Authenticate(ctx, v.Username, password, s.clientIP(c), now)
 	if err != nil {
-		code := zhenxing.ErrorCode(err)
-		status, ok := statusOf[code]
-		if !ok || code == zhenxing.EInternal || code == zhenxing.ENotFound {
+		status, message, shown := s.refusal(c, err, now)
+		if !shown {
 			return err
 		}
-		var lock *catalog.LockoutError
-		if errors.As(err, &lock) {
-			c.Set(fiber.HeaderRetryAfter, strconv.Itoa(int(math.Ceil(lock.Until.Sub(now).Seconds()))))
-		}
-		v.Error = zhenxing.ErrorMessage(err)
+		v.Error = message
 		return s.renderLogin(c, status, v)
 	}
 	if !u.IsStaff() {
 		v.Error = "该账号不是工作人员账号，不能登录后台。"
 		return s.renderLogin(c, fiber.StatusForbidden, v)
 	}
-	sess, err := s.deps.Catalog.RotateSession(ctx, c.Cookies(sessionCookie), u.ID, now, s.sessionMaxAge())
+	sess, err := s.deps.Accounts.RotateSession(ctx, c.Cookies(sessionCookie), u.ID, now, s.sessionMaxAge())
 	if err != nil {
 		return err
 	}
 	s.setSessionCookie(c, sess)
 	s.log.Info("staff login", "request_id", requestID(c), "user", u.Username, "ip", s.clientIP(c))
 	next := "/admin/"
-	if v.Next != "" && strings.HasPrefix(v.Next, "/admin") && localPath(v.Next) == v.Next {
+	if u.MustChangePassword {
+		next = "/admin/password"
+	} else if v.Next != "" && strings.HasPrefix(v.Next, "/admin") && localPath(v.Next) == v.Next {
 		next = v.Next
 	}
 	return c.Redirect(next, fiber.StatusSeeOther)
@@ -159,7 +155,7 @@ func (s *Server) adminLogin(c *fiber.Ctx) error {
 func (s *Server) adminLogout(c *fiber.Ctx) error {
 	ctx, cancel := dbContext(c)
 	defer cancel()
-	if err := s.deps.Catalog.DeleteSession(ctx, c.Cookies(sessionCookie)); err != nil {
+	if err := s.deps.Accounts.DeleteSession(ctx, c.Cookies(sessionCookie)); err != nil {
 		return err
 	}
 	s.clearSessionCookie(c)

@@ -22,6 +22,7 @@ import (
 
 	"zhenxing/catalog"
 	"zhenxing/content"
+	"zhenxing/internal/account"
 	"zhenxing/internal/db"
 	"zhenxing/internal/testdb"
 )
@@ -31,27 +32,41 @@ const (
 	adminStaffPassword = "correct horse battery"
 )
 
-// adminEnv is a site on a fresh database with one staff account and a clock the test moves.
+// adminEnv is a site on a fresh database with one staff account of the hall and a clock the
+// test moves.
 type adminEnv struct {
-	s     *Server
-	store *catalog.Store
-	now   time.Time
-	staff *catalog.User
+	s        *Server
+	store    *catalog.Store
+	accounts *account.Store
+	now      time.Time
+	staff    *account.User
 }
 
 func newAdminEnv(t *testing.T) *adminEnv {
 	t.Helper()
-	env := &adminEnv{store: catalog.NewStore(testdb.New(t)), now: testNow}
-	env.s = mustServer(t, func(c *Config, d *Deps) {
-		c.Now = func() time.Time { return env.now }
-		d.Catalog = env.store
-	})
-	u, err := env.store.CreateUser(context.Background(), adminStaffUser, "李明", adminStaffPassword, catalog.RoleStaff)
-	if err != nil {
-		t.Fatalf("create staff: %v", err)
-	}
-	env.staff = u
+	pool := testdb.New(t)
+	env := &adminEnv{store: catalog.NewStore(pool), accounts: account.NewStore(pool), now: testNow}
+	env.s = mustServer(t, env.deps)
+	env.staff = env.mustAccount(t, account.NewUser{Username: adminStaffUser, Name: "李明", Password: adminStaffPassword,
+		Kind: account.KindStaff, Roles: []account.Role{account.RoleHall}})
 	return env
+}
+
+// deps gives a site the environment's stores and clock.
+func (env *adminEnv) deps(c *Config, d *Deps) {
+	c.Now = func() time.Time { return env.now }
+	d.Catalog = env.store
+	d.Accounts = env.accounts
+}
+
+// mustAccount creates an account in the environment's database.
+func (env *adminEnv) mustAccount(t *testing.T, nu account.NewUser) *account.User {
+	t.Helper()
+	u, err := env.accounts.CreateUser(context.Background(), nu)
+	if err != nil {
+		t.Fatalf("create %s: %v", nu.Username, err)
+	}
+	return u
 }
 
 // adminClient keeps cookies between requests, like a browser with a cookie jar for one site.
@@ -234,7 +249,7 @@ func TestAdminLoginFlow(t *testing.T) {
 	mustContain(t, home.Body, "后台首页", "李明", `href="/admin/suppliers"`, `href="/admin/products"`, `href="/admin/audit"`, "退出")
 
 	// The pre-login session is gone from the server.
-	if _, err := env.store.Session(context.Background(), anonymous, env.now, time.Hour); err == nil {
+	if _, err := env.accounts.Session(context.Background(), anonymous, env.now, time.Hour); err == nil {
 		t.Error("the pre-login session still exists after login")
 	}
 	old := env.adminClient(t)
@@ -260,17 +275,15 @@ func TestAdminLoginFlow(t *testing.T) {
 	replay.cookies[sessionCookie] = loggedIn
 	res = replay.get("/admin/")
 	wantAdminStatus(t, res, http.StatusSeeOther)
-	if _, err := env.store.Session(context.Background(), loggedIn, env.now, time.Hour); err == nil {
+	if _, err := env.accounts.Session(context.Background(), loggedIn, env.now, time.Hour); err == nil {
 		t.Error("the session still exists in the database after logout")
 	}
 	mustContain(t, b.get("/admin/login?out=1").Body, "您已安全退出")
 
 	// Over https the cookie is Secure.
 	tls := newAdminEnv(t)
-	tls.s = mustServer(t, func(c *Config, d *Deps) {
+	tls.s = mustServer(t, tls.deps, func(c *Config, d *Deps) {
 		c.BaseURL, _ = url.Parse("https://xczx.example.cn")
-		c.Now = func() time.Time { return tls.now }
-		d.Catalog = tls.store
 	})
 	if sc := get(t, tls.s, "/admin/login").Header.Get("Set-Cookie"); !strings.Contains(sc, "secure") {
 		t.Errorf("Set-Cookie %q is not Secure over https", sc)
@@ -302,7 +315,7 @@ func TestAdminLoginNext(t *testing.T) {
 func TestAdminLoginLockout(t *testing.T) {
 	env := newAdminEnv(t)
 	b := env.adminClient(t)
-	for i := range catalog.AccountFreeFailures {
+	for i := range account.AccountFreeFailures {
 		res := b.login(adminStaffUser, "wrong password "+strconv.Itoa(i))
 		wantAdminStatus(t, res, http.StatusUnauthorized)
 	}
@@ -320,7 +333,7 @@ func TestAdminLoginLockout(t *testing.T) {
 		}
 	}
 	// After the lock the right password works.
-	env.now = testNow.Add(catalog.LockBase + time.Second)
+	env.now = testNow.Add(account.LockBase + time.Second)
 	b.mustLogin()
 }
 
@@ -354,10 +367,8 @@ func TestAdminSessionTimeouts(t *testing.T) {
 	})
 	t.Run("configured", func(t *testing.T) {
 		env := newAdminEnv(t)
-		env.s = mustServer(t, func(c *Config, d *Deps) {
-			c.Now = func() time.Time { return env.now }
+		env.s = mustServer(t, env.deps, func(c *Config, d *Deps) {
 			c.SessionIdle = 5 * time.Minute
-			d.Catalog = env.store
 		})
 		b := env.adminClient(t)
 		b.mustLogin()
@@ -425,22 +436,19 @@ func TestAdminCSRF(t *testing.T) {
 func TestAdminBuyerForbidden(t *testing.T) {
 	env := newAdminEnv(t)
 	ctx := context.Background()
-	buyer, err := env.store.CreateUser(ctx, "union-buyer", "工会采购员", adminStaffPassword, catalog.RoleBuyer)
-	if err != nil {
-		t.Fatal(err)
-	}
+	buyer := env.mustAccount(t, account.NewUser{Username: "union-buyer", Name: "工会采购员", Password: adminStaffPassword, Kind: account.KindBuyer})
 	b := env.adminClient(t)
 	res := b.login("union-buyer", adminStaffPassword)
 	wantAdminStatus(t, res, http.StatusForbidden)
 	mustContain(t, res.Body, "不是工作人员账号")
 
 	// Even with a buyer session (as the hall will give them), every /admin page is 403.
-	sess, err := env.store.RotateSession(ctx, "", buyer.ID, env.now, time.Hour)
+	sess, err := env.accounts.RotateSession(ctx, "", buyer.ID, env.now, time.Hour)
 	if err != nil {
 		t.Fatal(err)
 	}
 	b.cookies[sessionCookie] = sess.Token
-	for _, p := range []string{"/admin/", "/admin/products", "/admin/audit", "/admin/suppliers/new"} {
+	for _, p := range []string{"/admin/", "/admin/products", "/admin/audit", "/admin/suppliers/new", "/admin/password"} {
 		res := b.get(p)
 		wantAdminStatus(t, res, http.StatusForbidden)
 		mustContain(t, res.Body, "没有后台访问权限")
@@ -450,6 +458,66 @@ func TestAdminBuyerForbidden(t *testing.T) {
 	wantAdminStatus(t, b.send(req), http.StatusForbidden)
 	form := url.Values{"_csrf": {sess.CSRFToken}, "slug": {"x"}}
 	wantAdminStatus(t, b.post("/admin/suppliers", form), http.StatusForbidden)
+}
+
+// Each staff role opens the pages it needs: the hall pages need 馆务 (or 管理员); every staff
+// account has the back-office home, the password page and logout.
+func TestAdminRoles(t *testing.T) {
+	env := newAdminEnv(t)
+	hallPages := []string{"/admin/suppliers", "/admin/suppliers/new", "/admin/products", "/admin/products/new", "/admin/audit"}
+	tests := []struct {
+		username string
+		roles    []account.Role
+		hall     bool
+	}{
+		{"hall-clerk", []account.Role{account.RoleHall}, true},
+		{"open-clerk", []account.Role{account.RoleOpen}, false},
+		{"message-clerk", []account.Role{account.RoleMessages, account.RoleOpen}, false},
+		{"administrator", []account.Role{account.RoleAdmin}, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.username, func(t *testing.T) {
+			env.mustAccount(t, account.NewUser{Username: tt.username, Password: adminStaffPassword, Kind: account.KindStaff, Roles: tt.roles})
+			b := env.adminClient(t)
+			if res := b.login(tt.username, adminStaffPassword); res.Status != http.StatusSeeOther || res.Header.Get("Location") != "/admin/" {
+				t.Fatalf("login = %d %s", res.Status, res.Header.Get("Location"))
+			}
+			home := b.get("/admin/")
+			wantAdminStatus(t, home, http.StatusOK)
+			mustContain(t, home.Body, "后台首页", `href="/admin/password"`, "退出")
+			if got := strings.Contains(home.Body, `href="/admin/products"`); got != tt.hall {
+				t.Errorf("link to the products shown: %v, want %v", got, tt.hall)
+			}
+			wantAdminStatus(t, b.get("/admin/password"), http.StatusOK)
+			for _, p := range hallPages {
+				res := b.get(p)
+				if tt.hall {
+					wantAdminStatus(t, res, http.StatusOK)
+					continue
+				}
+				wantAdminStatus(t, res, http.StatusForbidden)
+				mustContain(t, res.Body, "没有访问权限", "该账号没有此页面的访问权限：需要“馆务”角色，请联系管理员。")
+			}
+			if tt.hall {
+				return
+			}
+			req := httptest.NewRequest(http.MethodGet, "/admin/products", nil)
+			req.Header.Set("Accept", "application/json")
+			res := b.send(req)
+			wantAdminStatus(t, res, http.StatusForbidden)
+			var body struct{ Error string }
+			if err := json.Unmarshal([]byte(res.Body), &body); err != nil || !strings.Contains(body.Error, "馆务") {
+				t.Errorf("JSON body %q: %v", res.Body, err)
+			}
+			// A valid form from a page of its own is still refused, and changes nothing.
+			res = b.submit("/admin/", "/admin/suppliers", url.Values{"slug": {"role-test"}, "name": {"角色测试合作社"}})
+			wantAdminStatus(t, res, http.StatusForbidden)
+			if _, err := env.store.Supplier(context.Background(), "role-test"); err == nil {
+				t.Error("a staff member without the hall role created a supplier")
+			}
+			wantAdminStatus(t, b.submit("/admin/", "/admin/logout", url.Values{}), http.StatusSeeOther)
+		})
+	}
 }
 
 // adminCreditCode makes a 统一社会信用代码 with a right check character (GB 32100-2015).

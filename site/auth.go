@@ -3,15 +3,18 @@ package site
 import (
 	"context"
 	"crypto/subtle"
+	"errors"
+	"math"
 	"net/netip"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
 
 	"zhenxing"
-	"zhenxing/catalog"
+	"zhenxing/internal/account"
 )
 
 // Sessions: a random token in the zx_session cookie names a row of the sessions table (by its
@@ -57,12 +60,9 @@ func errNoCatalog() error {
 // session has expired or ended is cleared. Responses behind it are never cached.
 func (s *Server) loadSession(c *fiber.Ctx) error {
 	c.Set(fiber.HeaderCacheControl, "no-store")
-	if s.deps.Catalog == nil {
-		return c.Next()
-	}
 	if token := c.Cookies(sessionCookie); token != "" {
 		ctx, cancel := dbContext(c)
-		sess, err := s.deps.Catalog.Session(ctx, token, s.cfg.Now(), s.sessionIdle())
+		sess, err := s.deps.Accounts.Session(ctx, token, s.cfg.Now(), s.sessionIdle())
 		cancel()
 		switch zhenxing.ErrorCode(err) {
 		case "":
@@ -77,13 +77,13 @@ func (s *Server) loadSession(c *fiber.Ctx) error {
 }
 
 // sessionOf returns the request's session, or nil.
-func sessionOf(c *fiber.Ctx) *catalog.Session {
-	sess, _ := c.Locals(localsSession).(*catalog.Session)
+func sessionOf(c *fiber.Ctx) *account.Session {
+	sess, _ := c.Locals(localsSession).(*account.Session)
 	return sess
 }
 
 // userOf returns the logged-in account, or nil.
-func userOf(c *fiber.Ctx) *catalog.User {
+func userOf(c *fiber.Ctx) *account.User {
 	if sess := sessionOf(c); sess != nil {
 		return sess.User
 	}
@@ -98,7 +98,7 @@ func csrfOf(c *fiber.Ctx) string {
 	return ""
 }
 
-func (s *Server) setSessionCookie(c *fiber.Ctx, sess *catalog.Session) {
+func (s *Server) setSessionCookie(c *fiber.Ctx, sess *account.Session) {
 	c.Cookie(&fiber.Cookie{
 		Name:     sessionCookie,
 		Value:    sess.Token,
@@ -193,26 +193,60 @@ func wantsJSON(c *fiber.Ctx) bool {
 	return c.Accepts(fiber.MIMETextHTML, fiber.MIMEApplicationJSON) == fiber.MIMEApplicationJSON
 }
 
-// requireStaff lets only staff through. Without a session a page request is sent to the login
-// page (303, with the page to come back to) and a JSON request gets 401; any other account
-// (a buyer) gets 403.
-func (s *Server) requireStaff(c *fiber.Ctx) error {
-	u := userOf(c)
-	if u == nil {
-		if wantsJSON(c) {
-			return c.Status(fiber.StatusUnauthorized).JSON(fiber.Map{"error": "请先登录后台。"})
+// requireRole lets through a staff account holding one of roles (an administrator holds them
+// all); with no roles, any staff account. Without a session a page request is sent to the login
+// page (303, with the page to come back to) and a JSON request gets 401; an account without the
+// role (a buyer, or staff with other roles) gets 403 with a Chinese page or JSON message.
+func (s *Server) requireRole(roles ...account.Role) fiber.Handler {
+	need := ""
+	if len(roles) > 0 {
+		labels := make([]string, len(roles))
+		for i, r := range roles {
+			labels[i] = "“" + r.Label() + "”"
 		}
-		target := "/admin/login"
-		if c.Method() == fiber.MethodGet && c.Path() != "/admin/" && c.Path() != "/admin" {
-			target += "?next=" + url.QueryEscape(c.OriginalURL())
-		}
-		return c.Redirect(target, fiber.StatusSeeOther)
+		need = "需要" + strings.Join(labels, "或") + "角色，请联系管理员。"
 	}
-	if !u.IsStaff() {
-		if wantsJSON(c) {
-			return c.Status(fiber.StatusForbidden).JSON(fiber.Map{"error": "该账号没有后台访问权限。"})
+	return func(c *fiber.Ctx) error {
+		u := userOf(c)
+		if u == nil {
+			if wantsJSON(c) {
+				return c.Status(fiber.StatusUnauthorized).JSON(fiber.Map{"error": "请先登录后台。"})
+			}
+			target := "/admin/login"
+			if c.Method() == fiber.MethodGet && c.Path() != "/admin/" && c.Path() != "/admin" {
+				target += "?next=" + url.QueryEscape(c.OriginalURL())
+			}
+			return c.Redirect(target, fiber.StatusSeeOther)
 		}
-		return zhenxing.Errorf(zhenxing.EForbidden, "该账号没有后台访问权限。后台仅供工作人员使用。")
+		message := ""
+		switch {
+		case !u.HasRole():
+			message = "该账号没有后台访问权限。后台仅供工作人员使用。"
+		case !u.HasRole(roles...):
+			message = "该账号没有此页面的访问权限：" + need
+		default:
+			return c.Next()
+		}
+		if wantsJSON(c) {
+			return c.Status(fiber.StatusForbidden).JSON(fiber.Map{"error": message})
+		}
+		return zhenxing.Errorf(zhenxing.EForbidden, "%s", message)
 	}
-	return c.Next()
+}
+
+// refusal returns the status and message with which a form shows err, when it is one the user
+// can act on: invalid input, wrong credentials, a forbidden account or a lockout (with its
+// Retry-After header). shown is false for any other error, which goes to the error handler.
+func (s *Server) refusal(c *fiber.Ctx, err error, now time.Time) (status int, message string, shown bool) {
+	switch code := zhenxing.ErrorCode(err); code {
+	case zhenxing.EInvalid, zhenxing.EUnauthorized, zhenxing.EForbidden, zhenxing.ETooMany:
+		status = statusOf[code]
+	default:
+		return 0, "", false
+	}
+	var lock *account.LockoutError
+	if errors.As(err, &lock) {
+		c.Set(fiber.HeaderRetryAfter, strconv.Itoa(int(math.Ceil(lock.Until.Sub(now).Seconds()))))
+	}
+	return status, zhenxing.ErrorMessage(err), true
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"zhenxing/catalog"
+	"zhenxing/internal/account"
 	"zhenxing/internal/testdb"
 )
 
@@ -162,7 +163,7 @@ func TestBrowserEverySection(t *testing.T) {
 	if _, err := store.Seed(context.Background(), catalog.SeedFS()); err != nil {
 		t.Fatal(err)
 	}
-	base, ctx := chromium(t, mustServer(t, func(_ *Config, d *Deps) { d.Catalog = store }))
+	base, ctx := chromium(t, mustServer(t, func(_ *Config, d *Deps) { d.Catalog, d.Accounts = store, account.NewStore(pool) }))
 	pages := []string{
 		"/", "/open/", "/open/policies/", "/open/policies/bridging-fund-management-2021",
 		"/hall/", "/hall/products?county=略阳县", "/hall/products/lueyang-kiwi-3kg", "/hall/suppliers/dizhai-cherry-coop",

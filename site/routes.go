@@ -1,5 +1,7 @@
 package site
 
+import "zhenxing/internal/account"
+
 // routes is the whole URL map of the site. Every GET route answers HEAD as well.
 func (s *Server) routes() {
 	app := s.App
@@ -36,30 +38,37 @@ func (s *Server) routes() {
 	app.Get("/api/v1/positions", s.apiPositions)
 
 	// 后台 (back office). Every /admin URL loads the session; the login page is open to all
-	// (its POST checks the CSRF token of the anonymous pre-login session). The routes after the
-	// staff group are for staff only: no session redirects to the login page (401 for JSON), a
-	// buyer gets 403, and every POST needs the session's CSRF token. Login is registered before
-	// the staff group so that the group's middleware never runs for it.
+	// (its POST checks the CSRF token of the anonymous pre-login session). Every route after the
+	// staff group needs a staff account (requireRole: no session redirects to the login page, 401
+	// for JSON; a buyer gets 403) and the session's CSRF token on every POST; a route that names a
+	// role needs it too (403 without). An account that must change its password can use only the
+	// password page and logout: requirePasswordChanged sends it there from every later route.
+	// Routes are matched in the order they are registered, so a group's middleware never runs for
+	// a route registered before it.
 	admin := app.Group("/admin", s.loadSession)
 	admin.Get("/login", s.adminLoginForm)
 	admin.Post("/login", s.checkCSRF, s.adminLogin)
-	staff := admin.Group("", s.requireStaff, s.checkCSRF)
+	staff := admin.Group("", s.requireRole(), s.checkCSRF)
 	staff.Post("/logout", s.adminLogout)
+	staff.Get("/password", s.adminPasswordForm)
+	staff.Post("/password", s.adminPasswordChange)
+	staff.Use(s.requirePasswordChanged)
 	staff.Get("/", s.adminHome)
-	staff.Get("/audit", s.adminAudit)
-	staff.Get("/suppliers", s.adminSuppliers)
-	staff.Get("/suppliers/new", s.adminSupplierNew)
-	staff.Post("/suppliers", s.adminSupplierSave)
-	staff.Get("/suppliers/:slug", s.adminSupplierEdit)
-	staff.Post("/suppliers/:slug", s.adminSupplierSave)
-	staff.Get("/products", s.adminProducts)
-	staff.Get("/products/new", s.adminProductNew)
-	staff.Post("/products", s.adminProductCreate)
-	staff.Get("/products/:slug", s.adminProductEdit)
-	staff.Post("/products/:slug", s.adminProductUpdate)
-	staff.Post("/products/:slug/listing", s.adminProductListing)
-	staff.Post("/products/:slug/stock", s.adminProductStock)
-	staff.Post("/products/:slug/photos", s.adminProductPhoto)
+	hall := s.requireRole(account.RoleHall)
+	staff.Get("/audit", hall, s.adminAudit)
+	staff.Get("/suppliers", hall, s.adminSuppliers)
+	staff.Get("/suppliers/new", hall, s.adminSupplierNew)
+	staff.Post("/suppliers", hall, s.adminSupplierSave)
+	staff.Get("/suppliers/:slug", hall, s.adminSupplierEdit)
+	staff.Post("/suppliers/:slug", hall, s.adminSupplierSave)
+	staff.Get("/products", hall, s.adminProducts)
+	staff.Get("/products/new", hall, s.adminProductNew)
+	staff.Post("/products", hall, s.adminProductCreate)
+	staff.Get("/products/:slug", hall, s.adminProductEdit)
+	staff.Post("/products/:slug", hall, s.adminProductUpdate)
+	staff.Post("/products/:slug/listing", hall, s.adminProductListing)
+	staff.Post("/products/:slug/stock", hall, s.adminProductStock)
+	staff.Post("/products/:slug/photos", hall, s.adminProductPhoto)
 
 	// 消费帮扶馆 (consumption-assistance hall); the listing's query parameters are in products.go
 	app.Get("/hall/", s.hallIndex)

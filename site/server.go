@@ -16,6 +16,7 @@ import (
 
 	"zhenxing/catalog"
 	"zhenxing/content"
+	"zhenxing/internal/account"
 )
 
 // Identity is what the footer and the meta tags of a government site say about the site.
@@ -51,7 +52,9 @@ type Pinger interface {
 type Deps struct {
 	Content *content.Store
 	DB      Pinger
-	Catalog *catalog.Store // the hall, accounts and sessions; nil runs the site without them
+	Catalog *catalog.Store // the hall; nil runs the site without them
+	// Accounts are the staff and buyer accounts and their sessions; the back office needs them.
+	Accounts *account.Store
 }
 
 // Server holds the application and what its handlers share.

@@ -8,6 +8,8 @@ import (
 	"os"
 	"path/filepath"
 
+	"github.com/jackc/pgx/v5/pgxpool"
+
 	"zhenxing"
 	"zhenxing/catalog"
 	"zhenxing/internal/db"
@@ -20,16 +22,7 @@ func (e badArgs) Error() string { return string(e) }
 
 // withCatalog opens the database named by the environment and runs fn on a catalogue store.
 func withCatalog(ctx context.Context, getenv func(string) string, fn func(*catalog.Store) error) error {
-	cfg, err := loadConfig(getenv, true)
-	if err != nil {
-		return err
-	}
-	pool, err := openPool(ctx, cfg)
-	if err != nil {
-		return err
-	}
-	defer pool.Close()
-	return fn(catalog.NewStore(pool))
+	return withDB(ctx, getenv, func(_ *config, pool *pgxpool.Pool) error { return fn(catalog.NewStore(pool)) })
 }
 
 // importFailure lists the problems of a refused import on stdout, one a line, and returns the

@@ -3,7 +3,8 @@
 //	zhenxing serve          run the site
 //	zhenxing check [DIR]    validate a content directory (default: the embedded content)
 //	zhenxing migrate        apply database migrations
-//	zhenxing user add --staff USERNAME [--name NAME]   create a back-office account
+//	zhenxing user add --staff USERNAME [--role ROLE] [--name NAME]   create a back-office account
+//	zhenxing user bootstrap                            the first administrator (make run)
 //	zhenxing import products|suppliers FILE            import a CSV or JSON file, all rows or none
 //	zhenxing export products [FILE]                    write the products as CSV
 //	zhenxing seed                                      add the sample catalogue
@@ -26,6 +27,7 @@ import (
 
 	"zhenxing/catalog"
 	"zhenxing/content"
+	"zhenxing/internal/account"
 	"zhenxing/internal/db"
 	"zhenxing/site"
 )
@@ -36,8 +38,9 @@ const usage = `用法：zhenxing <命令> [参数]
   serve          运行网站
   check [目录]   检查内容目录（默认检查内置内容），逐条列出问题
   migrate        执行数据库迁移
-  user add --staff 用户名 [--name 显示名称]
-                 创建后台工作人员账号（密码从终端或标准输入读取）
+  user add --staff 用户名 [--role hall|open|messages|admin] [--name 显示名称]
+                 创建后台工作人员账号（角色默认为 admin；密码从终端或标准输入读取）
+  user bootstrap 还没有工作人员账号时创建管理员 admin（make run 使用）
   import products|suppliers [--dry-run] 文件
                  导入商品或供应商（CSV 或 JSON，全部成功或全部不导入）
   export products [文件]
@@ -107,6 +110,21 @@ func openPool(ctx context.Context, cfg *config) (*pgxpool.Pool, error) {
 		return nil, &configError{"DATABASE_URL", fmt.Sprintf("无法解析：%v", err)}
 	}
 	return pool, nil
+}
+
+// withDB reads the configuration from the environment, opens the pool of its database and runs
+// fn with both; the pool is closed when fn returns. A configuration error comes before fn runs.
+func withDB(ctx context.Context, getenv func(string) string, fn func(*config, *pgxpool.Pool) error) error {
+	cfg, err := loadConfig(getenv, true)
+	if err != nil {
+		return err
+	}
+	pool, err := openPool(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer pool.Close()
+	return fn(cfg, pool)
 }
 
 func migrateCmd(ctx context.Context, getenv func(string) string, stdout io.Writer) error {
@@ -196,7 +214,8 @@ func serve(ctx context.Context, getenv func(string) string, stderr io.Writer) er
 	}
 
 	catalogStore := catalog.NewStore(pool)
-	go purgeSessions(ctx, catalogStore, cfg.SessionIdle, log)
+	accounts := account.NewStore(pool)
+	go purgeSessions(ctx, accounts, cfg.SessionIdle, log)
 
 	srv, err := site.New(site.Config{
 		BaseURL:        cfg.BaseURL,
@@ -205,7 +224,7 @@ func serve(ctx context.Context, getenv func(string) string, stderr io.Writer) er
 		Logger:         log,
 		SessionIdle:    cfg.SessionIdle,
 		SessionMaxAge:  cfg.SessionMaxAge,
-	}, site.Deps{Content: store, DB: pool, Catalog: catalogStore})
+	}, site.Deps{Content: store, DB: pool, Catalog: catalogStore, Accounts: accounts})
 	if err != nil {
 		return err
 	}

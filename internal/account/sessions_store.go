@@ -1,4 +1,4 @@
-package catalog
+package account
 
 import (
 	"context"
@@ -12,6 +12,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"zhenxing"
+	"zhenxing/internal/db"
 )
 
 // Session is a server-side session. The database knows it only by the SHA-256 of its token; the
@@ -52,17 +53,13 @@ func sessionID(token string) (id []byte, ok bool) {
 }
 
 // CreateSession starts a session at now that ends at now+lifetime at the latest. userID 0 makes
-// an anonymous session.
+// an anonymous session. It returns only internal errors.
 func (s *Store) CreateSession(ctx context.Context, userID int64, now time.Time, lifetime time.Duration) (*Session, error) {
-	return s.insertSession(ctx, s.pool, userID, now, lifetime)
+	return insertSession(ctx, s.pool, userID, now, lifetime)
 }
 
-// sessionQuerier is a pool or a transaction.
-type sessionQuerier interface {
-	Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
-}
-
-func (s *Store) insertSession(ctx context.Context, db sessionQuerier, userID int64, now time.Time, lifetime time.Duration) (*Session, error) {
+// insertSession makes a session with fresh random tokens through q.
+func insertSession(ctx context.Context, q querier, userID int64, now time.Time, lifetime time.Duration) (*Session, error) {
 	token, err := randomToken()
 	if err != nil {
 		return nil, err
@@ -77,7 +74,7 @@ func (s *Store) insertSession(ctx context.Context, db sessionQuerier, userID int
 		uid = &userID
 	}
 	sess := &Session{Token: token, UserID: uid, CSRFToken: csrf, CreatedAt: now, LastSeenAt: now, ExpiresAt: now.Add(lifetime)}
-	rows, err := db.Query(ctx, `INSERT INTO sessions (id, user_id, csrf_token, created_at, last_seen_at, expires_at)
+	rows, err := q.Query(ctx, `INSERT INTO sessions (id, user_id, csrf_token, created_at, last_seen_at, expires_at)
 		VALUES ($1, $2, $3, $4, $4, $5)`, id, uid, csrf, now, sess.ExpiresAt)
 	if err != nil {
 		return nil, fmt.Errorf("create session: %w", err)
@@ -128,30 +125,29 @@ func (s *Store) Session(ctx context.Context, token string, now time.Time, idle t
 	return &sess, nil
 }
 
-// RotateSession replaces the session of oldToken (if any; "" for none) by a new one for userID,
-// in one transaction: a token known before login is worthless after it.
+// RotateSession replaces the session of oldToken (if any; "" or an unknown token for none) by a
+// new one for userID, in one transaction: a token known before login is worthless after it. It
+// returns only internal errors.
 func (s *Store) RotateSession(ctx context.Context, oldToken string, userID int64, now time.Time, lifetime time.Duration) (*Session, error) {
-	tx, err := s.pool.Begin(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("rotate session: %w", err)
-	}
-	defer tx.Rollback(ctx)
-	if id, ok := sessionID(oldToken); ok {
-		if _, err := tx.Exec(ctx, `DELETE FROM sessions WHERE id = $1`, id); err != nil {
-			return nil, fmt.Errorf("rotate session: %w", err)
+	var sess *Session
+	err := db.InTx(ctx, s.pool, func(tx pgx.Tx) error {
+		if id, ok := sessionID(oldToken); ok {
+			if _, err := tx.Exec(ctx, `DELETE FROM sessions WHERE id = $1`, id); err != nil {
+				return fmt.Errorf("rotate session: %w", err)
+			}
 		}
-	}
-	sess, err := s.insertSession(ctx, tx, userID, now, lifetime)
+		var err error
+		sess, err = insertSession(ctx, tx, userID, now, lifetime)
+		return err
+	})
 	if err != nil {
 		return nil, err
-	}
-	if err := tx.Commit(ctx); err != nil {
-		return nil, fmt.Errorf("rotate session: %w", err)
 	}
 	return sess, nil
 }
 
-// DeleteSession ends the session of token on the server. An unknown token is not an error.
+// DeleteSession ends the session of token on the server. An unknown or malformed token is not an
+// error; it returns only internal errors.
 func (s *Store) DeleteSession(ctx context.Context, token string) error {
 	id, ok := sessionID(token)
 	if !ok {
@@ -165,7 +161,8 @@ func (s *Store) DeleteSession(ctx context.Context, token string) error {
 
 // PurgeExpired deletes the sessions past their absolute end or idle for longer than idle at
 // now, and throttle rows that are neither locked nor recent. It returns the number of sessions
-// deleted. The server calls it periodically; reads never return an expired session anyway.
+// deleted, and only internal errors. The server calls it periodically; reads never return an
+// expired session anyway.
 func (s *Store) PurgeExpired(ctx context.Context, now time.Time, idle time.Duration) (int64, error) {
 	tag, err := s.pool.Exec(ctx, `DELETE FROM sessions WHERE expires_at <= $1 OR last_seen_at <= $2`, now, now.Add(-idle))
 	if err != nil {
