@@ -114,16 +114,3 @@ type link struct {
 	target string
 	line   int
 }
-
-// Shanghai is the time zone every date in the content is read and shown in.
-var Shanghai = mustLoadLocation("Asia/Shanghai")
-
-func mustLoadLocation(name string) *time.Location {
-	loc, err := time.LoadLocation(name)
-	if err != nil {
-		// The zone database is embedded by cmd/zhenxing (time/tzdata); a fixed offset is exact
-		// for China, which has no daylight saving time.
-		return time.FixedZone("CST", 8*3600)
-	}
-	return loc
-}

@@ -7,6 +7,8 @@ import (
 	"regexp"
 	"strings"
 	"time"
+
+	"zhenxing"
 )
 
 var slugPattern = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{0,99}$`)
@@ -139,7 +141,7 @@ func parseHistory(fm *frontMatter) []Change {
 	out := make([]Change, 0, len(raw))
 	for i, c := range raw {
 		item := n.Content[i]
-		t, err := time.ParseInLocation("2006-01-02", strings.TrimSpace(c.Date), Shanghai)
+		t, err := time.ParseInLocation("2006-01-02", strings.TrimSpace(c.Date), zhenxing.Beijing)
 		if err != nil {
 			fm.problem(item, "变更记录的日期 %q 无效，应为 YYYY-MM-DD", c.Date)
 			continue

@@ -12,6 +12,8 @@ import (
 	"time"
 
 	"gopkg.in/yaml.v3"
+
+	"zhenxing"
 )
 
 // EventKind is the kind of a recruitment event (招聘活动类型).
@@ -909,7 +911,7 @@ func (o object) date(key string, required bool) (time.Time, bool) {
 		return time.Time{}, false
 	}
 	s := strings.TrimSpace(n.Value)
-	t, err := time.ParseInLocation("2006-01-02", s, Shanghai)
+	t, err := time.ParseInLocation("2006-01-02", s, zhenxing.Beijing)
 	if err != nil {
 		o.fm.problem(n, "字段 %q 的日期 %q 无效，应为 YYYY-MM-DD", key, s)
 		return time.Time{}, false
@@ -937,7 +939,7 @@ func (o object) zonedTime(key string, required bool) (time.Time, bool) {
 	}
 	s := strings.Join(strings.Fields(n.Value), " ")
 	if t, ok := parseZoned(s); ok {
-		return t.In(Shanghai), true
+		return t.In(zhenxing.Beijing), true
 	}
 	if i := strings.LastIndexByte(s, ' '); i > 0 && strings.Contains(s[i+1:], "/") {
 		name := s[i+1:]
@@ -948,7 +950,7 @@ func (o object) zonedTime(key string, required bool) (time.Time, bool) {
 		}
 		for _, layout := range localLayouts[:2] {
 			if t, err := time.ParseInLocation(layout, s[:i], loc); err == nil {
-				return t.In(Shanghai), true
+				return t.In(zhenxing.Beijing), true
 			}
 		}
 	}
@@ -973,7 +975,7 @@ func parseZoned(s string) (time.Time, bool) {
 
 func loadZone(name string) (*time.Location, error) {
 	if name == "Asia/Shanghai" {
-		return Shanghai, nil
+		return zhenxing.Beijing, nil
 	}
 	return time.LoadLocation(name)
 }

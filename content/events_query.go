@@ -216,7 +216,7 @@ func parseDateParam(s, name string) (time.Time, error) {
 	if s == "" {
 		return time.Time{}, nil
 	}
-	t, err := time.ParseInLocation("2006-01-02", s, Shanghai)
+	t, err := time.ParseInLocation("2006-01-02", s, zhenxing.Beijing)
 	if err != nil {
 		return time.Time{}, zhenxing.Errorf(zhenxing.EInvalid, "%s“%s”不是有效的日期，应为 YYYY-MM-DD，如 2026-12-05。", name, s)
 	}
@@ -235,18 +235,18 @@ func (l *Library) validate(district, industry string) error {
 	return nil
 }
 
-// weekOf returns the Monday 00:00 starting the week of t and the Monday after, in Shanghai.
+// weekOf returns the Monday 00:00 starting the week of t and the Monday after, in Beijing time.
 func weekOf(t time.Time) (time.Time, time.Time) {
-	t = t.In(Shanghai)
-	day := time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, Shanghai)
+	t = t.In(zhenxing.Beijing)
+	day := time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, zhenxing.Beijing)
 	offset := (int(day.Weekday()) + 6) % 7 // Monday is 0
 	start := day.AddDate(0, 0, -offset)
 	return start, start.AddDate(0, 0, 7)
 }
 
 func monthOf(t time.Time) (time.Time, time.Time) {
-	t = t.In(Shanghai)
-	start := time.Date(t.Year(), t.Month(), 1, 0, 0, 0, 0, Shanghai)
+	t = t.In(zhenxing.Beijing)
+	start := time.Date(t.Year(), t.Month(), 1, 0, 0, 0, 0, zhenxing.Beijing)
 	return start, start.AddDate(0, 1, 0)
 }
 
@@ -514,7 +514,7 @@ func (l *Library) NextEvents(now time.Time, n int) []*Event {
 // start in the year, cancelled events left out, and the number of those events.
 func (l *Library) PositionsOffered(year int) (positions, events int) {
 	for _, e := range l.events {
-		if e.Start.In(Shanghai).Year() == year && e.Status != Cancelled {
+		if e.Start.In(zhenxing.Beijing).Year() == year && e.Status != Cancelled {
 			positions += e.Headcount()
 			events++
 		}

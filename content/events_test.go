@@ -145,7 +145,7 @@ func TestParseEvent(t *testing.T) {
 	e := mustEvent(t, "events/fair-2026.md", eventFile)
 	sh := func(s string) time.Time {
 		t.Helper()
-		v, err := time.ParseInLocation("2006-01-02 15:04", s, Shanghai)
+		v, err := time.ParseInLocation("2006-01-02 15:04", s, zhenxing.Beijing)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -161,7 +161,7 @@ func TestParseEvent(t *testing.T) {
 		{"mode", e.Mode, Hybrid},
 		{"status", e.Status, Scheduled},
 		{"start", e.Start.Equal(sh("2026-12-05 09:00")), true},
-		{"start zone", e.Start.Location(), Shanghai},
+		{"start zone", e.Start.Location(), zhenxing.Beijing},
 		{"end", e.End.Equal(sh("2026-12-05 12:30")), true},
 		{"published", e.Published.Format("2006-01-02"), "2026-11-20"},
 		{"updated", e.Updated.Format("2006-01-02"), "2026-11-22"},
@@ -427,7 +427,7 @@ func TestEventStatuses(t *testing.T) {
 }
 
 func TestEventTimeZones(t *testing.T) {
-	want := time.Date(2026, 12, 5, 9, 0, 0, 0, Shanghai)
+	want := time.Date(2026, 12, 5, 9, 0, 0, 0, zhenxing.Beijing)
 	for _, s := range []string{
 		"2026-12-05 09:00 +08:00",
 		"2026-12-05 09:00:00 +08:00",
@@ -438,7 +438,7 @@ func TestEventTimeZones(t *testing.T) {
 		"2026-12-05 01:00 Europe/London", // UTC+0 in December
 	} {
 		e := mustEvent(t, "events/zone.md", replace(eventFile, "start: 2026-12-05 09:00 +08:00", "start: "+s))
-		if !e.Start.Equal(want) || e.Start.Location() != Shanghai {
+		if !e.Start.Equal(want) || e.Start.Location() != zhenxing.Beijing {
 			t.Errorf("%s read as %s, want %s in Asia/Shanghai", s, e.Start, want)
 		}
 	}
@@ -548,7 +548,7 @@ var fixtureEvents = []fixtureEvent{
 }
 
 // fixtureNow is Saturday 28 November 2026; its week runs from Monday 23 to Sunday 29 November.
-var fixtureNow = time.Date(2026, 11, 28, 10, 0, 0, 0, Shanghai)
+var fixtureNow = time.Date(2026, 11, 28, 10, 0, 0, 0, zhenxing.Beijing)
 
 func fixtureLibrary(t *testing.T) *Library {
 	t.Helper()
@@ -814,7 +814,7 @@ func TestEmbeddedEvents(t *testing.T) {
 		if strings.Contains(e.Title, "略阳") && e.Kind == KindSpecialFair {
 			paired++
 		}
-		if e.Start.Year() < 2022 || e.Start.After(time.Date(2027, 7, 1, 0, 0, 0, 0, Shanghai)) {
+		if e.Start.Year() < 2022 || e.Start.After(time.Date(2027, 7, 1, 0, 0, 0, 0, zhenxing.Beijing)) {
 			t.Errorf("%s starts %s, outside 2022 to mid-2027", e.Slug, e.Start)
 		}
 	}

@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"gopkg.in/yaml.v3"
+
+	"zhenxing"
 )
 
 // Problem is one thing wrong with a content file, located by file and line.
@@ -193,7 +195,7 @@ func (fm *frontMatter) parseTime(n *yaml.Node, key string, required, withClock b
 		layouts = append(layouts, "2006-01-02 15:04", "2006-01-02T15:04")
 	}
 	for _, layout := range layouts {
-		if t, err := time.ParseInLocation(layout, s, Shanghai); err == nil {
+		if t, err := time.ParseInLocation(layout, s, zhenxing.Beijing); err == nil {
 			return t, true
 		}
 	}

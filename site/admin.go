@@ -14,7 +14,6 @@ import (
 
 	"zhenxing"
 	"zhenxing/catalog"
-	"zhenxing/content"
 	"zhenxing/internal/db"
 )
 
@@ -359,5 +358,5 @@ func (s *Server) adminAudit(c *fiber.Ctx) error {
 
 // When is the time of the change to the second, in Asia/Shanghai.
 func (r auditRow) When() string {
-	return r.At.In(content.Shanghai).Format("2006-01-02 15:04:05")
+	return r.At.In(zhenxing.Beijing).Format("2006-01-02 15:04:05")
 }

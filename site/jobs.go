@@ -10,6 +10,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 	"github.com/gorilla/feeds"
 
+	"zhenxing"
 	"zhenxing/content"
 )
 
@@ -156,7 +157,7 @@ func (s *Server) eventPage(c *fiber.Ctx) error {
 		Description: e.Summary,
 		Keywords:    strings.Join(append([]string{string(e.Kind)}, e.Industries()...), ","),
 		Column:      jobsColumn,
-		PubDate:     e.Published.In(content.Shanghai).Format("2006-01-02 15:04"),
+		PubDate:     e.Published.In(zhenxing.Beijing).Format("2006-01-02 15:04"),
 		Source:      strings.Join(e.Hosts, "、"),
 		Crumbs:      []crumb{{"首页", "/"}, {jobsColumn, "/jobs/"}, {"活动详情", ""}},
 		JSONLD:      s.eventLD(e),
@@ -363,7 +364,7 @@ func (s *Server) jobsFeed(c *fiber.Ctx) error {
 
 // timeRange shows an event's time, e.g. "2026年12月5日 14:00–16:30".
 func timeRange(start, end time.Time) string {
-	start, end = start.In(content.Shanghai), end.In(content.Shanghai)
+	start, end = start.In(zhenxing.Beijing), end.In(zhenxing.Beijing)
 	day := func(t time.Time) string { return fmt.Sprintf("%d年%d月%d日", t.Year(), int(t.Month()), t.Day()) }
 	if start.YearDay() == end.YearDay() && start.Year() == end.Year() {
 		return day(start) + " " + start.Format("15:04") + "–" + end.Format("15:04")
@@ -500,7 +501,7 @@ func dateOrEmpty(t time.Time) string {
 	if t.IsZero() {
 		return ""
 	}
-	return t.In(content.Shanghai).Format("2006-01-02")
+	return t.In(zhenxing.Beijing).Format("2006-01-02")
 }
 
 func (s *Server) toEventJSON(e *content.Event, full bool) eventJSON {

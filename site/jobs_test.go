@@ -14,6 +14,7 @@ import (
 
 	goical "github.com/emersion/go-ical"
 
+	"zhenxing"
 	"zhenxing/content"
 )
 
@@ -349,7 +350,7 @@ func TestEventICS(t *testing.T) {
 			if err != nil || ev.Props.Get(goical.PropDateTimeStart).Params.Get(goical.ParamTimezoneID) != "Asia/Shanghai" {
 				t.Fatalf("DTSTART: %v %v", ev.Props.Get(goical.PropDateTimeStart), err)
 			}
-			if got := start.In(content.Shanghai).Format("2006-01-02 15:04"); got != tt.start {
+			if got := start.In(zhenxing.Beijing).Format("2006-01-02 15:04"); got != tt.start {
 				t.Errorf("DTSTART %s, want %s", got, tt.start)
 			}
 			if _, err := ev.Props.DateTime(goical.PropDateTimeStamp, time.UTC); err != nil || !strings.HasSuffix(ev.Props.Get(goical.PropDateTimeStamp).Value, "Z") {
@@ -368,7 +369,7 @@ func TestEventICS(t *testing.T) {
 	if !strings.Contains(propText(t, ev, goical.PropDescription), "本场活动已改期，原定 2026-11-21 09:00 开始。") {
 		t.Errorf("DESCRIPTION %q", propText(t, ev, goical.PropDescription))
 	}
-	if stamp, _ := ev.Props.DateTime(goical.PropDateTimeStamp, time.UTC); !stamp.Equal(time.Date(2026, 11, 16, 0, 0, 0, 0, content.Shanghai)) {
+	if stamp, _ := ev.Props.DateTime(goical.PropDateTimeStamp, time.UTC); !stamp.Equal(time.Date(2026, 11, 16, 0, 0, 0, 0, zhenxing.Beijing)) {
 		t.Errorf("DTSTAMP %s, want the update of 2026-11-16", stamp)
 	}
 }
@@ -600,7 +601,7 @@ func TestHomeShowsJobs(t *testing.T) {
 	}
 	// Another year, another figure: the clock decides.
 	s = mustServer(t, func(c *Config, _ *Deps) {
-		c.Now = func() time.Time { return time.Date(2022, 3, 1, 9, 0, 0, 0, content.Shanghai) }
+		c.Now = func() time.Time { return time.Date(2022, 3, 1, 9, 0, 0, 0, zhenxing.Beijing) }
 	})
 	mustContain(t, get(t, s, "/").Body, "2022年共安排招聘活动 <strong>2</strong> 场，提供岗位 <strong>373</strong> 个。")
 }
@@ -623,7 +624,7 @@ func TestEventResultsOnlyOnceEnded(t *testing.T) {
 		t.Errorf("an event under way shows results: %d", res.Status)
 	}
 	s = mustServer(t, storeOf(t, map[string]string{"events/ongoing.md": ongoing}), func(c *Config, _ *Deps) {
-		c.Now = func() time.Time { return time.Date(2026, 11, 28, 13, 0, 0, 0, content.Shanghai) }
+		c.Now = func() time.Time { return time.Date(2026, 11, 28, 13, 0, 0, 0, zhenxing.Beijing) }
 	})
 	mustContain(t, get(t, s, "/jobs/events/ongoing").Body, "活动成效", "<dt>现场签约</dt><dd>2 人</dd>")
 }
