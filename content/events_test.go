@@ -447,7 +447,7 @@ func TestEventTimeZones(t *testing.T) {
 func TestSalaryMonthlyEquivalent(t *testing.T) {
 	cases := []struct {
 		s        Salary
-		min, max int64
+		min, max zhenxing.Money
 		text     string
 	}{
 		{Salary{450000, 650000, PerMonth}, 450000, 650000, ""},
@@ -614,6 +614,8 @@ func TestEventsQuery(t *testing.T) {
 		{"salary=5000-8000&industry=物流运输&when=this-week", "c-ongoing,d-this-week", ""},
 		{"salary_min=6000", "d-this-week", "b-past-online"},
 		{"salary_max=1500", "e-next-week", ""},
+		{"salary_max=1500.00", "e-next-week", ""},
+		{"salary_min=6499.99", "d-this-week", "b-past-online"},
 		{"salary_min=4000&salary_max=4200", "f-cancelled", "a-past"}, // 200–260 元/日 starts at 4350 a month
 		{"from=2026-12-01&to=2026-12-31", "c-ongoing,e-next-week,f-cancelled", ""},
 		{"from=2027-01-01", "g-2027", ""},
@@ -880,5 +882,19 @@ func BenchmarkLoadWithEvents(b *testing.B) {
 		if lib, _ := Load(Embedded()); len(lib.AllEvents()) == 0 {
 			b.Fatal("no events")
 		}
+	}
+}
+
+func TestEventAliases(t *testing.T) {
+	body := replace(replace(eventFile, "salary: {min: 4500, max: 6500, unit: 月}", "salary: &pay {min: 4500, max: 6500, unit: 月}"),
+		"salary: {min: 20, max: 24, unit: 时}", "salary: *pay")
+	body = replace(body, "hosts: [灞桥区乡村振兴局, 略阳县乡村振兴局]", "hosts: [&host 灞桥区乡村振兴局, 略阳县乡村振兴局]")
+	body = replace(body, "organisers: [灞桥区就业服务中心]", "organisers: [*host]")
+	e := mustEvent(t, "events/alias.md", body)
+	if s := e.Employers[1].Positions[0].Salary; s == nil || *s != (Salary{450000, 650000, PerMonth}) {
+		t.Errorf("aliased salary = %+v", s)
+	}
+	if got := strings.Join(e.Organisers, "|"); got != "灞桥区乡村振兴局" {
+		t.Errorf("aliased organiser = %q", got)
 	}
 }

@@ -1,6 +1,7 @@
 package site
 
 import (
+	"encoding/json"
 	"fmt"
 	"net/url"
 	"sort"
@@ -313,8 +314,8 @@ func (s *Server) positionLD(p *content.Position) map[string]any {
 			"currency": "CNY",
 			"value": map[string]any{
 				"@type":    "QuantitativeValue",
-				"minValue": float64(p.Salary.Min) / 100,
-				"maxValue": float64(p.Salary.Max) / 100,
+				"minValue": json.Number(p.Salary.Min.ShortYuan()),
+				"maxValue": json.Number(p.Salary.Max.ShortYuan()),
 				"unitText": unitLD[p.Salary.Unit],
 			},
 		}
@@ -468,7 +469,7 @@ type stageJSON struct {
 	Note  string `json:"note,omitempty"`
 }
 
-// positionJSON is a position in the API; salaries are in yuan, with the monthly equivalent.
+// positionJSON is a position in the API.
 type positionJSON struct {
 	Title        string      `json:"title"`
 	Headcount    int         `json:"headcount"`
@@ -489,12 +490,23 @@ type positionJSON struct {
 	EventURL     string      `json:"event_url,omitempty"`
 }
 
+// salaryJSON is a pay range in the API: amounts in fen (integers), each with a "…_yuan" string to
+// show, as prices are, and the monthly equivalents the filters compare.
 type salaryJSON struct {
-	Min        float64 `json:"min"`
-	Max        float64 `json:"max"`
-	Unit       string  `json:"unit"`
-	MonthlyMin float64 `json:"monthly_min"`
-	MonthlyMax float64 `json:"monthly_max"`
+	Min            zhenxing.Money `json:"min"`
+	MinYuan        string         `json:"min_yuan"`
+	Max            zhenxing.Money `json:"max"`
+	MaxYuan        string         `json:"max_yuan"`
+	Unit           string         `json:"unit"`
+	MonthlyMin     zhenxing.Money `json:"monthly_min"`
+	MonthlyMinYuan string         `json:"monthly_min_yuan"`
+	MonthlyMax     zhenxing.Money `json:"monthly_max"`
+	MonthlyMaxYuan string         `json:"monthly_max_yuan"`
+}
+
+func toSalaryJSON(s *content.Salary) *salaryJSON {
+	lo, hi := s.MonthlyMin(), s.MonthlyMax()
+	return &salaryJSON{s.Min, s.Min.Yuan(), s.Max, s.Max.Yuan(), string(s.Unit), lo, lo.Yuan(), hi, hi.Yuan()}
 }
 
 func dateOrEmpty(t time.Time) string {
@@ -556,9 +568,8 @@ func toPositionJSON(p *content.Position, withEvent bool, s *Server) positionJSON
 		AgeMin: p.AgeMin, AgeMax: p.AgeMax, Location: p.Location, Requirements: p.Requirements,
 		Board: p.Board, Insurance: p.Insurance,
 	}
-	if sal := p.Salary; sal != nil {
-		j.Salary = &salaryJSON{float64(sal.Min) / 100, float64(sal.Max) / 100, string(sal.Unit),
-			float64(sal.MonthlyMin()) / 100, float64(sal.MonthlyMax()) / 100}
+	if p.Salary != nil {
+		j.Salary = toSalaryJSON(p.Salary)
 	}
 	if withEvent {
 		j.Employer, j.Industry = p.Employer.Name, p.Employer.Industry

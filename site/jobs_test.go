@@ -97,13 +97,13 @@ func TestJobsFilterLinksKeepOtherFilters(t *testing.T) {
 
 func TestPositionsSortBySalary(t *testing.T) {
 	s := mustServer(t)
-	monthly := func(path string) []float64 {
+	monthly := func(path string) []int64 {
 		t.Helper()
 		var body struct {
 			Positions []struct {
 				Salary *struct {
-					MonthlyMin float64 `json:"monthly_min"`
-					MonthlyMax float64 `json:"monthly_max"`
+					MonthlyMin int64 `json:"monthly_min"` // fen: an integer, or decoding fails
+					MonthlyMax int64 `json:"monthly_max"`
 				} `json:"salary"`
 			} `json:"positions"`
 		}
@@ -111,7 +111,7 @@ func TestPositionsSortBySalary(t *testing.T) {
 		if err := json.Unmarshal([]byte(res.Body), &body); err != nil || res.Status != 200 {
 			t.Fatalf("%s: %d %v", path, res.Status, err)
 		}
-		var out []float64
+		var out []int64
 		for _, p := range body.Positions {
 			if p.Salary == nil {
 				out = append(out, -1)
@@ -127,7 +127,7 @@ func TestPositionsSortBySalary(t *testing.T) {
 	}
 	asc := monthly("/api/v1/positions?sort=salary")
 	desc := monthly("/api/v1/positions?sort=-salary")
-	if len(asc) < 40 || asc[0] != 1000 || desc[0] != 12000 {
+	if len(asc) < 40 || asc[0] != 100000 || desc[0] != 1200000 {
 		t.Fatalf("%d positions, lowest %v, highest %v", len(asc), asc[0], desc[0])
 	}
 	for i := 1; i < len(asc); i++ {
@@ -474,6 +474,8 @@ func TestJobsBadInput(t *testing.T) {
 		{"/jobs/?salary=lots", 400, "薪资档位“lots”无效"},
 		{"/jobs/?salary_min=8000&salary_max=3000", 400, "薪资范围颠倒：最低月薪 8000 元高于最高月薪 3000 元。"},
 		{"/jobs/?salary_min=abc", 400, "最低月薪“abc”无效"},
+		{"/jobs/?salary_min=8000.5&salary_max=3000", 400, "薪资范围颠倒：最低月薪 8000.5 元高于最高月薪 3000 元。"},
+		{"/jobs/?salary_min=4000.123", 400, "最低月薪“4000.123”无效"},
 		{"/jobs/?from=2026-02-30", 400, "开始日期“2026-02-30”不是有效的日期"},
 		{"/jobs/?to=yesterday", 400, "截止日期“yesterday”不是有效的日期"},
 		{"/jobs/?from=2026-12-31&to=2026-01-01", 400, "日期范围颠倒"},
@@ -517,9 +519,13 @@ func TestJobsAPI(t *testing.T) {
 				Positions []struct {
 					Title  string `json:"title"`
 					Salary struct {
-						Min, Max   float64
-						Unit       string
-						MonthlyMin float64 `json:"monthly_min"`
+						Min            int64  `json:"min"`
+						MinYuan        string `json:"min_yuan"`
+						Max            int64  `json:"max"`
+						MaxYuan        string `json:"max_yuan"`
+						Unit           string `json:"unit"`
+						MonthlyMin     int64  `json:"monthly_min"`
+						MonthlyMinYuan string `json:"monthly_min_yuan"`
 					} `json:"salary"`
 				} `json:"positions"`
 			} `json:"employers"`
@@ -536,7 +542,9 @@ func TestJobsAPI(t *testing.T) {
 		t.Errorf("event = %+v", ev)
 	}
 	carpenter := ev.Detail.Employers[3].Positions[0]
-	if carpenter.Title != "木工" || carpenter.Salary.Unit != "日" || carpenter.Salary.Min != 300 || carpenter.Salary.MonthlyMin != 6525 {
+	// Salaries are in fen, as prices are, each with a yuan string: 300 元/日 is 6525 元 a month.
+	if sal := carpenter.Salary; carpenter.Title != "木工" || sal.Unit != "日" || sal.Min != 30000 || sal.MinYuan != "300.00" ||
+		sal.Max != 38000 || sal.MaxYuan != "380.00" || sal.MonthlyMin != 652500 || sal.MonthlyMinYuan != "6525.00" {
 		t.Errorf("carpenter = %+v", carpenter)
 	}
 	res = get(t, s, "/api/v1/events/"+welfareSlug)
