@@ -86,6 +86,14 @@ type Document struct {
 	policySlug    string
 }
 
+// unlinked returns a copy of the document without the links its library resolved, to serve
+// again in a new library while the library d belongs to stays as it is.
+func (d *Document) unlinked() *Document {
+	c := *d
+	c.Successor, c.Predecessors, c.Policy, c.Interpretations, c.Related = nil, nil, nil, nil, nil
+	return &c
+}
+
 // URL is the document's path on the site.
 func (d *Document) URL() string { return "/open/" + string(d.Kind) + "/" + d.Slug }
 

@@ -715,7 +715,7 @@ func parseStages(root object) []Stage {
 
 // loadEvents reads every event under events/ into the library, in parallel, once the documents
 // are known (event bodies may link to them).
-func (l *Library) loadEvents(fsys fs.FS) []Problem {
+func (l *Library) loadEvents(fsys fs.FS, prev *Library) []Problem {
 	var files []string
 	var problems []Problem
 	err := fs.WalkDir(fsys, "events", func(p string, e fs.DirEntry, err error) error {
@@ -738,19 +738,16 @@ func (l *Library) loadEvents(fsys fs.FS) []Problem {
 	if err != nil {
 		problems = append(problems, Problem{"events", 1, fmt.Sprintf("无法读取目录：%v", err)})
 	}
-	events := make([]*Event, len(files))
-	found := make([][]Problem, len(files))
-	parallel(len(files), func(i int) {
-		data, err := fs.ReadFile(fsys, files[i])
-		if err != nil {
-			found[i] = []Problem{{files[i], 1, fmt.Sprintf("无法读取文件：%v", err)}}
-			return
+	lastGood := map[string]*Event{}
+	if prev != nil {
+		for _, e := range prev.events {
+			lastGood[e.File] = e
 		}
-		events[i], found[i] = parseEvent(files[i], data)
-	})
-	for _, p := range found {
-		problems = append(problems, p...)
 	}
+	// An event is never changed once parsed, so the new library can share the old one's.
+	events, found, kept := parseFiles(fsys, files, parseEvent, lastGood, func(e *Event) *Event { return e })
+	problems = append(problems, found...)
+	l.kept = append(l.kept, kept...)
 	l.eventBySlug = map[string]*Event{}
 	districts, industries := map[string]bool{}, map[string]bool{}
 	for _, e := range events {
