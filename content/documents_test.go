@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 	"testing/fstest"
+
+	"zhenxing"
 )
 
 // docFile is a valid document's front matter; tests replace lines to break it.
@@ -210,6 +212,24 @@ func TestEmbeddedContentIsValid(t *testing.T) {
 	for _, k := range Kinds {
 		if len(lib.Latest(k, 1)) == 0 {
 			t.Errorf("no sample document of kind %s", k)
+		}
+	}
+}
+
+func TestCheckLayout(t *testing.T) {
+	if err := CheckLayout(Embedded()); err != nil {
+		t.Errorf("embedded content: %v", err)
+	}
+	if err := CheckLayout(mapFS(map[string]string{"events/a.md": eventFile})); err != nil {
+		t.Errorf("events only: %v", err)
+	}
+	for name, fsys := range map[string]fstest.MapFS{
+		"a folder of documents": mapFS(map[string]string{"notices/a.md": docFile, "files/a.pdf": "%PDF"}),
+		"docs is a file":        mapFS(map[string]string{"docs": "x"}),
+	} {
+		err := CheckLayout(fsys)
+		if zhenxing.ErrorCode(err) != zhenxing.EInvalid || !strings.Contains(zhenxing.ErrorMessage(err), "docs/{kind}/*.md") {
+			t.Errorf("%s: %v, want an invalid error naming the layout", name, err)
 		}
 	}
 }

@@ -111,6 +111,19 @@ func load(fsys fs.FS, prev *Library) (*Library, []Problem) {
 	return lib, problems
 }
 
+// CheckLayout returns nil when fsys is laid out as a content directory: it holds docs/ or events/,
+// or both. When it holds neither, it returns an EInvalid error whose Chinese message names the
+// layout expected, so a wrong folder is never taken for an empty one.
+func CheckLayout(fsys fs.FS) error {
+	for _, dir := range []string{"docs", "events"} {
+		if info, err := fs.Stat(fsys, dir); err == nil && info.IsDir() {
+			return nil
+		}
+	}
+	return zhenxing.Errorf(zhenxing.EInvalid, "不是内容目录：其中既没有 docs/ 也没有 events/ 目录。内容目录的结构应为 "+
+		"docs/{kind}/*.md（政务公开文件，kind 为 %s 之一）、events/*.md（招聘活动）和 files/（附件）。", kindList())
+}
+
 // docKind returns the kind of a document from its path, docs/<kind>/<slug>.md, and false when
 // the path is not of that form.
 func docKind(file string) (Kind, bool) {
