@@ -86,6 +86,14 @@ type Document struct {
 	policySlug    string
 }
 
+// unlinked returns a copy of the document without the links its library resolved, to serve
+// again in a new library while the library d belongs to stays as it is.
+func (d *Document) unlinked() *Document {
+	c := *d
+	c.Successor, c.Predecessors, c.Policy, c.Interpretations, c.Related = nil, nil, nil, nil, nil
+	return &c
+}
+
 // URL is the document's path on the site.
 func (d *Document) URL() string { return "/open/" + string(d.Kind) + "/" + d.Slug }
 
@@ -113,17 +121,4 @@ type Change struct {
 type link struct {
 	target string
 	line   int
-}
-
-// Shanghai is the time zone every date in the content is read and shown in.
-var Shanghai = mustLoadLocation("Asia/Shanghai")
-
-func mustLoadLocation(name string) *time.Location {
-	loc, err := time.LoadLocation(name)
-	if err != nil {
-		// The zone database is embedded by cmd/zhenxing (time/tzdata); a fixed offset is exact
-		// for China, which has no daylight saving time.
-		return time.FixedZone("CST", 8*3600)
-	}
-	return loc
 }

@@ -6,16 +6,12 @@ import (
 	"path"
 	"regexp"
 	"strings"
-	"time"
 )
 
 var slugPattern = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{0,99}$`)
 
-var documentKeys = map[string]bool{
-	"title": true, "index_no": true, "publisher": true, "written": true, "published": true,
-	"number": true, "topic": true, "validity": true, "replaced_by": true, "amended_by": true,
-	"interprets": true, "keywords": true, "summary": true, "attachments": true, "history": true,
-}
+var documentKeys = keySet("title", "index_no", "publisher", "written", "published", "number", "topic",
+	"validity", "replaced_by", "amended_by", "interprets", "keywords", "summary", "attachments", "history")
 
 // parseDocument parses one document file. It returns nil and the problems when the document
 // cannot be published; links to other documents are checked later, by the library.
@@ -24,53 +20,55 @@ func parseDocument(fsys fs.FS, file string, kind Kind, data []byte) (*Document, 
 	if p != nil {
 		return nil, []Problem{*p}
 	}
-	summary := fm.text("summary", false)
+	h := fm.header()
+	summary := h.text("summary", false)
+	written, _ := h.date("written", true)
 	d := &Document{
 		Slug:      slug,
 		Kind:      kind,
 		File:      file,
-		Title:     fm.text("title", true),
-		IndexNo:   fm.text("index_no", true),
-		Publisher: fm.text("publisher", true),
-		Written:   fm.date("written", true),
-		Number:    fm.text("number", false),
-		Topic:     fm.text("topic", true),
-		Keywords:  fm.strings("keywords", false),
+		Title:     h.text("title", true),
+		IndexNo:   h.text("index_no", true),
+		Publisher: h.text("publisher", true),
+		Written:   written,
+		Number:    h.text("number", false),
+		Topic:     h.text("topic", true),
+		Keywords:  h.strings("keywords", false),
 	}
-	published, ok := fm.parseTime(fm.value("published"), "published", true, true)
+	published, ok := h.dateTime("published", true)
 	d.Published = published
 	if ok && !d.Written.IsZero() && published.Before(d.Written) {
-		fm.problem(fm.value("published"), "发布日期 %s 早于成文日期 %s", published.Format("2006-01-02"), d.Written.Format("2006-01-02"))
+		fm.problem(h.value("published"), "发布日期 %s 早于成文日期 %s", published.Format("2006-01-02"), d.Written.Format("2006-01-02"))
 	}
 
-	validity := fm.text("validity", true)
+	validity := h.text("validity", true)
 	switch v := Validity(validity); v {
 	case InForce, Amended, Repealed, Expired:
 		d.Validity = v
 	case "":
 	default:
-		fm.problem(fm.value("validity"), "有效性 %q 无效，应为 有效、已修改、已废止 或 已失效", validity)
+		fm.problem(h.value("validity"), "有效性 %q 无效，应为 有效、已修改、已废止 或 已失效", validity)
 	}
-	replacedBy, amendedBy := fm.text("replaced_by", false), fm.text("amended_by", false)
+	replacedBy, amendedBy := h.text("replaced_by", false), h.text("amended_by", false)
 	switch {
 	case replacedBy != "" && amendedBy != "":
-		fm.problem(fm.value("amended_by"), "replaced_by 与 amended_by 只能填写一个")
+		fm.problem(h.value("amended_by"), "replaced_by 与 amended_by 只能填写一个")
 	case replacedBy != "" && d.Validity != Repealed && d.Validity != Expired:
-		fm.problem(fm.value("replaced_by"), "只有已废止或已失效的文件才能填写 replaced_by")
+		fm.problem(h.value("replaced_by"), "只有已废止或已失效的文件才能填写 replaced_by")
 	case amendedBy != "" && d.Validity != Amended:
-		fm.problem(fm.value("amended_by"), "只有已修改的文件才能填写 amended_by")
+		fm.problem(h.value("amended_by"), "只有已修改的文件才能填写 amended_by")
 	case d.Validity == Amended && amendedBy == "":
-		fm.problem(fm.value("validity"), "已修改的文件须用 amended_by 指明修改它的文件")
+		fm.problem(h.value("validity"), "已修改的文件须用 amended_by 指明修改它的文件")
 	}
 	d.successorSlug = replacedBy + amendedBy
 
-	d.policySlug = fm.text("interprets", kind == KindInterpretation)
+	d.policySlug = h.text("interprets", kind == KindInterpretation)
 	if d.policySlug != "" && kind != KindInterpretation {
-		fm.problem(fm.value("interprets"), "只有政策解读才能填写 interprets")
+		fm.problem(h.value("interprets"), "只有政策解读才能填写 interprets")
 	}
 
-	d.Attachments = parseAttachments(fsys, fm)
-	d.History = parseHistory(fm)
+	d.Attachments = parseAttachments(fsys, h)
+	d.History = parseHistory(h)
 
 	if len(fm.problems) > 0 {
 		return nil, fm.problems
@@ -96,59 +94,52 @@ func (fm *frontMatter) renderBody(slug, summary string) (Body, []Problem) {
 	return b, nil
 }
 
-func parseAttachments(fsys fs.FS, fm *frontMatter) []Attachment {
-	var raw []struct {
-		File  string `yaml:"file"`
-		Title string `yaml:"title"`
-	}
-	n := fm.decode("attachments", &raw, false)
-	if n == nil {
+func parseAttachments(fsys fs.FS, h object) []Attachment {
+	list, ok := h.list("attachments", false)
+	if !ok {
 		return nil
 	}
-	out := make([]Attachment, 0, len(raw))
-	for i, a := range raw {
-		item := n.Content[i]
-		file := path.Clean(strings.TrimPrefix(strings.TrimSpace(a.File), "/"))
-		if a.File == "" || strings.TrimSpace(a.Title) == "" {
-			fm.problem(item, "附件须同时填写 file 和 title")
+	out := make([]Attachment, 0, len(list))
+	for _, a := range list {
+		name, title := a.text("file", false), a.text("title", false)
+		if name == "" || title == "" {
+			a.fm.problem(a.node, "附件须同时填写 file 和 title")
 			continue
 		}
+		file := path.Clean(strings.TrimPrefix(name, "/"))
 		if !strings.HasPrefix(file, "files/") || !fs.ValidPath(file) {
-			fm.problem(item, "附件 %q 须位于 files/ 目录下", a.File)
+			a.fm.problem(a.node, "附件 %q 须位于 files/ 目录下", name)
 			continue
 		}
 		info, err := fs.Stat(fsys, file)
 		if err != nil || info.IsDir() {
-			fm.problem(item, "附件文件 %q 不存在", a.File)
+			a.fm.problem(a.node, "附件文件 %q 不存在", name)
 			continue
 		}
-		out = append(out, Attachment{File: file, Title: strings.TrimSpace(a.Title), Type: fileType(file), Size: info.Size()})
+		out = append(out, Attachment{File: file, Title: title, Type: fileType(file), Size: info.Size()})
 	}
 	return out
 }
 
-func parseHistory(fm *frontMatter) []Change {
-	var raw []struct {
-		Date string `yaml:"date"`
-		Note string `yaml:"note"`
-	}
-	n := fm.decode("history", &raw, false)
-	if n == nil {
+func parseHistory(h object) []Change {
+	list, ok := h.list("history", false)
+	if !ok {
 		return nil
 	}
-	out := make([]Change, 0, len(raw))
-	for i, c := range raw {
-		item := n.Content[i]
-		t, err := time.ParseInLocation("2006-01-02", strings.TrimSpace(c.Date), Shanghai)
-		if err != nil {
-			fm.problem(item, "变更记录的日期 %q 无效，应为 YYYY-MM-DD", c.Date)
+	out := make([]Change, 0, len(list))
+	for _, c := range list {
+		date := c.text("date", false)
+		t, ok := parseDate(date)
+		if !ok {
+			c.fm.problem(c.node, "变更记录的日期 %q 无效，应为 YYYY-MM-DD", date)
 			continue
 		}
-		if strings.TrimSpace(c.Note) == "" {
-			fm.problem(item, "变更记录须填写 note")
+		note := c.text("note", false)
+		if note == "" {
+			c.fm.problem(c.node, "变更记录须填写 note")
 			continue
 		}
-		out = append(out, Change{Date: t, Note: strings.TrimSpace(c.Note)})
+		out = append(out, Change{Date: t, Note: note})
 	}
 	return out
 }

@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 	"testing/fstest"
+
+	"zhenxing"
 )
 
 // docFile is a valid document's front matter; tests replace lines to break it.
@@ -71,6 +73,9 @@ func TestLoadProblems(t *testing.T) {
 		{"unclosed front matter", map[string]string{"docs/notices/a.md": "---\ntitle: 标题\n"}, "docs/notices/a.md:1: YAML 头信息没有以 --- 结束"},
 		{"broken yaml", map[string]string{"docs/notices/a.md": replace(docFile, "topic: 乡村振兴", "topic: [乡村振兴")}, "docs/notices/a.md:"},
 		{"missing title", map[string]string{"docs/notices/a.md": replace(docFile, "title: 关于做好防返贫监测工作的通知\n", "")}, `缺少必填字段 "title"`},
+		{"title is a list", map[string]string{"docs/notices/a.md": replace(docFile, "title: 关于做好防返贫监测工作的通知", "title: [关于, 通知]")}, `docs/notices/a.md:2: 字段 "title" 须为文字`},
+		{"keyword is a mapping", map[string]string{"docs/notices/a.md": replace(docFile, "keywords: [防返贫, 监测]", "keywords: [防返贫, {a: b}]")}, `docs/notices/a.md:9: 字段 "keywords" 的每一项须为文字`},
+		{"attachment is not a mapping", map[string]string{"docs/notices/a.md": replace(docFile, "history:", "attachments:\n  - files/plan.pdf\nhistory:")}, `docs/notices/a.md:12: 字段 "attachments" 的每一项须为“键： 值”的映射`},
 		{"empty publisher", map[string]string{"docs/notices/a.md": replace(docFile, "publisher: 西安市灞桥区乡村振兴局", "publisher: \"\"")}, `docs/notices/a.md:4: 字段 "publisher" 不能为空`},
 		{"bad date", map[string]string{"docs/notices/a.md": replace(docFile, "written: 2024-03-01", "written: 2024-13-01")}, `docs/notices/a.md:5: 字段 "written" 的日期 "2024-13-01" 无效`},
 		{"published before written", map[string]string{"docs/notices/a.md": replace(docFile, "written: 2024-03-01", "written: 2024-04-01")}, "docs/notices/a.md:6: 发布日期 2024-03-05 早于成文日期 2024-04-01"},
@@ -209,6 +214,24 @@ func TestEmbeddedContentIsValid(t *testing.T) {
 	for _, k := range Kinds {
 		if len(lib.Latest(k, 1)) == 0 {
 			t.Errorf("no sample document of kind %s", k)
+		}
+	}
+}
+
+func TestCheckLayout(t *testing.T) {
+	if err := CheckLayout(Embedded()); err != nil {
+		t.Errorf("embedded content: %v", err)
+	}
+	if err := CheckLayout(mapFS(map[string]string{"events/a.md": eventFile})); err != nil {
+		t.Errorf("events only: %v", err)
+	}
+	for name, fsys := range map[string]fstest.MapFS{
+		"a folder of documents": mapFS(map[string]string{"notices/a.md": docFile, "files/a.pdf": "%PDF"}),
+		"docs is a file":        mapFS(map[string]string{"docs": "x"}),
+	} {
+		err := CheckLayout(fsys)
+		if zhenxing.ErrorCode(err) != zhenxing.EInvalid || !strings.Contains(zhenxing.ErrorMessage(err), "docs/{kind}/*.md") {
+			t.Errorf("%s: %v, want an invalid error naming the layout", name, err)
 		}
 	}
 }

@@ -3,15 +3,15 @@ package content
 import (
 	"fmt"
 	"io/fs"
-	"net/url"
 	"path"
 	"regexp"
 	"sort"
-	"strconv"
 	"strings"
 	"time"
 
 	"gopkg.in/yaml.v3"
+
+	"zhenxing"
 )
 
 // EventKind is the kind of a recruitment event (招聘活动类型).
@@ -118,42 +118,47 @@ const (
 	HoursPerMonth = 174
 )
 
-// Salary is a pay range in fen (1/100 yuan) per Unit.
+// Salary is a pay range per Unit.
 type Salary struct {
-	Min, Max int64 // fen
+	Min, Max zhenxing.Money
 	Unit     SalaryUnit
 }
 
-// MonthlyMin is the lower bound as a monthly equivalent, in fen.
-func (s Salary) MonthlyMin() int64 { return monthly(s.Min, s.Unit) }
+// MonthlyMin is the lower bound as a monthly equivalent.
+func (s Salary) MonthlyMin() zhenxing.Money { return monthly(s.Min, s.Unit) }
 
-// MonthlyMax is the upper bound as a monthly equivalent, in fen.
-func (s Salary) MonthlyMax() int64 { return monthly(s.Max, s.Unit) }
+// MonthlyMax is the upper bound as a monthly equivalent.
+func (s Salary) MonthlyMax() zhenxing.Money { return monthly(s.Max, s.Unit) }
 
-func monthly(fen int64, u SalaryUnit) int64 {
+func monthly(m zhenxing.Money, u SalaryUnit) zhenxing.Money {
 	switch u {
 	case PerDay:
-		return fen * 2175 / 100
+		return m * 2175 / 100
 	case PerHour:
-		return fen * HoursPerMonth
+		return m * HoursPerMonth
 	}
-	return fen
+	return m
 }
 
 // String shows the range as people read it, e.g. "4000–6000 元/月" or "180 元/日".
 func (s Salary) String() string {
 	if s.Min == s.Max {
-		return yuan(s.Min) + " 元/" + string(s.Unit)
+		return s.Min.ShortYuan() + " 元/" + string(s.Unit)
 	}
-	return yuan(s.Min) + "–" + yuan(s.Max) + " 元/" + string(s.Unit)
+	return s.Min.ShortYuan() + "–" + s.Max.ShortYuan() + " 元/" + string(s.Unit)
 }
 
-// yuan formats fen as yuan, with decimals only when needed.
-func yuan(fen int64) string {
-	if fen%100 == 0 {
-		return strconv.FormatInt(fen/100, 10)
+// MonthlyText shows a daily or hourly wage as its monthly equivalent, e.g. "约 3263–4350 元/月";
+// it is "" for a monthly wage.
+func (s Salary) MonthlyText() string {
+	if s.Unit == PerMonth {
+		return ""
 	}
-	return strings.TrimRight(strings.TrimRight(fmt.Sprintf("%d.%02d", fen/100, fen%100), "0"), ".")
+	lo, hi := (s.MonthlyMin()+50)/100*100, (s.MonthlyMax()+50)/100*100
+	if lo == hi {
+		return "约 " + lo.ShortYuan() + " 元/月"
+	}
+	return "约 " + lo.ShortYuan() + "–" + hi.ShortYuan() + " 元/月"
 }
 
 // Education levels, from lowest; a position names the lowest it accepts, e.g. "高中及以上".
@@ -376,14 +381,6 @@ var eventKeys = keySet("title", "kind", "mode", "status", "start", "end", "previ
 	"updated", "venue", "live", "hosts", "organisers", "contact", "registration", "services", "employers",
 	"results", "eligibility", "stages", "summary")
 
-func keySet(keys ...string) map[string]bool {
-	m := make(map[string]bool, len(keys))
-	for _, k := range keys {
-		m[k] = true
-	}
-	return m
-}
-
 // parseEvent parses one event file. It returns nil and the problems when the event cannot be
 // published.
 func parseEvent(file string, data []byte) (*Event, []Problem) {
@@ -391,73 +388,71 @@ func parseEvent(file string, data []byte) (*Event, []Problem) {
 	if p != nil {
 		return nil, []Problem{*p}
 	}
-	summary := fm.text("summary", false)
-	root := object{fm, fm.root, nil}
+	root := fm.header()
+	summary := root.text("summary", false)
 	e := &Event{
 		Slug:        slug,
 		File:        file,
-		Title:       fm.text("title", true),
-		Hosts:       fm.strings("hosts", true),
-		Organisers:  fm.strings("organisers", false),
-		Services:    fm.strings("services", false),
-		Eligibility: fm.strings("eligibility", false),
+		Title:       root.text("title", true),
+		Hosts:       root.strings("hosts", true),
+		Organisers:  root.strings("organisers", false),
+		Services:    root.strings("services", false),
+		Eligibility: root.strings("eligibility", false),
 	}
 
-	if s := fm.text("kind", true); s != "" {
+	if s := root.text("kind", true); s != "" {
 		if k, ok := ParseEventKind(s); ok {
 			e.Kind = k
 		} else {
-			fm.problem(fm.value("kind"), "活动类型 %q 无效，应为 %s 之一", s, joinNames(EventKinds))
+			fm.problem(root.value("kind"), "活动类型 %q 无效，应为 %s 之一", s, joinNames(EventKinds))
 		}
 	}
-	if s := fm.text("mode", true); s != "" {
+	if s := root.text("mode", true); s != "" {
 		if m, ok := ParseMode(s); ok {
 			e.Mode = m
 		} else {
-			fm.problem(fm.value("mode"), "举办方式 %q 无效，应为 现场、线上 或 线上+线下", s)
+			fm.problem(root.value("mode"), "举办方式 %q 无效，应为 现场、线上 或 线上+线下", s)
 		}
 	}
 	e.Status = Scheduled
-	if s := fm.text("status", false); s != "" {
+	if s := root.text("status", false); s != "" {
 		if st, ok := ParseStatus(s); ok {
 			e.Status = st
 		} else {
-			fm.problem(fm.value("status"), "活动状态 %q 无效，应为 正常、已取消、已改期 或 已延期", s)
+			fm.problem(root.value("status"), "活动状态 %q 无效，应为 正常、已取消、已改期 或 已延期", s)
 		}
 	}
 
 	e.Start, _ = root.zonedTime("start", true)
 	e.End, _ = root.zonedTime("end", true)
 	if !e.Start.IsZero() && !e.End.IsZero() && !e.End.After(e.Start) {
-		fm.problem(fm.value("end"), "结束时间 %s 须晚于开始时间 %s", e.End.Format("2006-01-02 15:04"), e.Start.Format("2006-01-02 15:04"))
+		fm.problem(root.value("end"), "结束时间 %s 须晚于开始时间 %s", e.End.Format("2006-01-02 15:04"), e.Start.Format("2006-01-02 15:04"))
 	}
 	prev, hasPrev := root.zonedTime("previous_start", false)
 	switch {
 	case hasPrev && e.Status != Rescheduled:
-		fm.problem(fm.value("previous_start"), "只有状态为“已改期”的活动才能填写 previous_start")
-	case !hasPrev && e.Status == Rescheduled && fm.value("previous_start") == nil:
-		fm.problem(fm.value("status"), "已改期的活动须用 previous_start 写明原定开始时间")
+		fm.problem(root.value("previous_start"), "只有状态为“已改期”的活动才能填写 previous_start")
+	case !hasPrev && e.Status == Rescheduled && root.value("previous_start") == nil:
+		fm.problem(root.value("status"), "已改期的活动须用 previous_start 写明原定开始时间")
 	case hasPrev && prev.Equal(e.Start):
-		fm.problem(fm.value("previous_start"), "原定开始时间与改期后的开始时间相同")
+		fm.problem(root.value("previous_start"), "原定开始时间与改期后的开始时间相同")
 	case hasPrev:
 		e.PreviousStart = prev
 	}
 
-	e.Published, _ = fm.parseTime(fm.value("published"), "published", true, true)
+	e.Published, _ = root.dateTime("published", true)
 	e.Updated = e.Published
-	if n := fm.value("updated"); n != nil {
-		if t, ok := fm.parseTime(n, "updated", false, true); ok {
-			if !e.Published.IsZero() && t.Before(e.Published) {
-				fm.problem(n, "更新日期早于发布日期")
-			}
-			e.Updated = t
+	if t, ok := root.dateTime("updated", false); ok {
+		if !e.Published.IsZero() && t.Before(e.Published) {
+			fm.problem(root.value("updated"), "更新日期早于发布日期")
 		}
+		e.Updated = t
 	}
 
 	e.Venue = parseVenue(root, e.Mode)
 	e.Live = root.link("live", false, false)
-	if e.Mode.IsOnline() && e.Live == "" && fm.value("live") == nil {
-		fm.problem(fm.value("mode"), "线上或线上+线下活动须用 live 填写直播或线上招聘会的链接")
+	if e.Mode.IsOnline() && e.Live == "" && root.value("live") == nil {
+		fm.problem(root.value("mode"), "线上或线上+线下活动须用 live 填写直播或线上招聘会的链接")
 	}
 	e.Contact = parseContact(root)
 	e.Registration = parseRegistration(root, e.End)
@@ -466,11 +461,11 @@ func parseEvent(file string, data []byte) (*Event, []Problem) {
 	e.Stages = parseStages(root)
 
 	if e.Kind == KindPublicWelfare {
-		if len(e.Eligibility) == 0 && fm.value("eligibility") == nil {
-			fm.problem(fm.value("kind"), "公益性岗位招聘须用 eligibility 列出报名对象")
+		if len(e.Eligibility) == 0 && root.value("eligibility") == nil {
+			fm.problem(root.value("kind"), "公益性岗位招聘须用 eligibility 列出报名对象")
 		}
-		if len(e.Stages) == 0 && fm.value("stages") == nil {
-			fm.problem(fm.value("kind"), "公益性岗位招聘须用 stages 列出招聘程序及日期")
+		if len(e.Stages) == 0 && root.value("stages") == nil {
+			fm.problem(root.value("kind"), "公益性岗位招聘须用 stages 列出招聘程序及日期")
 		}
 	} else if e.Kind != "" {
 		if n := root.keyNode("eligibility"); n != nil {
@@ -616,7 +611,7 @@ func parsePosition(o object) *Position {
 
 func parseSalary(o object) *Salary {
 	n := o.value("salary")
-	if n == nil || n.Tag == "!!null" {
+	if isNull(n) {
 		return nil
 	}
 	if n.Kind == yaml.ScalarNode && strings.TrimSpace(n.Value) == "面议" {
@@ -642,7 +637,7 @@ func parseSalary(o object) *Salary {
 		sal.Max, maxOK = sal.Min, minOK
 	}
 	if minOK && maxOK && sal.Min > sal.Max {
-		o.fm.problem(n, "薪资范围颠倒：下限 %s 元大于上限 %s 元", yuan(sal.Min), yuan(sal.Max))
+		o.fm.problem(n, "薪资范围颠倒：下限 %s 元大于上限 %s 元", sal.Min.ShortYuan(), sal.Max.ShortYuan())
 	}
 	return sal
 }
@@ -718,269 +713,9 @@ func parseStages(root object) []Stage {
 	return out
 }
 
-// object is a YAML mapping inside a front matter, read with the same problem reporting.
-type object struct {
-	fm   *frontMatter
-	node *yaml.Node
-	key  *yaml.Node // the key it was found under; nil for the root and list items
-}
-
-// at is the node to name in a problem about the object as a whole: its key, whose line is the
-// one a reader looks for, or the mapping itself.
-func (o object) at() *yaml.Node {
-	if o.key != nil {
-		return o.key
-	}
-	return o.node
-}
-
-// keyNode returns the key node of key, or nil.
-func (o object) keyNode(key string) *yaml.Node {
-	for i := 0; i+1 < len(o.node.Content); i += 2 {
-		if o.node.Content[i].Value == key {
-			return o.node.Content[i]
-		}
-	}
-	return nil
-}
-
-func (o object) value(key string) *yaml.Node {
-	for i := 0; i+1 < len(o.node.Content); i += 2 {
-		if o.node.Content[i].Value == key {
-			return o.node.Content[i+1]
-		}
-	}
-	return nil
-}
-
-func (o object) missing(key string) {
-	o.fm.problem(o.node, "缺少必填字段 %q", key)
-}
-
-func (o object) checkKeys(allowed map[string]bool) {
-	seen := map[string]bool{}
-	for i := 0; i+1 < len(o.node.Content); i += 2 {
-		k := o.node.Content[i]
-		switch {
-		case !allowed[k.Value]:
-			o.fm.problem(k, "未知字段 %q", k.Value)
-		case seen[k.Value]:
-			o.fm.problem(k, "字段 %q 重复", k.Value)
-		}
-		seen[k.Value] = true
-	}
-}
-
-func isNull(n *yaml.Node) bool { return n == nil || (n.Kind == yaml.ScalarNode && n.Tag == "!!null") }
-
-func (o object) text(key string, required bool) string {
-	n := o.value(key)
-	if isNull(n) {
-		if required {
-			o.missing(key)
-		}
-		return ""
-	}
-	if n.Kind != yaml.ScalarNode {
-		o.fm.problem(n, "字段 %q 须为文字", key)
-		return ""
-	}
-	s := strings.TrimSpace(n.Value)
-	if s == "" && required {
-		o.fm.problem(n, "字段 %q 不能为空", key)
-	}
-	return s
-}
-
-func (o object) int(key string, required bool) (int, bool) {
-	n := o.value(key)
-	if isNull(n) {
-		if required {
-			o.missing(key)
-		}
-		return 0, false
-	}
-	v, err := strconv.Atoi(strings.TrimSpace(n.Value))
-	if n.Kind != yaml.ScalarNode || err != nil {
-		o.fm.problem(n, "字段 %q 须为整数，现为 %q", key, n.Value)
-		return 0, false
-	}
-	return v, true
-}
-
-var moneyPattern = regexp.MustCompile(`^\d{1,7}(\.\d{1,2})?$`)
-
-// money reads an amount of yuan with at most two decimals, in fen.
-func (o object) money(key string, required bool) (int64, bool) {
-	n := o.value(key)
-	if isNull(n) {
-		if required {
-			o.missing(key)
-		}
-		return 0, false
-	}
-	s := strings.TrimSpace(n.Value)
-	if n.Kind != yaml.ScalarNode || !moneyPattern.MatchString(s) {
-		if strings.HasPrefix(s, "-") {
-			o.fm.problem(n, "金额 %q 不能为负数", s)
-		} else {
-			o.fm.problem(n, "字段 %q 须为以元计的金额（最多两位小数），现为 %q", key, s)
-		}
-		return 0, false
-	}
-	whole, frac, _ := strings.Cut(s, ".")
-	w, _ := strconv.ParseInt(whole, 10, 64)
-	f, _ := strconv.ParseInt((frac + "00")[:2], 10, 64)
-	v := w*100 + f
-	if v == 0 {
-		o.fm.problem(n, "金额须大于零")
-		return 0, false
-	}
-	return v, true
-}
-
-func (o object) object(key string, required bool) (object, bool) {
-	n := o.value(key)
-	if isNull(n) {
-		if required {
-			o.missing(key)
-		}
-		return object{}, false
-	}
-	if n.Kind != yaml.MappingNode {
-		o.fm.problem(n, "字段 %q 须为“键： 值”的映射", key)
-		return object{}, false
-	}
-	return object{o.fm, n, o.keyNode(key)}, true
-}
-
-func (o object) list(key string, required bool) ([]object, bool) {
-	n := o.value(key)
-	if isNull(n) {
-		if required {
-			o.missing(key)
-		}
-		return nil, false
-	}
-	if n.Kind != yaml.SequenceNode {
-		o.fm.problem(n, "字段 %q 须为列表", key)
-		return nil, false
-	}
-	if len(n.Content) == 0 && required {
-		o.fm.problem(n, "字段 %q 不能为空", key)
-	}
-	var out []object
-	for _, item := range n.Content {
-		if item.Kind != yaml.MappingNode {
-			o.fm.problem(item, "字段 %q 的每一项须为“键： 值”的映射", key)
-			continue
-		}
-		out = append(out, object{o.fm, item, nil})
-	}
-	return out, true
-}
-
-// link reads an absolute http or https URL; httpsOnly refuses plain http.
-func (o object) link(key string, required, httpsOnly bool) string {
-	s := o.text(key, required)
-	if s == "" {
-		return ""
-	}
-	u, err := url.Parse(s)
-	ok := err == nil && u.Host != "" && (u.Scheme == "https" || (u.Scheme == "http" && !httpsOnly))
-	if !ok {
-		want := "http:// 或 https://"
-		if httpsOnly {
-			want = "https://"
-		}
-		o.fm.problem(o.value(key), "链接 %q 无效，须为以 %s 开头的完整网址", s, want)
-		return ""
-	}
-	return u.String()
-}
-
-// date reads a calendar date, YYYY-MM-DD, in Asia/Shanghai.
-func (o object) date(key string, required bool) (time.Time, bool) {
-	n := o.value(key)
-	if isNull(n) {
-		if required {
-			o.missing(key)
-		}
-		return time.Time{}, false
-	}
-	s := strings.TrimSpace(n.Value)
-	t, err := time.ParseInLocation("2006-01-02", s, Shanghai)
-	if err != nil {
-		o.fm.problem(n, "字段 %q 的日期 %q 无效，应为 YYYY-MM-DD", key, s)
-		return time.Time{}, false
-	}
-	return t, true
-}
-
-var zonedLayouts = []string{
-	time.RFC3339, "2006-01-02T15:04Z07:00",
-	"2006-01-02 15:04 Z07:00", "2006-01-02 15:04:05 Z07:00", "2006-01-02 15:04Z07:00",
-}
-
-var localLayouts = []string{"2006-01-02 15:04", "2006-01-02 15:04:05", "2006-01-02T15:04", "2006-01-02T15:04:05", "2006-01-02"}
-
-// zonedTime reads a point in time that names its zone: an offset ("2026-12-05 09:00 +08:00",
-// RFC 3339) or a time zone ("2026-12-05 09:00 Asia/Shanghai"). A time without a zone is a
-// problem, never silently read in some zone. The result is in Asia/Shanghai.
-func (o object) zonedTime(key string, required bool) (time.Time, bool) {
-	n := o.value(key)
-	if isNull(n) {
-		if required {
-			o.missing(key)
-		}
-		return time.Time{}, false
-	}
-	s := strings.Join(strings.Fields(n.Value), " ")
-	if t, ok := parseZoned(s); ok {
-		return t.In(Shanghai), true
-	}
-	if i := strings.LastIndexByte(s, ' '); i > 0 && strings.Contains(s[i+1:], "/") {
-		name := s[i+1:]
-		loc, err := loadZone(name)
-		if err != nil {
-			o.fm.problem(n, "字段 %q 的时区 %q 无效，应为如 Asia/Shanghai 的时区名", key, name)
-			return time.Time{}, false
-		}
-		for _, layout := range localLayouts[:2] {
-			if t, err := time.ParseInLocation(layout, s[:i], loc); err == nil {
-				return t.In(Shanghai), true
-			}
-		}
-	}
-	for _, layout := range localLayouts {
-		if _, err := time.Parse(layout, s); err == nil {
-			o.fm.problem(n, "字段 %q 的时间 %q 没有时区，请写成 %q 或 %q", key, s, s+" +08:00", s+" Asia/Shanghai")
-			return time.Time{}, false
-		}
-	}
-	o.fm.problem(n, "字段 %q 的时间 %q 无效，应为如 2026-12-05 09:00 +08:00 的带时区时间", key, s)
-	return time.Time{}, false
-}
-
-func parseZoned(s string) (time.Time, bool) {
-	for _, layout := range zonedLayouts {
-		if t, err := time.Parse(layout, s); err == nil {
-			return t, true
-		}
-	}
-	return time.Time{}, false
-}
-
-func loadZone(name string) (*time.Location, error) {
-	if name == "Asia/Shanghai" {
-		return Shanghai, nil
-	}
-	return time.LoadLocation(name)
-}
-
 // loadEvents reads every event under events/ into the library, in parallel, once the documents
 // are known (event bodies may link to them).
-func (l *Library) loadEvents(fsys fs.FS) []Problem {
+func (l *Library) loadEvents(fsys fs.FS, prev *Library) []Problem {
 	var files []string
 	var problems []Problem
 	err := fs.WalkDir(fsys, "events", func(p string, e fs.DirEntry, err error) error {
@@ -1003,19 +738,16 @@ func (l *Library) loadEvents(fsys fs.FS) []Problem {
 	if err != nil {
 		problems = append(problems, Problem{"events", 1, fmt.Sprintf("无法读取目录：%v", err)})
 	}
-	events := make([]*Event, len(files))
-	found := make([][]Problem, len(files))
-	parallel(len(files), func(i int) {
-		data, err := fs.ReadFile(fsys, files[i])
-		if err != nil {
-			found[i] = []Problem{{files[i], 1, fmt.Sprintf("无法读取文件：%v", err)}}
-			return
+	lastGood := map[string]*Event{}
+	if prev != nil {
+		for _, e := range prev.events {
+			lastGood[e.File] = e
 		}
-		events[i], found[i] = parseEvent(files[i], data)
-	})
-	for _, p := range found {
-		problems = append(problems, p...)
 	}
+	// An event is never changed once parsed, so the new library can share the old one's.
+	events, found, kept := parseFiles(fsys, files, parseEvent, lastGood, func(e *Event) *Event { return e })
+	problems = append(problems, found...)
+	l.kept = append(l.kept, kept...)
 	l.eventBySlug = map[string]*Event{}
 	districts, industries := map[string]bool{}, map[string]bool{}
 	for _, e := range events {
@@ -1049,17 +781,4 @@ func (l *Library) loadEvents(fsys fs.FS) []Problem {
 	sort.Strings(l.districts)
 	sort.Strings(l.industries)
 	return problems
-}
-
-// MonthlyText shows a daily or hourly wage as its monthly equivalent, e.g. "约 3263–4350 元/月";
-// it is "" for a monthly wage.
-func (s Salary) MonthlyText() string {
-	if s.Unit == PerMonth {
-		return ""
-	}
-	lo, hi := (s.MonthlyMin()+50)/100*100, (s.MonthlyMax()+50)/100*100
-	if lo == hi {
-		return "约 " + yuan(lo) + " 元/月"
-	}
-	return "约 " + yuan(lo) + "–" + yuan(hi) + " 元/月"
 }

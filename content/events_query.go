@@ -3,7 +3,6 @@ package content
 import (
 	"slices"
 	"sort"
-	"strconv"
 	"strings"
 	"time"
 
@@ -14,10 +13,10 @@ import (
 // converted with DaysPerMonth and HoursPerMonth. A position is in a band when its converted
 // range overlaps the band: 4500–5500 元/月 is in both 3000-5000 and 5000-8000.
 type SalaryBand struct {
-	Code string // the URL value, e.g. 3000-5000
-	Name string // what readers see
-	Min  int64  // fen, inclusive
-	Max  int64  // fen, exclusive; 0 means no upper bound
+	Code string         // the URL value, e.g. 3000-5000
+	Name string         // what readers see
+	Min  zhenxing.Money // inclusive
+	Max  zhenxing.Money // exclusive; 0 means no upper bound
 }
 
 // SalaryBands are the bands the filters offer, lowest first.
@@ -73,11 +72,11 @@ type EventQuery struct {
 	Mode      Mode
 	Status    Status
 	District  string
-	Industry  string    // at least one employer of the industry
-	Band      string    // a SalaryBand code: at least one position in the band
-	SalaryMin int64     // fen per month: at least one position paying up to this or more
-	SalaryMax int64     // fen per month: at least one position starting at this or less
-	From, To  time.Time // dates: events overlapping [From, To]
+	Industry  string         // at least one employer of the industry
+	Band      string         // a SalaryBand code: at least one position in the band
+	SalaryMin zhenxing.Money // per month: at least one position paying up to this or more
+	SalaryMax zhenxing.Money // per month: at least one position starting at this or less
+	From, To  time.Time      // dates: events overlapping [From, To]
 	Now       time.Time
 }
 
@@ -88,10 +87,10 @@ type PositionQuery struct {
 	Band      string
 	District  string // the district of the event's venue
 	Kind      EventKind
-	Upcoming  bool   // only positions of events not yet ended
-	SalaryMin int64  // fen per month
-	SalaryMax int64  // fen per month
-	Sort      string // "" (by event), "salary" (lowest pay first) or "-salary" (highest first)
+	Upcoming  bool           // only positions of events not yet ended
+	SalaryMin zhenxing.Money // per month
+	SalaryMax zhenxing.Money // per month
+	Sort      string         // "" (by event), "salary" (lowest pay first) or "-salary" (highest first)
 	Now       time.Time
 }
 
@@ -178,7 +177,7 @@ func ParsePositionQuery(get func(string) string, now time.Time) (PositionQuery, 
 	return q, err
 }
 
-func parseSalaryFilters(get func(string) string) (band string, lo, hi int64, err error) {
+func parseSalaryFilters(get func(string) string) (band string, lo, hi zhenxing.Money, err error) {
 	if s := get("salary"); s != "" {
 		if _, ok := ParseSalaryBand(s); !ok {
 			codes := make([]string, len(SalaryBands))
@@ -189,35 +188,30 @@ func parseSalaryFilters(get func(string) string) (band string, lo, hi int64, err
 		}
 		band = s
 	}
-	if lo, err = parseYuanParam(get("salary_min"), "最低月薪"); err != nil {
-		return
-	}
-	if hi, err = parseYuanParam(get("salary_max"), "最高月薪"); err != nil {
-		return
+	for _, p := range []struct {
+		key, name string
+		out       *zhenxing.Money
+	}{{"salary_min", "最低月薪", &lo}, {"salary_max", "最高月薪", &hi}} {
+		s := get(p.key)
+		if s == "" {
+			continue
+		}
+		if *p.out, err = zhenxing.ParseYuan(s); err != nil {
+			return "", 0, 0, zhenxing.Errorf(zhenxing.EInvalid, "%s“%s”无效，应为以元计的金额，如 4000 或 4500.50。", p.name, s)
+		}
 	}
 	if lo > 0 && hi > 0 && lo > hi {
-		err = zhenxing.Errorf(zhenxing.EInvalid, "薪资范围颠倒：最低月薪 %s 元高于最高月薪 %s 元。", yuan(lo), yuan(hi))
+		err = zhenxing.Errorf(zhenxing.EInvalid, "薪资范围颠倒：最低月薪 %s 元高于最高月薪 %s 元。", lo.ShortYuan(), hi.ShortYuan())
 	}
 	return
-}
-
-func parseYuanParam(s, name string) (int64, error) {
-	if s == "" {
-		return 0, nil
-	}
-	n, err := strconv.ParseInt(s, 10, 64)
-	if err != nil || n < 0 || n > 1_000_000 {
-		return 0, zhenxing.Errorf(zhenxing.EInvalid, "%s“%s”无效，应为以元计的整数，如 4000。", name, s)
-	}
-	return n * 100, nil
 }
 
 func parseDateParam(s, name string) (time.Time, error) {
 	if s == "" {
 		return time.Time{}, nil
 	}
-	t, err := time.ParseInLocation("2006-01-02", s, Shanghai)
-	if err != nil {
+	t, ok := parseDate(s)
+	if !ok {
 		return time.Time{}, zhenxing.Errorf(zhenxing.EInvalid, "%s“%s”不是有效的日期，应为 YYYY-MM-DD，如 2026-12-05。", name, s)
 	}
 	return t, nil
@@ -235,18 +229,18 @@ func (l *Library) validate(district, industry string) error {
 	return nil
 }
 
-// weekOf returns the Monday 00:00 starting the week of t and the Monday after, in Shanghai.
+// weekOf returns the Monday 00:00 starting the week of t and the Monday after, in Beijing time.
 func weekOf(t time.Time) (time.Time, time.Time) {
-	t = t.In(Shanghai)
-	day := time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, Shanghai)
+	t = t.In(zhenxing.Beijing)
+	day := time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, zhenxing.Beijing)
 	offset := (int(day.Weekday()) + 6) % 7 // Monday is 0
 	start := day.AddDate(0, 0, -offset)
 	return start, start.AddDate(0, 0, 7)
 }
 
 func monthOf(t time.Time) (time.Time, time.Time) {
-	t = t.In(Shanghai)
-	start := time.Date(t.Year(), t.Month(), 1, 0, 0, 0, 0, Shanghai)
+	t = t.In(zhenxing.Beijing)
+	start := time.Date(t.Year(), t.Month(), 1, 0, 0, 0, 0, zhenxing.Beijing)
 	return start, start.AddDate(0, 1, 0)
 }
 
@@ -284,7 +278,7 @@ func (q EventQuery) matchTime(e *Event) bool {
 }
 
 // salaryMatch reports whether a position's pay fits a band and a monthly range.
-func salaryMatch(p *Position, band string, lo, hi int64) bool {
+func salaryMatch(p *Position, band string, lo, hi zhenxing.Money) bool {
 	if band == "" && lo == 0 && hi == 0 {
 		return true
 	}
@@ -514,7 +508,7 @@ func (l *Library) NextEvents(now time.Time, n int) []*Event {
 // start in the year, cancelled events left out, and the number of those events.
 func (l *Library) PositionsOffered(year int) (positions, events int) {
 	for _, e := range l.events {
-		if e.Start.In(Shanghai).Year() == year && e.Status != Cancelled {
+		if e.Start.In(zhenxing.Beijing).Year() == year && e.Status != Cancelled {
 			positions += e.Headcount()
 			events++
 		}

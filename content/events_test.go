@@ -145,7 +145,7 @@ func TestParseEvent(t *testing.T) {
 	e := mustEvent(t, "events/fair-2026.md", eventFile)
 	sh := func(s string) time.Time {
 		t.Helper()
-		v, err := time.ParseInLocation("2006-01-02 15:04", s, Shanghai)
+		v, err := time.ParseInLocation("2006-01-02 15:04", s, zhenxing.Beijing)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -161,7 +161,7 @@ func TestParseEvent(t *testing.T) {
 		{"mode", e.Mode, Hybrid},
 		{"status", e.Status, Scheduled},
 		{"start", e.Start.Equal(sh("2026-12-05 09:00")), true},
-		{"start zone", e.Start.Location(), Shanghai},
+		{"start zone", e.Start.Location(), zhenxing.Beijing},
 		{"end", e.End.Equal(sh("2026-12-05 12:30")), true},
 		{"published", e.Published.Format("2006-01-02"), "2026-11-20"},
 		{"updated", e.Updated.Format("2006-01-02"), "2026-11-22"},
@@ -427,7 +427,7 @@ func TestEventStatuses(t *testing.T) {
 }
 
 func TestEventTimeZones(t *testing.T) {
-	want := time.Date(2026, 12, 5, 9, 0, 0, 0, Shanghai)
+	want := time.Date(2026, 12, 5, 9, 0, 0, 0, zhenxing.Beijing)
 	for _, s := range []string{
 		"2026-12-05 09:00 +08:00",
 		"2026-12-05 09:00:00 +08:00",
@@ -438,7 +438,7 @@ func TestEventTimeZones(t *testing.T) {
 		"2026-12-05 01:00 Europe/London", // UTC+0 in December
 	} {
 		e := mustEvent(t, "events/zone.md", replace(eventFile, "start: 2026-12-05 09:00 +08:00", "start: "+s))
-		if !e.Start.Equal(want) || e.Start.Location() != Shanghai {
+		if !e.Start.Equal(want) || e.Start.Location() != zhenxing.Beijing {
 			t.Errorf("%s read as %s, want %s in Asia/Shanghai", s, e.Start, want)
 		}
 	}
@@ -447,7 +447,7 @@ func TestEventTimeZones(t *testing.T) {
 func TestSalaryMonthlyEquivalent(t *testing.T) {
 	cases := []struct {
 		s        Salary
-		min, max int64
+		min, max zhenxing.Money
 		text     string
 	}{
 		{Salary{450000, 650000, PerMonth}, 450000, 650000, ""},
@@ -548,7 +548,7 @@ var fixtureEvents = []fixtureEvent{
 }
 
 // fixtureNow is Saturday 28 November 2026; its week runs from Monday 23 to Sunday 29 November.
-var fixtureNow = time.Date(2026, 11, 28, 10, 0, 0, 0, Shanghai)
+var fixtureNow = time.Date(2026, 11, 28, 10, 0, 0, 0, zhenxing.Beijing)
 
 func fixtureLibrary(t *testing.T) *Library {
 	t.Helper()
@@ -614,6 +614,8 @@ func TestEventsQuery(t *testing.T) {
 		{"salary=5000-8000&industry=物流运输&when=this-week", "c-ongoing,d-this-week", ""},
 		{"salary_min=6000", "d-this-week", "b-past-online"},
 		{"salary_max=1500", "e-next-week", ""},
+		{"salary_max=1500.00", "e-next-week", ""},
+		{"salary_min=6499.99", "d-this-week", "b-past-online"},
 		{"salary_min=4000&salary_max=4200", "f-cancelled", "a-past"}, // 200–260 元/日 starts at 4350 a month
 		{"from=2026-12-01&to=2026-12-31", "c-ongoing,e-next-week,f-cancelled", ""},
 		{"from=2027-01-01", "g-2027", ""},
@@ -814,7 +816,7 @@ func TestEmbeddedEvents(t *testing.T) {
 		if strings.Contains(e.Title, "略阳") && e.Kind == KindSpecialFair {
 			paired++
 		}
-		if e.Start.Year() < 2022 || e.Start.After(time.Date(2027, 7, 1, 0, 0, 0, 0, Shanghai)) {
+		if e.Start.Year() < 2022 || e.Start.After(time.Date(2027, 7, 1, 0, 0, 0, 0, zhenxing.Beijing)) {
 			t.Errorf("%s starts %s, outside 2022 to mid-2027", e.Slug, e.Start)
 		}
 	}
@@ -880,5 +882,19 @@ func BenchmarkLoadWithEvents(b *testing.B) {
 		if lib, _ := Load(Embedded()); len(lib.AllEvents()) == 0 {
 			b.Fatal("no events")
 		}
+	}
+}
+
+func TestEventAliases(t *testing.T) {
+	body := replace(replace(eventFile, "salary: {min: 4500, max: 6500, unit: 月}", "salary: &pay {min: 4500, max: 6500, unit: 月}"),
+		"salary: {min: 20, max: 24, unit: 时}", "salary: *pay")
+	body = replace(body, "hosts: [灞桥区乡村振兴局, 略阳县乡村振兴局]", "hosts: [&host 灞桥区乡村振兴局, 略阳县乡村振兴局]")
+	body = replace(body, "organisers: [灞桥区就业服务中心]", "organisers: [*host]")
+	e := mustEvent(t, "events/alias.md", body)
+	if s := e.Employers[1].Positions[0].Salary; s == nil || *s != (Salary{450000, 650000, PerMonth}) {
+		t.Errorf("aliased salary = %+v", s)
+	}
+	if got := strings.Join(e.Organisers, "|"); got != "灞桥区乡村振兴局" {
+		t.Errorf("aliased organiser = %q", got)
 	}
 }

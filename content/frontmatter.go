@@ -3,11 +3,15 @@ package content
 import (
 	"bytes"
 	"fmt"
+	"net/url"
 	"path"
+	"strconv"
 	"strings"
 	"time"
 
 	"gopkg.in/yaml.v3"
+
+	"zhenxing"
 )
 
 // Problem is one thing wrong with a content file, located by file and line.
@@ -21,7 +25,8 @@ func (p Problem) String() string { return fmt.Sprintf("%s:%d: %s", p.File, p.Lin
 
 func (p Problem) Error() string { return p.String() }
 
-// frontMatter is a parsed YAML header: the mapping node for line lookups and the body after it.
+// frontMatter is a parsed YAML header: the mapping node for line lookups, the body after it and
+// the problems found while reading it. Documents and events read their fields through header().
 type frontMatter struct {
 	file     string
 	root     *yaml.Node // the mapping node
@@ -89,7 +94,8 @@ func yamlErrorText(err error) string {
 	return msg
 }
 
-// line returns the file line of a header node.
+// line returns the file line of a header node; nil stands for the header as a whole, whose first
+// line is the one after the opening ---.
 func (fm *frontMatter) line(n *yaml.Node) int {
 	if n == nil {
 		return 2
@@ -97,113 +103,13 @@ func (fm *frontMatter) line(n *yaml.Node) int {
 	return n.Line // the header keeps the newline after the opening ---, so lines match the file
 }
 
-// value returns the value node of a key, or nil.
-func (fm *frontMatter) value(key string) *yaml.Node {
-	for i := 0; i+1 < len(fm.root.Content); i += 2 {
-		if fm.root.Content[i].Value == key {
-			return fm.root.Content[i+1]
-		}
-	}
-	return nil
-}
-
+// problem records a problem at the line of n.
 func (fm *frontMatter) problem(n *yaml.Node, format string, args ...any) {
 	fm.problems = append(fm.problems, Problem{fm.file, fm.line(n), fmt.Sprintf(format, args...)})
 }
 
-// checkKeys reports keys that are not in allowed, and duplicate keys.
-func (fm *frontMatter) checkKeys(allowed map[string]bool) {
-	seen := map[string]bool{}
-	for i := 0; i+1 < len(fm.root.Content); i += 2 {
-		k := fm.root.Content[i]
-		switch {
-		case !allowed[k.Value]:
-			fm.problem(k, "未知字段 %q", k.Value)
-		case seen[k.Value]:
-			fm.problem(k, "字段 %q 重复", k.Value)
-		}
-		seen[k.Value] = true
-	}
-}
-
-// decode decodes the value of key into out; a missing key is reported when required.
-func (fm *frontMatter) decode(key string, out any, required bool) *yaml.Node {
-	n := fm.value(key)
-	if n == nil || (n.Kind == yaml.ScalarNode && n.Tag == "!!null") {
-		if required {
-			fm.problem(nil, "缺少必填字段 %q", key)
-		}
-		return nil
-	}
-	if err := n.Decode(out); err != nil {
-		fm.problem(n, "字段 %q 的值无效：%s", key, yamlErrorText(err))
-		return nil
-	}
-	return n
-}
-
-// text returns a required or optional string field, trimmed.
-func (fm *frontMatter) text(key string, required bool) string {
-	var s string
-	n := fm.decode(key, &s, required)
-	s = strings.TrimSpace(s)
-	if n != nil && s == "" && required {
-		fm.problem(n, "字段 %q 不能为空", key)
-	}
-	return s
-}
-
-// strings returns a list of strings; a single string is accepted as a list of one.
-func (fm *frontMatter) strings(key string, required bool) []string {
-	n := fm.value(key)
-	if n != nil && n.Kind == yaml.ScalarNode && n.Tag != "!!null" {
-		return []string{strings.TrimSpace(n.Value)}
-	}
-	var list []string
-	if fm.decode(key, &list, required) != nil && len(list) == 0 && required {
-		fm.problem(fm.value(key), "字段 %q 不能为空", key)
-	}
-	out := list[:0]
-	for _, s := range list {
-		if s = strings.TrimSpace(s); s != "" {
-			out = append(out, s)
-		}
-	}
-	return out
-}
-
-// date returns a date field, read in Asia/Shanghai.
-func (fm *frontMatter) date(key string, required bool) time.Time {
-	n := fm.value(key)
-	t, _ := fm.parseTime(n, key, required, false)
-	return t
-}
-
-// parseTime reads a node as "YYYY-MM-DD" or, when withClock, also "YYYY-MM-DD HH:MM".
-func (fm *frontMatter) parseTime(n *yaml.Node, key string, required, withClock bool) (time.Time, bool) {
-	if n == nil || n.Tag == "!!null" {
-		if required {
-			fm.problem(nil, "缺少必填字段 %q", key)
-		}
-		return time.Time{}, false
-	}
-	s := strings.TrimSpace(n.Value)
-	layouts := []string{"2006-01-02"}
-	if withClock {
-		layouts = append(layouts, "2006-01-02 15:04", "2006-01-02T15:04")
-	}
-	for _, layout := range layouts {
-		if t, err := time.ParseInLocation(layout, s, Shanghai); err == nil {
-			return t, true
-		}
-	}
-	want := "YYYY-MM-DD"
-	if withClock {
-		want = "YYYY-MM-DD 或 YYYY-MM-DD HH:MM"
-	}
-	fm.problem(n, "字段 %q 的日期 %q 无效，应为 %s", key, s, want)
-	return time.Time{}, false
-}
+// header returns the whole header as an object to read fields from.
+func (fm *frontMatter) header() object { return object{fm: fm, node: fm.root} }
 
 // openFile splits a content file's header and checks what documents and events share: the slug
 // their file name gives and the keys they may use. Without a readable header it returns the
@@ -217,6 +123,339 @@ func openFile(file string, data []byte, keys map[string]bool) (*frontMatter, str
 	if !slugPattern.MatchString(slug) {
 		fm.problem(nil, "文件名 %q 须由小写字母、数字和连字符组成", slug)
 	}
-	fm.checkKeys(keys)
+	fm.header().checkKeys(keys)
 	return fm, slug, nil
+}
+
+// object is a YAML mapping of a front matter: the header itself or a mapping inside it. It is the
+// one reader of documents and events. Each field reader reports what is wrong to the front
+// matter, at the line of the node at fault, and returns the zero value (and false) for a missing,
+// null or invalid field; a missing required field is a problem too.
+type object struct {
+	fm   *frontMatter
+	node *yaml.Node
+	key  *yaml.Node // the key it was found under; nil for the header and list items
+}
+
+func keySet(keys ...string) map[string]bool {
+	m := make(map[string]bool, len(keys))
+	for _, k := range keys {
+		m[k] = true
+	}
+	return m
+}
+
+// at is the node to name in a problem about the object as a whole: its key, whose line is the
+// one a reader looks for, or the mapping itself.
+func (o object) at() *yaml.Node {
+	if o.key != nil {
+		return o.key
+	}
+	return o.node
+}
+
+// keyNode returns the key node of key, or nil.
+func (o object) keyNode(key string) *yaml.Node {
+	for i := 0; i+1 < len(o.node.Content); i += 2 {
+		if o.node.Content[i].Value == key {
+			return o.node.Content[i]
+		}
+	}
+	return nil
+}
+
+// value returns the value node of key, with an alias resolved, or nil.
+func (o object) value(key string) *yaml.Node {
+	for i := 0; i+1 < len(o.node.Content); i += 2 {
+		if o.node.Content[i].Value == key {
+			return resolve(o.node.Content[i+1])
+		}
+	}
+	return nil
+}
+
+func resolve(n *yaml.Node) *yaml.Node {
+	if n != nil && n.Kind == yaml.AliasNode && n.Alias != nil {
+		return n.Alias
+	}
+	return n
+}
+
+func isNull(n *yaml.Node) bool { return n == nil || (n.Kind == yaml.ScalarNode && n.Tag == "!!null") }
+
+// field returns the value node of key, or nil when it is missing or null; a missing required
+// field is reported on the mapping's line (for the header, its first line).
+func (o object) field(key string, required bool) *yaml.Node {
+	n := o.value(key)
+	if !isNull(n) {
+		return n
+	}
+	if required {
+		at := o.node
+		if at == o.fm.root {
+			at = nil
+		}
+		o.fm.problem(at, "缺少必填字段 %q", key)
+	}
+	return nil
+}
+
+// checkKeys reports keys that are not in allowed, and duplicate keys.
+func (o object) checkKeys(allowed map[string]bool) {
+	seen := map[string]bool{}
+	for i := 0; i+1 < len(o.node.Content); i += 2 {
+		k := o.node.Content[i]
+		switch {
+		case !allowed[k.Value]:
+			o.fm.problem(k, "未知字段 %q", k.Value)
+		case seen[k.Value]:
+			o.fm.problem(k, "字段 %q 重复", k.Value)
+		}
+		seen[k.Value] = true
+	}
+}
+
+// text reads a text field, trimmed; a required one may not be empty.
+func (o object) text(key string, required bool) string {
+	n := o.field(key, required)
+	if n == nil {
+		return ""
+	}
+	if n.Kind != yaml.ScalarNode {
+		o.fm.problem(n, "字段 %q 须为文字", key)
+		return ""
+	}
+	s := strings.TrimSpace(n.Value)
+	if s == "" && required {
+		o.fm.problem(n, "字段 %q 不能为空", key)
+	}
+	return s
+}
+
+// strings reads a list of texts, leaving out empty items; a single text is a list of one. A
+// required list may not be empty.
+func (o object) strings(key string, required bool) []string {
+	n := o.field(key, required)
+	if n == nil {
+		return nil
+	}
+	items := []*yaml.Node{n}
+	switch n.Kind {
+	case yaml.SequenceNode:
+		items = n.Content
+	case yaml.ScalarNode:
+	default:
+		o.fm.problem(n, "字段 %q 须为文字或文字的列表", key)
+		return nil
+	}
+	var out []string
+	for _, item := range items {
+		item = resolve(item)
+		if isNull(item) {
+			continue
+		}
+		if item.Kind != yaml.ScalarNode {
+			o.fm.problem(item, "字段 %q 的每一项须为文字", key)
+			continue
+		}
+		if s := strings.TrimSpace(item.Value); s != "" {
+			out = append(out, s)
+		}
+	}
+	if len(out) == 0 && required {
+		o.fm.problem(n, "字段 %q 不能为空", key)
+	}
+	return out
+}
+
+// int reads a whole number.
+func (o object) int(key string, required bool) (int, bool) {
+	n := o.field(key, required)
+	if n == nil {
+		return 0, false
+	}
+	v, err := strconv.Atoi(strings.TrimSpace(n.Value))
+	if n.Kind != yaml.ScalarNode || err != nil {
+		o.fm.problem(n, "字段 %q 须为整数，现为 %q", key, n.Value)
+		return 0, false
+	}
+	return v, true
+}
+
+// money reads a positive amount of yuan with at most two decimals, as zhenxing.ParseYuan does.
+func (o object) money(key string, required bool) (zhenxing.Money, bool) {
+	n := o.field(key, required)
+	if n == nil {
+		return 0, false
+	}
+	s := strings.TrimSpace(n.Value)
+	if strings.HasPrefix(s, "-") {
+		o.fm.problem(n, "金额 %q 不能为负数", s)
+		return 0, false
+	}
+	m, err := zhenxing.ParseYuan(s)
+	if n.Kind != yaml.ScalarNode || err != nil {
+		o.fm.problem(n, "字段 %q 须为以元计的金额（最多两位小数），现为 %q", key, s)
+		return 0, false
+	}
+	if m == 0 {
+		o.fm.problem(n, "金额须大于零")
+		return 0, false
+	}
+	return m, true
+}
+
+// object reads a nested mapping.
+func (o object) object(key string, required bool) (object, bool) {
+	n := o.field(key, required)
+	if n == nil {
+		return object{}, false
+	}
+	if n.Kind != yaml.MappingNode {
+		o.fm.problem(n, "字段 %q 须为“键： 值”的映射", key)
+		return object{}, false
+	}
+	return object{o.fm, n, o.keyNode(key)}, true
+}
+
+// list reads a list of mappings; an item that is not a mapping is reported and left out. A
+// required list may not be empty. The bool is true when the list is there, even empty.
+func (o object) list(key string, required bool) ([]object, bool) {
+	n := o.field(key, required)
+	if n == nil {
+		return nil, false
+	}
+	if n.Kind != yaml.SequenceNode {
+		o.fm.problem(n, "字段 %q 须为列表", key)
+		return nil, false
+	}
+	if len(n.Content) == 0 && required {
+		o.fm.problem(n, "字段 %q 不能为空", key)
+	}
+	var out []object
+	for _, item := range n.Content {
+		item = resolve(item)
+		if item.Kind != yaml.MappingNode {
+			o.fm.problem(item, "字段 %q 的每一项须为“键： 值”的映射", key)
+			continue
+		}
+		out = append(out, object{o.fm, item, nil})
+	}
+	return out, true
+}
+
+// link reads an absolute http or https URL; httpsOnly refuses plain http.
+func (o object) link(key string, required, httpsOnly bool) string {
+	s := o.text(key, required)
+	if s == "" {
+		return ""
+	}
+	u, err := url.Parse(s)
+	ok := err == nil && u.Host != "" && (u.Scheme == "https" || (u.Scheme == "http" && !httpsOnly))
+	if !ok {
+		want := "http:// 或 https://"
+		if httpsOnly {
+			want = "https://"
+		}
+		o.fm.problem(o.value(key), "链接 %q 无效，须为以 %s 开头的完整网址", s, want)
+		return ""
+	}
+	return u.String()
+}
+
+// parseDate reads a calendar date, YYYY-MM-DD, in Beijing time.
+func parseDate(s string) (time.Time, bool) {
+	t, err := time.ParseInLocation("2006-01-02", s, zhenxing.Beijing)
+	return t, err == nil
+}
+
+// date reads a calendar date, YYYY-MM-DD, in Beijing time.
+func (o object) date(key string, required bool) (time.Time, bool) {
+	return o.localTime(key, required, false)
+}
+
+// dateTime reads a date with an optional time of day, "YYYY-MM-DD" or "YYYY-MM-DD HH:MM", in
+// Beijing time.
+func (o object) dateTime(key string, required bool) (time.Time, bool) {
+	return o.localTime(key, required, true)
+}
+
+func (o object) localTime(key string, required, withClock bool) (time.Time, bool) {
+	n := o.field(key, required)
+	if n == nil {
+		return time.Time{}, false
+	}
+	s := strings.TrimSpace(n.Value)
+	if t, ok := parseDate(s); ok {
+		return t, true
+	}
+	want := "YYYY-MM-DD"
+	if withClock {
+		for _, layout := range []string{"2006-01-02 15:04", "2006-01-02T15:04"} {
+			if t, err := time.ParseInLocation(layout, s, zhenxing.Beijing); err == nil {
+				return t, true
+			}
+		}
+		want = "YYYY-MM-DD 或 YYYY-MM-DD HH:MM"
+	}
+	o.fm.problem(n, "字段 %q 的日期 %q 无效，应为 %s", key, s, want)
+	return time.Time{}, false
+}
+
+var zonedLayouts = []string{
+	time.RFC3339, "2006-01-02T15:04Z07:00",
+	"2006-01-02 15:04 Z07:00", "2006-01-02 15:04:05 Z07:00", "2006-01-02 15:04Z07:00",
+}
+
+var localLayouts = []string{"2006-01-02 15:04", "2006-01-02 15:04:05", "2006-01-02T15:04", "2006-01-02T15:04:05", "2006-01-02"}
+
+// zonedTime reads a point in time that names its zone: an offset ("2026-12-05 09:00 +08:00",
+// RFC 3339) or a time zone ("2026-12-05 09:00 Asia/Shanghai"). A time without a zone is a
+// problem, never silently read in some zone. The result is in Beijing time.
+func (o object) zonedTime(key string, required bool) (time.Time, bool) {
+	n := o.field(key, required)
+	if n == nil {
+		return time.Time{}, false
+	}
+	s := strings.Join(strings.Fields(n.Value), " ")
+	if t, ok := parseZoned(s); ok {
+		return t.In(zhenxing.Beijing), true
+	}
+	if i := strings.LastIndexByte(s, ' '); i > 0 && strings.Contains(s[i+1:], "/") {
+		name := s[i+1:]
+		loc, err := loadZone(name)
+		if err != nil {
+			o.fm.problem(n, "字段 %q 的时区 %q 无效，应为如 Asia/Shanghai 的时区名", key, name)
+			return time.Time{}, false
+		}
+		for _, layout := range localLayouts[:2] {
+			if t, err := time.ParseInLocation(layout, s[:i], loc); err == nil {
+				return t.In(zhenxing.Beijing), true
+			}
+		}
+	}
+	for _, layout := range localLayouts {
+		if _, err := time.Parse(layout, s); err == nil {
+			o.fm.problem(n, "字段 %q 的时间 %q 没有时区，请写成 %q 或 %q", key, s, s+" +08:00", s+" Asia/Shanghai")
+			return time.Time{}, false
+		}
+	}
+	o.fm.problem(n, "字段 %q 的时间 %q 无效，应为如 2026-12-05 09:00 +08:00 的带时区时间", key, s)
+	return time.Time{}, false
+}
+
+func parseZoned(s string) (time.Time, bool) {
+	for _, layout := range zonedLayouts {
+		if t, err := time.Parse(layout, s); err == nil {
+			return t, true
+		}
+	}
+	return time.Time{}, false
+}
+
+func loadZone(name string) (*time.Location, error) {
+	if name == "Asia/Shanghai" {
+		return zhenxing.Beijing, nil
+	}
+	return time.LoadLocation(name)
 }

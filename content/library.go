@@ -1,6 +1,7 @@
 package content
 
 import (
+	"errors"
 	"fmt"
 	"io/fs"
 	"path"
@@ -27,17 +28,20 @@ type Library struct {
 	eventBySlug map[string]*Event
 	districts   []string
 	industries  []string
+
+	kept []string // files whose new version has problems, served as they were in the last load
 }
 
 // Load reads every document under docs/<kind>/ and every event under events/ in fsys, validates
 // and renders them. Files with problems are left out and their problems returned; the rest form
 // the library.
-func Load(fsys fs.FS) (*Library, []Problem) {
-	type job struct {
-		file string
-		kind Kind
-	}
-	var jobs []job
+func Load(fsys fs.FS) (*Library, []Problem) { return load(fsys, nil) }
+
+// load is Load, except that a file whose new version cannot be read or parsed keeps the version
+// it had in prev, when it had one: a document saved slowly is served as it was until its new
+// version is whole. Its problems are returned all the same. A file that is gone is gone.
+func load(fsys fs.FS, prev *Library) (*Library, []Problem) {
+	var files []string
 	var problems []Problem
 	err := fs.WalkDir(fsys, "docs", func(p string, e fs.DirEntry, err error) error {
 		if err != nil {
@@ -49,33 +53,30 @@ func Load(fsys fs.FS) (*Library, []Problem) {
 		if e.IsDir() || !strings.HasSuffix(p, ".md") {
 			return nil
 		}
-		kind, ok := ParseKind(path.Base(path.Dir(p)))
-		if !ok || path.Dir(path.Dir(p)) != "docs" {
+		if _, ok := docKind(p); !ok {
 			problems = append(problems, Problem{p, 1, "文件须位于 docs/ 下的栏目目录中：" + kindList()})
 			return nil
 		}
-		jobs = append(jobs, job{p, kind})
+		files = append(files, p)
 		return nil
 	})
 	if err != nil {
 		problems = append(problems, Problem{"docs", 1, fmt.Sprintf("无法读取目录：%v", err)})
 	}
 
-	docs := make([]*Document, len(jobs))
-	found := make([][]Problem, len(jobs))
-	parallel(len(jobs), func(i int) {
-		data, err := fs.ReadFile(fsys, jobs[i].file)
-		if err != nil {
-			found[i] = []Problem{{jobs[i].file, 1, fmt.Sprintf("无法读取文件：%v", err)}}
-			return
+	lastGood := map[string]*Document{}
+	if prev != nil {
+		for _, d := range prev.docs {
+			lastGood[d.File] = d
 		}
-		docs[i], found[i] = parseDocument(fsys, jobs[i].file, jobs[i].kind, data)
-	})
-	for _, p := range found {
-		problems = append(problems, p...)
 	}
+	docs, found, kept := parseFiles(fsys, files, func(file string, data []byte) (*Document, []Problem) {
+		kind, _ := docKind(file)
+		return parseDocument(fsys, file, kind, data)
+	}, lastGood, (*Document).unlinked)
+	problems = append(problems, found...)
 
-	lib := &Library{bySlug: map[string]*Document{}, byKind: map[Kind][]*Document{}, files: fsys, loaded: time.Now()}
+	lib := &Library{bySlug: map[string]*Document{}, byKind: map[Kind][]*Document{}, files: fsys, loaded: time.Now(), kept: kept}
 	byIndex := map[string]*Document{}
 	for _, d := range docs {
 		if d == nil {
@@ -99,7 +100,8 @@ func Load(fsys fs.FS) (*Library, []Problem) {
 		lib.byKind[d.Kind] = append(lib.byKind[d.Kind], d)
 	}
 	lib.relate()
-	problems = append(problems, lib.loadEvents(fsys)...)
+	problems = append(problems, lib.loadEvents(fsys, prev)...)
+	sort.Strings(lib.kept)
 	sort.Slice(problems, func(i, j int) bool {
 		if problems[i].File != problems[j].File {
 			return problems[i].File < problems[j].File
@@ -107,6 +109,54 @@ func Load(fsys fs.FS) (*Library, []Problem) {
 		return problems[i].Line < problems[j].Line
 	})
 	return lib, problems
+}
+
+// CheckLayout returns nil when fsys is laid out as a content directory: it holds docs/ or events/,
+// or both. When it holds neither, it returns an EInvalid error whose Chinese message names the
+// layout expected, so a wrong folder is never taken for an empty one.
+func CheckLayout(fsys fs.FS) error {
+	for _, dir := range []string{"docs", "events"} {
+		if info, err := fs.Stat(fsys, dir); err == nil && info.IsDir() {
+			return nil
+		}
+	}
+	return zhenxing.Errorf(zhenxing.EInvalid, "不是内容目录：其中既没有 docs/ 也没有 events/ 目录。内容目录的结构应为 "+
+		"docs/{kind}/*.md（政务公开文件，kind 为 %s 之一）、events/*.md（招聘活动）和 files/（附件）。", kindList())
+}
+
+// docKind returns the kind of a document from its path, docs/<kind>/<slug>.md, and false when
+// the path is not of that form.
+func docKind(file string) (Kind, bool) {
+	kind, ok := ParseKind(path.Base(path.Dir(file)))
+	return kind, ok && path.Dir(path.Dir(file)) == "docs"
+}
+
+// parseFiles reads and parses content files in parallel, returning them in the order of files
+// (nil for a file with problems) with every problem found. A file whose new version has problems
+// keeps the version lastGood has under its name, passed through reuse, and is listed in kept. A
+// file deleted since its directory was listed is left out, with no problem.
+func parseFiles[T any](fsys fs.FS, files []string, parse func(file string, data []byte) (*T, []Problem),
+	lastGood map[string]*T, reuse func(*T) *T) (parsed []*T, problems []Problem, kept []string) {
+	parsed = make([]*T, len(files))
+	found := make([][]Problem, len(files))
+	parallel(len(files), func(i int) {
+		data, err := fs.ReadFile(fsys, files[i])
+		switch {
+		case errors.Is(err, fs.ErrNotExist):
+		case err != nil:
+			found[i] = []Problem{{files[i], 1, fmt.Sprintf("无法读取文件：%v", err)}}
+		default:
+			parsed[i], found[i] = parse(files[i], data)
+		}
+	})
+	for i, p := range found {
+		problems = append(problems, p...)
+		if old := lastGood[files[i]]; parsed[i] == nil && len(p) > 0 && old != nil {
+			parsed[i] = reuse(old)
+			kept = append(kept, files[i])
+		}
+	}
+	return parsed, problems, kept
 }
 
 // parallel calls f(0) … f(n-1) on as many goroutines as there are processors.
@@ -239,6 +289,10 @@ func (l *Library) relate() {
 
 // Files is the file system the library was loaded from, for serving attachments.
 func (l *Library) Files() fs.FS { return l.files }
+
+// Kept lists the files whose new version has problems and that are served as they were before,
+// sorted; it is empty for a library built by Load.
+func (l *Library) Kept() []string { return l.kept }
 
 // Loaded is when the library was built.
 func (l *Library) Loaded() time.Time { return l.loaded }

@@ -51,7 +51,7 @@ type Body struct {
 // render turns a Markdown body into HTML. slug prefixes footnote IDs; firstLine is the file
 // line the body starts on, so link problems can name their line.
 func render(slug string, source []byte, firstLine int) (out Body, err error) {
-	// goldmark's East Asian line-break handling panics on invalid UTF-8 (found by FuzzRender):
+	// goldmark's East Asian line-break handling panics on invalid UTF-8 (FuzzRender tries it):
 	// replace bad bytes first, and turn any other panic into an error so one file cannot stop a load.
 	source = bytes.ToValidUTF8(source, []byte("\uFFFD"))
 	defer func() {

@@ -23,7 +23,9 @@ var embedded embed.FS
 func Embedded() fs.FS { return embedded }
 
 // Store holds the current Library and swaps in a new one, whole, on Reload. Readers never see
-// half a reload: they hold the Library they got until they are done.
+// half a reload: they hold the Library they got until they are done. A document or event whose
+// file changed into something that does not parse (a file still being written, a slip of the
+// editor) keeps being served as it was; it goes only when its file is deleted.
 type Store struct {
 	fsys fs.FS
 	log  *slog.Logger
@@ -42,17 +44,21 @@ func NewStore(fsys fs.FS, log *slog.Logger) *Store {
 // Library returns the current library.
 func (s *Store) Library() *Library { return s.cur.Load() }
 
-// Reload loads the content again and swaps it in, returning the problems found.
+// Reload loads the content again and swaps it in, returning the problems found. Each problem is
+// logged with its file and line, and so is each file served in its last good version.
 func (s *Store) Reload() []Problem {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	start := time.Now()
-	lib, problems := Load(s.fsys)
+	lib, problems := load(s.fsys, s.cur.Load())
 	for _, p := range problems {
 		s.log.Warn("content problem", "file", p.File, "line", p.Line, "problem", p.Message, "at", p.String())
 	}
+	for _, f := range lib.Kept() {
+		s.log.Warn("content kept its last good version", "file", f)
+	}
 	s.cur.Store(lib)
-	s.log.Info("content loaded", "documents", lib.Len(), "events", len(lib.AllEvents()), "problems", len(problems), "took", time.Since(start))
+	s.log.Info("content loaded", "documents", lib.Len(), "events", len(lib.AllEvents()), "problems", len(problems), "kept", len(lib.Kept()), "took", time.Since(start))
 	return problems
 }
 

@@ -11,7 +11,6 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"zhenxing"
-	"zhenxing/content"
 	"zhenxing/internal/account"
 	"zhenxing/internal/db"
 )
@@ -355,5 +354,5 @@ func (s *Server) adminAudit(c *fiber.Ctx) error {
 
 // When is the time of the change to the second, in Asia/Shanghai.
 func (r auditRow) When() string {
-	return r.At.In(content.Shanghai).Format("2006-01-02 15:04:05")
+	return r.At.In(zhenxing.Beijing).Format("2006-01-02 15:04:05")
 }

@@ -9,7 +9,6 @@ import (
 
 	"zhenxing"
 	"zhenxing/catalog"
-	"zhenxing/content"
 )
 
 // The back office's suppliers: list, create and edit. The store validates (the credit code's
@@ -27,7 +26,7 @@ func supplierFormOf(sp *catalog.Supplier) supplierForm {
 		if t == nil {
 			return ""
 		}
-		return t.In(content.Shanghai).Format("2006-01-02")
+		return t.In(zhenxing.Beijing).Format("2006-01-02")
 	}
 	return supplierForm{
 		Slug: sp.Slug, Name: sp.Name, Kind: sp.Kind, County: sp.County, Township: sp.Township,
@@ -66,7 +65,7 @@ func (f supplierForm) supplier() (*catalog.Supplier, map[string]string) {
 		if v == "" {
 			return nil
 		}
-		t, err := time.ParseInLocation("2006-01-02", v, content.Shanghai)
+		t, err := time.ParseInLocation("2006-01-02", v, zhenxing.Beijing)
 		if err != nil {
 			errs[field] = label + "应为日期，格式如 2026-05-01"
 			return nil

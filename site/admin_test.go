@@ -20,8 +20,8 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"zhenxing"
 	"zhenxing/catalog"
-	"zhenxing/content"
 	"zhenxing/internal/account"
 	"zhenxing/internal/db"
 	"zhenxing/internal/testdb"
@@ -726,7 +726,7 @@ func TestAdminProductsThroughForms(t *testing.T) {
 	if err != nil || len(entries) != 1 {
 		t.Fatalf("audit entries: %v", err)
 	}
-	mustContain(t, audit.Body, entries[0].At.In(content.Shanghai).Format("2006-01-02 15:04:05"))
+	mustContain(t, audit.Body, entries[0].At.In(zhenxing.Beijing).Format("2006-01-02 15:04:05"))
 	if i, j := strings.Index(audit.Body, "下架产品"), strings.Index(audit.Body, "新建产品"); i < 0 || j < 0 || i > j {
 		t.Error("the audit log is not newest first")
 	}

@@ -196,7 +196,7 @@ func (s *Server) documentPage(c *fiber.Ctx) error {
 		Keywords:    strings.Join(d.Keywords, ","),
 		Column:      kind.Name(),
 		Section:     sectionOpen,
-		PubDate:     d.Published.In(content.Shanghai).Format("2006-01-02 15:04"),
+		PubDate:     d.Published.In(zhenxing.Beijing).Format("2006-01-02 15:04"),
 		Source:      d.Publisher,
 		Crumbs:      []crumb{{"首页", "/"}, {openColumn, "/open/"}, {kind.Name(), "/open/" + string(kind) + "/"}, {"正文", ""}},
 		JSONLD:      s.documentLD(d),

@@ -18,14 +18,14 @@ import (
 	"testing"
 	"time"
 
+	"zhenxing"
 	"zhenxing/catalog"
-	"zhenxing/content"
 	"zhenxing/internal/db"
 	"zhenxing/internal/testdb"
 )
 
 // mayNow is a clock in cherry season; testNow (28 November) is out of it.
-var mayNow = time.Date(2026, 5, 20, 10, 0, 0, 0, content.Shanghai)
+var mayNow = time.Date(2026, 5, 20, 10, 0, 0, 0, zhenxing.Beijing)
 
 // hallFixture is a small catalogue made through the store: three suppliers (a cooperative with a
 // valid certification, an enterprise whose certification expired in 2025, a family farm without

@@ -11,11 +11,12 @@ import (
 	"testing"
 	"time"
 
+	"zhenxing"
 	"zhenxing/content"
 )
 
 // testNow is the clock of every site test: "now" never depends on the real date.
-var testNow = time.Date(2026, 11, 28, 10, 0, 0, 0, content.Shanghai)
+var testNow = time.Date(2026, 11, 28, 10, 0, 0, 0, zhenxing.Beijing)
 
 // mustServer builds a site on the embedded content with no database. Options adjust the config
 // and dependencies (a catalogue store on a test database, another content store, ...).

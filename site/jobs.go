@@ -1,6 +1,7 @@
 package site
 
 import (
+	"encoding/json"
 	"fmt"
 	"net/url"
 	"sort"
@@ -10,6 +11,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 	"github.com/gorilla/feeds"
 
+	"zhenxing"
 	"zhenxing/content"
 )
 
@@ -186,7 +188,7 @@ func (s *Server) eventPage(c *fiber.Ctx) error {
 			Keywords:    strings.Join(append([]string{string(e.Kind)}, e.Industries()...), ","),
 			Column:      jobsColumn,
 			Section:     sectionJobs,
-			PubDate:     e.Published.In(content.Shanghai).Format("2006-01-02 15:04"),
+			PubDate:     e.Published.In(zhenxing.Beijing).Format("2006-01-02 15:04"),
 			Source:      strings.Join(e.Hosts, "、"),
 			Crumbs:      []crumb{{"首页", "/"}, {jobsColumn, "/jobs/"}, {"活动详情", ""}},
 			JSONLD:      s.eventLD(e),
@@ -365,8 +367,8 @@ func (s *Server) positionLD(p *content.Position) map[string]any {
 			"currency": "CNY",
 			"value": map[string]any{
 				"@type":    "QuantitativeValue",
-				"minValue": float64(p.Salary.Min) / 100,
-				"maxValue": float64(p.Salary.Max) / 100,
+				"minValue": json.Number(p.Salary.Min.ShortYuan()),
+				"maxValue": json.Number(p.Salary.Max.ShortYuan()),
 				"unitText": unitLD[p.Salary.Unit],
 			},
 		}
@@ -416,7 +418,7 @@ func (s *Server) jobsFeed(c *fiber.Ctx) error {
 
 // timeRange shows an event's time, e.g. "2026年12月5日 14:00–16:30".
 func timeRange(start, end time.Time) string {
-	start, end = start.In(content.Shanghai), end.In(content.Shanghai)
+	start, end = start.In(zhenxing.Beijing), end.In(zhenxing.Beijing)
 	day := func(t time.Time) string { return fmt.Sprintf("%d年%d月%d日", t.Year(), int(t.Month()), t.Day()) }
 	if start.YearDay() == end.YearDay() && start.Year() == end.Year() {
 		return day(start) + " " + start.Format("15:04") + "–" + end.Format("15:04")
@@ -520,7 +522,7 @@ type stageJSON struct {
 	Note  string `json:"note,omitempty"`
 }
 
-// positionJSON is a position in the API; salaries are in yuan, with the monthly equivalent.
+// positionJSON is a position in the API.
 type positionJSON struct {
 	Title        string      `json:"title"`
 	Headcount    int         `json:"headcount"`
@@ -541,19 +543,30 @@ type positionJSON struct {
 	EventURL     string      `json:"event_url,omitempty"`
 }
 
+// salaryJSON is a pay range in the API: amounts in fen (integers), each with a "…_yuan" string to
+// show, as prices are, and the monthly equivalents the filters compare.
 type salaryJSON struct {
-	Min        float64 `json:"min"`
-	Max        float64 `json:"max"`
-	Unit       string  `json:"unit"`
-	MonthlyMin float64 `json:"monthly_min"`
-	MonthlyMax float64 `json:"monthly_max"`
+	Min            zhenxing.Money `json:"min"`
+	MinYuan        string         `json:"min_yuan"`
+	Max            zhenxing.Money `json:"max"`
+	MaxYuan        string         `json:"max_yuan"`
+	Unit           string         `json:"unit"`
+	MonthlyMin     zhenxing.Money `json:"monthly_min"`
+	MonthlyMinYuan string         `json:"monthly_min_yuan"`
+	MonthlyMax     zhenxing.Money `json:"monthly_max"`
+	MonthlyMaxYuan string         `json:"monthly_max_yuan"`
+}
+
+func toSalaryJSON(s *content.Salary) *salaryJSON {
+	lo, hi := s.MonthlyMin(), s.MonthlyMax()
+	return &salaryJSON{s.Min, s.Min.Yuan(), s.Max, s.Max.Yuan(), string(s.Unit), lo, lo.Yuan(), hi, hi.Yuan()}
 }
 
 func dateOrEmpty(t time.Time) string {
 	if t.IsZero() {
 		return ""
 	}
-	return t.In(content.Shanghai).Format("2006-01-02")
+	return t.In(zhenxing.Beijing).Format("2006-01-02")
 }
 
 func (s *Server) toEventJSON(e *content.Event, full bool) eventJSON {
@@ -608,9 +621,8 @@ func toPositionJSON(p *content.Position, withEvent bool, s *Server) positionJSON
 		AgeMin: p.AgeMin, AgeMax: p.AgeMax, Location: p.Location, Requirements: p.Requirements,
 		Board: p.Board, Insurance: p.Insurance,
 	}
-	if sal := p.Salary; sal != nil {
-		j.Salary = &salaryJSON{float64(sal.Min) / 100, float64(sal.Max) / 100, string(sal.Unit),
-			float64(sal.MonthlyMin()) / 100, float64(sal.MonthlyMax()) / 100}
+	if p.Salary != nil {
+		j.Salary = toSalaryJSON(p.Salary)
 	}
 	if withEvent {
 		j.Employer, j.Industry = p.Employer.Name, p.Employer.Industry

@@ -7,6 +7,7 @@ import (
 	ics "github.com/arran4/golang-ical"
 	"github.com/gofiber/fiber/v2"
 
+	"zhenxing"
 	"zhenxing/content"
 )
 
@@ -70,8 +71,8 @@ func (s *Server) addEvent(cal *ics.Calendar, e *content.Event) {
 	ev.SetModifiedAt(e.Updated)
 	ev.SetCreatedTime(e.Published)
 	ev.SetSequence(e.Sequence())
-	ev.SetProperty(ics.ComponentPropertyDtStart, e.Start.In(content.Shanghai).Format(icalLocal), ics.WithTZID(calendarTZID))
-	ev.SetProperty(ics.ComponentPropertyDtEnd, e.End.In(content.Shanghai).Format(icalLocal), ics.WithTZID(calendarTZID))
+	ev.SetProperty(ics.ComponentPropertyDtStart, e.Start.In(zhenxing.Beijing).Format(icalLocal), ics.WithTZID(calendarTZID))
+	ev.SetProperty(ics.ComponentPropertyDtEnd, e.End.In(zhenxing.Beijing).Format(icalLocal), ics.WithTZID(calendarTZID))
 	summary := e.Title
 	switch e.Status {
 	case content.Cancelled:
@@ -113,7 +114,7 @@ func (s *Server) calendarDescription(e *content.Event) string {
 	case content.Cancelled:
 		b.WriteString("本场活动已取消。\n")
 	case content.Rescheduled:
-		b.WriteString("本场活动已改期，原定 " + e.PreviousStart.In(content.Shanghai).Format("2006-01-02 15:04") + " 开始。\n")
+		b.WriteString("本场活动已改期，原定 " + e.PreviousStart.In(zhenxing.Beijing).Format("2006-01-02 15:04") + " 开始。\n")
 	case content.Postponed:
 		b.WriteString("本场活动已延期，新的时间另行通知。\n")
 	}

@@ -16,6 +16,7 @@ import (
 
 	goical "github.com/emersion/go-ical"
 
+	"zhenxing"
 	"zhenxing/content"
 )
 
@@ -176,13 +177,13 @@ func TestPositionsPagination(t *testing.T) {
 
 func TestPositionsSortBySalary(t *testing.T) {
 	s := mustServer(t)
-	monthly := func(path string) []float64 {
+	monthly := func(path string) []int64 {
 		t.Helper()
 		var body struct {
 			Positions []struct {
 				Salary *struct {
-					MonthlyMin float64 `json:"monthly_min"`
-					MonthlyMax float64 `json:"monthly_max"`
+					MonthlyMin int64 `json:"monthly_min"` // fen: an integer, or decoding fails
+					MonthlyMax int64 `json:"monthly_max"`
 				} `json:"salary"`
 			} `json:"positions"`
 		}
@@ -190,7 +191,7 @@ func TestPositionsSortBySalary(t *testing.T) {
 		if err := json.Unmarshal([]byte(res.Body), &body); err != nil || res.Status != 200 {
 			t.Fatalf("%s: %d %v", path, res.Status, err)
 		}
-		var out []float64
+		var out []int64
 		for _, p := range body.Positions {
 			if p.Salary == nil {
 				out = append(out, -1)
@@ -206,7 +207,7 @@ func TestPositionsSortBySalary(t *testing.T) {
 	}
 	asc := monthly("/api/v1/positions?sort=salary")
 	desc := monthly("/api/v1/positions?sort=-salary")
-	if len(asc) < 40 || asc[0] != 1000 || desc[0] != 12000 {
+	if len(asc) < 40 || asc[0] != 100000 || desc[0] != 1200000 {
 		t.Fatalf("%d positions, lowest %v, highest %v", len(asc), asc[0], desc[0])
 	}
 	for i := 1; i < len(asc); i++ {
@@ -432,7 +433,7 @@ func TestEventICS(t *testing.T) {
 			if err != nil || ev.Props.Get(goical.PropDateTimeStart).Params.Get(goical.ParamTimezoneID) != "Asia/Shanghai" {
 				t.Fatalf("DTSTART: %v %v", ev.Props.Get(goical.PropDateTimeStart), err)
 			}
-			if got := start.In(content.Shanghai).Format("2006-01-02 15:04"); got != tt.start {
+			if got := start.In(zhenxing.Beijing).Format("2006-01-02 15:04"); got != tt.start {
 				t.Errorf("DTSTART %s, want %s", got, tt.start)
 			}
 			if _, err := ev.Props.DateTime(goical.PropDateTimeStamp, time.UTC); err != nil || !strings.HasSuffix(ev.Props.Get(goical.PropDateTimeStamp).Value, "Z") {
@@ -451,7 +452,7 @@ func TestEventICS(t *testing.T) {
 	if !strings.Contains(propText(t, ev, goical.PropDescription), "本场活动已改期，原定 2026-11-21 09:00 开始。") {
 		t.Errorf("DESCRIPTION %q", propText(t, ev, goical.PropDescription))
 	}
-	if stamp, _ := ev.Props.DateTime(goical.PropDateTimeStamp, time.UTC); !stamp.Equal(time.Date(2026, 11, 16, 0, 0, 0, 0, content.Shanghai)) {
+	if stamp, _ := ev.Props.DateTime(goical.PropDateTimeStamp, time.UTC); !stamp.Equal(time.Date(2026, 11, 16, 0, 0, 0, 0, zhenxing.Beijing)) {
 		t.Errorf("DTSTAMP %s, want the update of 2026-11-16", stamp)
 	}
 }
@@ -556,6 +557,8 @@ func TestJobsBadInput(t *testing.T) {
 		{"/jobs/?salary=lots", 400, "薪资档位“lots”无效"},
 		{"/jobs/?salary_min=8000&salary_max=3000", 400, "薪资范围颠倒：最低月薪 8000 元高于最高月薪 3000 元。"},
 		{"/jobs/?salary_min=abc", 400, "最低月薪“abc”无效"},
+		{"/jobs/?salary_min=8000.5&salary_max=3000", 400, "薪资范围颠倒：最低月薪 8000.5 元高于最高月薪 3000 元。"},
+		{"/jobs/?salary_min=4000.123", 400, "最低月薪“4000.123”无效"},
 		{"/jobs/?from=2026-02-30", 400, "开始日期“2026-02-30”不是有效的日期"},
 		{"/jobs/?to=yesterday", 400, "截止日期“yesterday”不是有效的日期"},
 		{"/jobs/?from=2026-12-31&to=2026-01-01", 400, "日期范围颠倒"},
@@ -599,9 +602,13 @@ func TestJobsAPI(t *testing.T) {
 				Positions []struct {
 					Title  string `json:"title"`
 					Salary struct {
-						Min, Max   float64
-						Unit       string
-						MonthlyMin float64 `json:"monthly_min"`
+						Min            int64  `json:"min"`
+						MinYuan        string `json:"min_yuan"`
+						Max            int64  `json:"max"`
+						MaxYuan        string `json:"max_yuan"`
+						Unit           string `json:"unit"`
+						MonthlyMin     int64  `json:"monthly_min"`
+						MonthlyMinYuan string `json:"monthly_min_yuan"`
 					} `json:"salary"`
 				} `json:"positions"`
 			} `json:"employers"`
@@ -618,7 +625,9 @@ func TestJobsAPI(t *testing.T) {
 		t.Errorf("event = %+v", ev)
 	}
 	carpenter := ev.Detail.Employers[3].Positions[0]
-	if carpenter.Title != "木工" || carpenter.Salary.Unit != "日" || carpenter.Salary.Min != 300 || carpenter.Salary.MonthlyMin != 6525 {
+	// Salaries are in fen, as prices are, each with a yuan string: 300 元/日 is 6525 元 a month.
+	if sal := carpenter.Salary; carpenter.Title != "木工" || sal.Unit != "日" || sal.Min != 30000 || sal.MinYuan != "300.00" ||
+		sal.Max != 38000 || sal.MaxYuan != "380.00" || sal.MonthlyMin != 652500 || sal.MonthlyMinYuan != "6525.00" {
 		t.Errorf("carpenter = %+v", carpenter)
 	}
 	res = get(t, s, "/api/v1/events/"+welfareSlug)
@@ -683,7 +692,7 @@ func TestHomeShowsJobs(t *testing.T) {
 	}
 	// Another year, another figure: the clock decides.
 	s = mustServer(t, func(c *Config, _ *Deps) {
-		c.Now = func() time.Time { return time.Date(2022, 3, 1, 9, 0, 0, 0, content.Shanghai) }
+		c.Now = func() time.Time { return time.Date(2022, 3, 1, 9, 0, 0, 0, zhenxing.Beijing) }
 	})
 	mustContain(t, get(t, s, "/").Body, "2022年共安排招聘活动 <strong>2</strong> 场，提供岗位 <strong>373</strong> 个。")
 }
@@ -706,7 +715,7 @@ func TestEventResultsOnlyOnceEnded(t *testing.T) {
 		t.Errorf("an event under way shows results: %d", res.Status)
 	}
 	s = mustServer(t, storeOf(t, map[string]string{"events/ongoing.md": ongoing}), func(c *Config, _ *Deps) {
-		c.Now = func() time.Time { return time.Date(2026, 11, 28, 13, 0, 0, 0, content.Shanghai) }
+		c.Now = func() time.Time { return time.Date(2026, 11, 28, 13, 0, 0, 0, zhenxing.Beijing) }
 	})
 	mustContain(t, get(t, s, "/jobs/events/ongoing").Body, "活动成效", "<dt>现场签约</dt><dd>2 人</dd>")
 }

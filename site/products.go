@@ -698,7 +698,7 @@ func (s *Server) toProductJSON(p *catalog.Product, supSlug, supName string) prod
 		Spec:     p.Spec, Unit: p.Unit, Price: p.Price, PriceYuan: catalog.FormatYuan(p.Price), Tiers: p.Tiers,
 		MinQty: p.MinQty, Multiple: p.Multiple, Stock: p.Stock, StockState: state,
 		SeasonStart: p.SeasonStart, SeasonEnd: p.SeasonEnd, Season: seasonText(p), InSeason: p.InSeasonOn(s.now()),
-		Flags: p.Flags, UpdatedAt: p.UpdatedAt.In(content.Shanghai).Format(time.RFC3339),
+		Flags: p.Flags, UpdatedAt: p.UpdatedAt.In(zhenxing.Beijing).Format(time.RFC3339),
 	}
 	if j.Tiers == nil {
 		j.Tiers = []catalog.PriceTier{}

@@ -14,6 +14,7 @@ import (
 	"github.com/gofiber/fiber/v2/middleware/recover"
 	"github.com/gofiber/fiber/v2/middleware/requestid"
 
+	"zhenxing"
 	"zhenxing/catalog"
 	"zhenxing/content"
 	"zhenxing/internal/account"
@@ -121,7 +122,7 @@ func proxyHeader(trusted []string) string {
 	return ""
 }
 
-func (s *Server) now() time.Time { return s.cfg.Now().In(content.Shanghai) }
+func (s *Server) now() time.Time { return s.cfg.Now().In(zhenxing.Beijing) }
 
 func (s *Server) logPanic(c *fiber.Ctx, e any) {
 	s.log.Error("panic", "request_id", requestID(c), "path", c.Path(), "panic", e)

@@ -16,8 +16,8 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"zhenxing"
 	"zhenxing/catalog"
-	"zhenxing/content"
 )
 
 //go:embed templates
@@ -92,11 +92,11 @@ func loadViews(a *assets) (*views, error) {
 			if t.IsZero() {
 				return ""
 			}
-			return t.In(content.Shanghai).Format("2006-01-02")
+			return t.In(zhenxing.Beijing).Format("2006-01-02")
 		},
-		"datetime": func(t time.Time) string { return t.In(content.Shanghai).Format("2006-01-02 15:04") },
+		"datetime": func(t time.Time) string { return t.In(zhenxing.Beijing).Format("2006-01-02 15:04") },
 		"cndate": func(t time.Time) string {
-			t = t.In(content.Shanghai)
+			t = t.In(zhenxing.Beijing)
 			return fmt.Sprintf("%d年%d月%d日", t.Year(), int(t.Month()), t.Day())
 		},
 		"size":      humanSize,

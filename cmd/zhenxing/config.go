@@ -11,6 +11,8 @@ import (
 	"strings"
 	"time"
 
+	"zhenxing"
+	"zhenxing/content"
 	"zhenxing/site"
 )
 
@@ -88,6 +90,9 @@ func loadConfig(getenv func(string) string, needDB bool) (*config, error) {
 	if c.ContentDir != "" {
 		if info, err := os.Stat(c.ContentDir); err != nil || !info.IsDir() {
 			return nil, &configError{"CONTENT_DIR", fmt.Sprintf("不是一个可读的目录（当前值 %q）", c.ContentDir)}
+		}
+		if err := content.CheckLayout(os.DirFS(c.ContentDir)); err != nil {
+			return nil, &configError{"CONTENT_DIR", fmt.Sprintf("%q %s", c.ContentDir, zhenxing.ErrorMessage(err))}
 		}
 	}
 	switch lvl := strings.ToLower(get("LOG_LEVEL", "info")); lvl {

@@ -25,6 +25,7 @@ import (
 
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"zhenxing"
 	"zhenxing/catalog"
 	"zhenxing/content"
 	"zhenxing/internal/account"
@@ -153,6 +154,9 @@ func check(args []string, stdout io.Writer) error {
 			return fmt.Errorf("%s 不是目录", args[0])
 		}
 		fsys, name = os.DirFS(args[0]), args[0]
+		if err := content.CheckLayout(fsys); err != nil {
+			return fmt.Errorf("%s %s", name, zhenxing.ErrorMessage(err))
+		}
 	}
 	lib, problems := content.Load(fsys)
 	for _, p := range problems {

@@ -84,6 +84,55 @@ func TestCheck(t *testing.T) {
 	}
 }
 
+// TestWrongContentFolder points check and serve at a folder that is not a content directory (a
+// folder of Markdown files, or docs/ itself): both refuse it, naming the layout they expect.
+func TestWrongContentFolder(t *testing.T) {
+	layout := []string{"不是内容目录", "docs/{kind}/*.md", "events/*.md", "files/"}
+	notContent := t.TempDir()
+	if err := os.MkdirAll(filepath.Join(notContent, "notices"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(notContent, "notices/a.md"), []byte("---\ntitle: 标题\n---\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	eventsOnly := t.TempDir()
+	if err := os.MkdirAll(filepath.Join(eventsOnly, "events"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+
+	for _, dir := range []string{notContent, filepath.Join("..", "..", "content", "docs")} {
+		var stdout, stderr bytes.Buffer
+		if code := run(context.Background(), []string{"check", dir}, env(nil), nil, &stdout, &stderr); code != 1 {
+			t.Errorf("check %s: exit %d, want 1", dir, code)
+		}
+		if strings.Contains(stdout.String(), "检查通过") {
+			t.Errorf("check %s passed: %s", dir, stdout.String())
+		}
+		for _, want := range append([]string{"错误： " + dir + " "}, layout...) {
+			if !strings.Contains(stderr.String(), want) {
+				t.Errorf("check %s: stderr %q lacks %q", dir, stderr.String(), want)
+			}
+		}
+
+		stderr.Reset()
+		vars := map[string]string{"DATABASE_URL": "postgres://u@127.0.0.1:5432/db", "CONTENT_DIR": dir}
+		if code := run(context.Background(), []string{"serve"}, env(vars), nil, io.Discard, &stderr); code != 2 {
+			t.Errorf("serve with CONTENT_DIR=%s: exit %d, want 2", dir, code)
+		}
+		for _, want := range append([]string{"配置错误：CONTENT_DIR"}, layout...) {
+			if !strings.Contains(stderr.String(), want) {
+				t.Errorf("serve with CONTENT_DIR=%s: stderr %q lacks %q", dir, stderr.String(), want)
+			}
+		}
+	}
+
+	// A content directory with nothing in it yet is not a wrong folder.
+	var stdout bytes.Buffer
+	if code := run(context.Background(), []string{"check", eventsOnly}, env(nil), nil, &stdout, io.Discard); code != 0 || !strings.Contains(stdout.String(), "检查通过：0 篇文件，0 场招聘活动") {
+		t.Errorf("check of an empty content directory: exit %d, %q", code, stdout.String())
+	}
+}
+
 func TestUnknownCommand(t *testing.T) {
 	var stderr bytes.Buffer
 	if code := run(context.Background(), []string{"frobnicate"}, env(nil), nil, io.Discard, &stderr); code != 2 || !strings.Contains(stderr.String(), "未知命令") {
