@@ -37,9 +37,29 @@ func newMetrics() *metrics {
 	return m
 }
 
+// observe counts one answer. The method becomes a label, which the registry keeps: it is mapped
+// to a constant, never kept as given, since fasthttp reuses the bytes behind c.Method() for the
+// next request on the connection. A route must be a registered route's path or a constant.
 func (m *metrics) observe(method, route string, status int, took time.Duration) {
-	m.requests.WithLabelValues(method, route, strconv.Itoa(status)).Inc()
-	m.latency.WithLabelValues(method, route).Observe(took.Seconds())
+	label := methodLabel(method)
+	m.requests.WithLabelValues(label, route, strconv.Itoa(status)).Inc()
+	m.latency.WithLabelValues(label, route).Observe(took.Seconds())
+}
+
+// methodLabel is the constant for a standard HTTP method and "OTHER" for anything else, so that
+// neither a reused buffer nor a client's invented methods can reach the registry.
+func methodLabel(method string) string {
+	for _, m := range httpMethods {
+		if method == m {
+			return m
+		}
+	}
+	return "OTHER"
+}
+
+var httpMethods = [...]string{
+	fiber.MethodGet, fiber.MethodHead, fiber.MethodPost, fiber.MethodPut, fiber.MethodPatch,
+	fiber.MethodDelete, fiber.MethodOptions, fiber.MethodConnect, fiber.MethodTrace,
 }
 
 func (m *metrics) handler() fiber.Handler {

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
 )
@@ -80,4 +81,25 @@ func TestPanicIsAChinesePage(t *testing.T) {
 			t.Error("the panic's text reached the client")
 		}
 	}
+}
+
+// listen serves s on a real listener on the loopback interface and returns its base URL. The
+// server is shut down when the test ends.
+func listen(t testing.TB, s *Server) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	served := make(chan error, 1)
+	go func() { served <- s.App.Listener(ln) }()
+	t.Cleanup(func() {
+		if err := s.App.ShutdownWithTimeout(10 * time.Second); err != nil {
+			t.Errorf("shutdown: %v", err)
+		}
+		if err := <-served; err != nil {
+			t.Errorf("serve: %v", err)
+		}
+	})
+	return "http://" + ln.Addr().String()
 }
