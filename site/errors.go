@@ -24,20 +24,24 @@ var fiberMessages = map[int]string{
 	fiber.StatusBadRequest:                  "请求无效。",
 	fiber.StatusNotFound:                    "您访问的页面不存在，可能已被移动或删除。",
 	fiber.StatusMethodNotAllowed:            "不支持该请求方式。",
-	fiber.StatusRequestEntityTooLarge:       "提交的内容过大。",
+	fiber.StatusRequestEntityTooLarge:       "提交的内容过大，请减小文件或内容后重试。",
 	fiber.StatusRequestTimeout:              "请求超时，请稍后再试。",
 	fiber.StatusTooManyRequests:             "请求过于频繁，请稍后再试。",
-	fiber.StatusRequestHeaderFieldsTooLarge: "请求头过大。",
+	fiber.StatusRequestHeaderFieldsTooLarge: "请求头过大，请清除本站的 Cookie 后重试。",
 }
 
 var statusTitles = map[int]string{
-	fiber.StatusBadRequest:          "请求有误",
-	fiber.StatusUnauthorized:        "需要登录",
-	fiber.StatusForbidden:           "没有访问权限",
-	fiber.StatusNotFound:            "页面不存在",
-	fiber.StatusConflict:            "操作冲突",
-	fiber.StatusTooManyRequests:     "请求过于频繁",
-	fiber.StatusInternalServerError: "服务器错误",
+	fiber.StatusBadRequest:                  "请求有误",
+	fiber.StatusUnauthorized:                "需要登录",
+	fiber.StatusForbidden:                   "没有访问权限",
+	fiber.StatusNotFound:                    "页面不存在",
+	fiber.StatusMethodNotAllowed:            "请求方式不受支持",
+	fiber.StatusRequestTimeout:              "请求超时",
+	fiber.StatusConflict:                    "操作冲突",
+	fiber.StatusRequestEntityTooLarge:       "提交内容过大",
+	fiber.StatusTooManyRequests:             "请求过于频繁",
+	fiber.StatusRequestHeaderFieldsTooLarge: "请求头过大",
+	fiber.StatusInternalServerError:         "服务器错误",
 }
 
 // handleError maps an error to a status and a Chinese page (or JSON under /api/). Internal details

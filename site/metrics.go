@@ -41,9 +41,13 @@ func newMetrics() *metrics {
 // to a constant, never kept as given, since fasthttp reuses the bytes behind c.Method() for the
 // next request on the connection. A route must be a registered route's path or a constant.
 func (m *metrics) observe(method, route string, status int, took time.Duration) {
-	label := methodLabel(method)
-	m.requests.WithLabelValues(label, route, strconv.Itoa(status)).Inc()
-	m.latency.WithLabelValues(label, route).Observe(took.Seconds())
+	m.count(method, route, status)
+	m.latency.WithLabelValues(methodLabel(method), route).Observe(took.Seconds())
+}
+
+// count is observe for an answer whose duration is not known.
+func (m *metrics) count(method, route string, status int) {
+	m.requests.WithLabelValues(methodLabel(method), route, strconv.Itoa(status)).Inc()
 }
 
 // methodLabel is the constant for a standard HTTP method and "OTHER" for anything else, so that

@@ -93,16 +93,20 @@ func New(cfg Config, deps Deps) (*Server, error) {
 		ReadBufferSize:          16 << 10,
 		WriteBufferSize:         32 << 10, // a whole document page in one write, not a header write and a body write
 		DisableStartupMessage:   true,
-		ErrorHandler:            s.handleError,
+		ErrorHandler:            s.handleRejected, // observe handles every other error
 		ProxyHeader:             proxyHeader(cfg.TrustedProxies),
 		EnableTrustedProxyCheck: len(cfg.TrustedProxies) > 0,
 		TrustedProxies:          cfg.TrustedProxies,
 	})
+	// A panic below observe becomes an error that observe answers, logs and counts; the outer
+	// recover is for a panic in observe itself or in the error page.
+	recoverPanics := recover.New(recover.Config{EnableStackTrace: true, StackTraceHandler: s.logPanic})
 	s.App.Use(
-		recover.New(recover.Config{EnableStackTrace: true, StackTraceHandler: s.logPanic}),
+		recoverPanics,
 		requestid.New(),
 		s.securityHeaders,
 		s.observe,
+		recoverPanics,
 		s.rejectBadRequests,
 		compress.New(),
 		etag.New(),
