@@ -70,8 +70,13 @@ func (m *metrics) handler() fiber.Handler {
 	return adaptor.HTTPHandler(promhttp.HandlerFor(m.registry, promhttp.HandlerOpts{}))
 }
 
+// slogLevel is the level of an answer's access log line. A 503 (the database cannot be reached,
+// or the server is shutting down) is INFO: its cause is logged once, as a WARN line, not once per
+// request.
 func slogLevel(status int) slog.Level {
 	switch {
+	case status == fiber.StatusServiceUnavailable:
+		return slog.LevelInfo
 	case status >= 500:
 		return slog.LevelError
 	case status >= 400:

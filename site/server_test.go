@@ -53,7 +53,7 @@ func TestShutdownFinishesInFlightRequests(t *testing.T) {
 	}()
 	<-entered
 	shutdown := make(chan error, 1)
-	go func() { shutdown <- s.Shutdown(10e9) }()
+	go func() { shutdown <- s.Shutdown(context.Background(), 0, 10*time.Second) }()
 	close(release)
 
 	r := <-got
@@ -107,7 +107,7 @@ func serveOn(t testing.TB, s *Server, ln net.Listener) string {
 	served := make(chan error, 1)
 	go func() { served <- s.App.Listener(ln) }()
 	t.Cleanup(func() {
-		if err := s.App.ShutdownWithTimeout(10 * time.Second); err != nil {
+		if err := s.Shutdown(context.Background(), 0, 10*time.Second); err != nil {
 			t.Errorf("shutdown: %v", err)
 		}
 		if err := <-served; err != nil {

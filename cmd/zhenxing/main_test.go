@@ -36,6 +36,8 @@ func TestConfigErrorsNameTheSetting(t *testing.T) {
 		{"missing content dir", "CONTENT_DIR", "/no/such/dir", "配置错误：CONTENT_DIR"},
 		{"bad bool", "MIGRATE_ON_START", "sometimes", "配置错误：MIGRATE_ON_START"},
 		{"bad duration", "SHUTDOWN_TIMEOUT", "soon", "配置错误：SHUTDOWN_TIMEOUT"},
+		{"bad drain", "SHUTDOWN_DRAIN", "a while", "配置错误：SHUTDOWN_DRAIN"},
+		{"negative drain", "SHUTDOWN_DRAIN", "-1s", "配置错误：SHUTDOWN_DRAIN"},
 		{"bad proxy", "TRUSTED_PROXIES", "10.0.0.1,nope", "配置错误：TRUSTED_PROXIES"},
 		{"bad site id", "SITE_ID_CODE", "123", "配置错误：SITE_ID_CODE"},
 		{"bad log format", "LOG_FORMAT", "xml", "配置错误：LOG_FORMAT"},
@@ -112,7 +114,7 @@ func TestServeProcess(t *testing.T) {
 	ln.Close()
 
 	cmd := exec.Command(bin, "serve")
-	cmd.Env = append(os.Environ(), "DATABASE_URL="+dbURL, "ADDR="+addr, "CONTENT_DIR="+content, "LOG_FORMAT=text", "LOG_LEVEL=info")
+	cmd.Env = append(os.Environ(), "DATABASE_URL="+dbURL, "ADDR="+addr, "CONTENT_DIR="+content, "LOG_FORMAT=text", "LOG_LEVEL=info", "SHUTDOWN_DRAIN=0")
 	stderr, _ := cmd.StderrPipe()
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
