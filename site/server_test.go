@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/http/httptest"
 	"strconv"
 	"strings"
 	"sync"
@@ -19,7 +20,8 @@ import (
 )
 
 // TestShutdownFinishesInFlightRequests starts a request, shuts the server down while it runs,
-// and checks the request still completes and the shutdown returns without error.
+// and checks the request still completes, telling the client to close the connection, and the
+// shutdown returns without error.
 func TestShutdownFinishesInFlightRequests(t *testing.T) {
 	s := mustServer(t)
 	entered, release := make(chan struct{}), make(chan struct{})
@@ -38,6 +40,7 @@ func TestShutdownFinishesInFlightRequests(t *testing.T) {
 	type result struct {
 		status int
 		body   string
+		close  bool
 		err    error
 	}
 	got := make(chan result, 1)
@@ -49,22 +52,55 @@ func TestShutdownFinishesInFlightRequests(t *testing.T) {
 		}
 		defer res.Body.Close()
 		b, err := io.ReadAll(res.Body)
-		got <- result{res.StatusCode, string(b), err}
+		got <- result{res.StatusCode, string(b), res.Close, err}
 	}()
 	<-entered
+	s.Drain() // what Shutdown does first, here before the request can end
 	shutdown := make(chan error, 1)
 	go func() { shutdown <- s.Shutdown(context.Background(), 0, 10*time.Second) }()
 	close(release)
 
 	r := <-got
-	if r.err != nil || r.status != 200 || r.body != "完成" {
-		t.Fatalf("in-flight request: %+v", r)
+	if r.err != nil || r.status != 200 || r.body != "完成" || !r.close {
+		t.Fatalf("in-flight request: %+v, want 200 with Connection: close", r)
 	}
 	if err := <-shutdown; err != nil {
 		t.Fatalf("shutdown: %v", err)
 	}
 	if err := <-served; err != nil {
 		t.Fatalf("listener: %v", err)
+	}
+}
+
+// TestDrain checks what a server that has begun to shut down answers: /readyz 503, so that the
+// load balancer sends no more, and every page as before but with Connection: close.
+func TestDrain(t *testing.T) {
+	s := mustServer(t)
+	answer := func(path string) (int, string, bool) {
+		t.Helper()
+		res, err := s.App.Test(httptest.NewRequest(http.MethodGet, path, nil), -1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer res.Body.Close()
+		b, _ := io.ReadAll(res.Body)
+		return res.StatusCode, string(b), res.Close
+	}
+	if status, _, closed := answer("/readyz"); status != http.StatusOK || closed {
+		t.Fatalf("before: /readyz %d, Connection: close %v", status, closed)
+	}
+	s.Drain()
+	s.Drain() // again: nothing more
+	if status, body, _ := answer("/readyz"); status != http.StatusServiceUnavailable || body != "正在停止服务" {
+		t.Errorf("draining: /readyz %d %q, want 503", status, body)
+	}
+	for _, path := range []string{"/readyz", "/open/", "/no/such/page"} {
+		if _, _, closed := answer(path); !closed {
+			t.Errorf("draining: %s lacks Connection: close", path)
+		}
+	}
+	if status, _, _ := answer("/open/"); status != http.StatusOK {
+		t.Errorf("draining: /open/ %d, want 200", status)
 	}
 }
 
