@@ -73,7 +73,9 @@ func (s *Server) handleError(c *fiber.Ctx, err error) error {
 	switch {
 	case status == fiber.StatusServiceUnavailable:
 		c.Set(fiber.HeaderRetryAfter, retryAfter)
-		s.outage.failed(err)
+		if zhenxing.ErrorCode(err) == zhenxing.EUnavailable {
+			s.outage.failed(err)
+		}
 	case status >= 500:
 		s.log.Error("request failed", "request_id", requestID(c), "path", c.Path(), "err", err)
 	}
