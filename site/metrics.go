@@ -37,17 +37,46 @@ func newMetrics() *metrics {
 	return m
 }
 
+// observe counts one answer. The method becomes a label, which the registry keeps: it is mapped
+// to a constant, never kept as given, since fasthttp reuses the bytes behind c.Method() for the
+// next request on the connection. A route must be a registered route's path or a constant.
 func (m *metrics) observe(method, route string, status int, took time.Duration) {
-	m.requests.WithLabelValues(method, route, strconv.Itoa(status)).Inc()
-	m.latency.WithLabelValues(method, route).Observe(took.Seconds())
+	m.count(method, route, status)
+	m.latency.WithLabelValues(methodLabel(method), route).Observe(took.Seconds())
+}
+
+// count is observe for an answer whose duration is not known.
+func (m *metrics) count(method, route string, status int) {
+	m.requests.WithLabelValues(methodLabel(method), route, strconv.Itoa(status)).Inc()
+}
+
+// methodLabel is the constant for a standard HTTP method and "OTHER" for anything else, so that
+// neither a reused buffer nor a client's invented methods can reach the registry.
+func methodLabel(method string) string {
+	for _, m := range httpMethods {
+		if method == m {
+			return m
+		}
+	}
+	return "OTHER"
+}
+
+var httpMethods = [...]string{
+	fiber.MethodGet, fiber.MethodHead, fiber.MethodPost, fiber.MethodPut, fiber.MethodPatch,
+	fiber.MethodDelete, fiber.MethodOptions, fiber.MethodConnect, fiber.MethodTrace,
 }
 
 func (m *metrics) handler() fiber.Handler {
 	return adaptor.HTTPHandler(promhttp.HandlerFor(m.registry, promhttp.HandlerOpts{}))
 }
 
+// slogLevel is the level of an answer's access log line. A 503 (the database cannot be reached,
+// or the server is shutting down) is INFO: its cause is logged once, as a WARN line, not once per
+// request.
 func slogLevel(status int) slog.Level {
 	switch {
+	case status == fiber.StatusServiceUnavailable:
+		return slog.LevelInfo
 	case status >= 500:
 		return slog.LevelError
 	case status >= 400:

@@ -1,10 +1,12 @@
 package site
 
 import (
+	"log/slog"
 	"time"
 	"unicode/utf8"
 
 	"github.com/gofiber/fiber/v2"
+	"github.com/gofiber/fiber/v2/middleware/requestid"
 
 	"zhenxing"
 )
@@ -14,6 +16,11 @@ const contentSecurityPolicy = "default-src 'self'; script-src 'self'; style-src 
 
 // securityHeaders sets the headers every response carries, errors included.
 func (s *Server) securityHeaders(c *fiber.Ctx) error {
+	s.setSecurityHeaders(c)
+	return c.Next()
+}
+
+func (s *Server) setSecurityHeaders(c *fiber.Ctx) {
 	h := &c.Response().Header
 	h.Set("Content-Security-Policy", contentSecurityPolicy)
 	h.Set("X-Content-Type-Options", "nosniff")
@@ -24,7 +31,6 @@ func (s *Server) securityHeaders(c *fiber.Ctx) error {
 	if s.cfg.BaseURL != nil && s.cfg.BaseURL.Scheme == "https" {
 		h.Set("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
 	}
-	return c.Next()
 }
 
 // observe writes the access log line and the metrics of each request. It runs the error handler
@@ -32,33 +38,68 @@ func (s *Server) securityHeaders(c *fiber.Ctx) error {
 func (s *Server) observe(c *fiber.Ctx) error {
 	start := time.Now()
 	if err := c.Next(); err != nil {
-		if herr := s.handleError(c, err); herr != nil {
-			s.log.Error("error handler", "request_id", requestID(c), "err", herr)
-			c.Status(fiber.StatusInternalServerError)
-		}
+		s.answerError(c, err)
 	}
 	took := time.Since(start)
-	status := c.Response().StatusCode()
 	route := c.Route().Path
 	if c.Route().Method == "USE" || route == "" {
 		route = "unmatched"
 	}
-	s.metrics.observe(c.Method(), route, status, took)
+	s.metrics.observe(c.Method(), route, c.Response().StatusCode(), took)
+	s.logRequest(c, route, took)
+	return nil
+}
+
+// routeRejected is the route label of the requests answered before routing: those fasthttp
+// refuses itself (408 when the request is not read in time, 413 for a body over the limit, 431
+// for headers over the read buffer), and any that the middleware before observe fails.
+const routeRejected = "rejected"
+
+// handleRejected is the application's error handler, which Fiber calls for the errors observe
+// never sees. It gives them what observe gives every other answer: a request ID, the security
+// headers, a Chinese page, an access log line and a count in the metrics. Their duration is not
+// known, so they are counted but not timed.
+func (s *Server) handleRejected(c *fiber.Ctx, err error) error {
+	if requestID(c) == "" {
+		c.Locals(requestid.ConfigDefault.ContextKey, requestid.ConfigDefault.Generator())
+		c.Set(fiber.HeaderXRequestID, requestID(c))
+	}
+	s.setSecurityHeaders(c)
+	s.answerError(c, err)
+	s.metrics.count(c.Method(), routeRejected, c.Response().StatusCode())
+	s.logRequest(c, routeRejected, -1)
+	return nil
+}
+
+// answerError runs the error handler; should that fail, the answer is a bare 500.
+func (s *Server) answerError(c *fiber.Ctx, err error) {
+	if herr := s.handleError(c, err); herr != nil {
+		s.log.Error("error handler", "request_id", requestID(c), "err", herr)
+		c.Status(fiber.StatusInternalServerError)
+	}
+}
+
+// logRequest writes the access log line of an answer; a negative took means not timed. The log
+// is written before the handler returns, so the request's strings need no copy.
+func (s *Server) logRequest(c *fiber.Ctx, route string, took time.Duration) {
+	status := c.Response().StatusCode()
 	level := slogLevel(status)
 	if !s.log.Enabled(c.UserContext(), level) {
-		return nil
+		return
 	}
-	s.log.Log(c.UserContext(), level, "request",
-		"request_id", requestID(c),
-		"method", c.Method(),
-		"path", c.Path(),
-		"route", route,
-		"status", status,
-		"bytes", len(c.Response().Body()),
-		"duration_ms", float64(took.Microseconds())/1000,
-		"ip", c.IP(),
-	)
-	return nil
+	attrs := []slog.Attr{
+		slog.String("request_id", requestID(c)),
+		slog.String("method", c.Method()),
+		slog.String("path", c.Path()),
+		slog.String("route", route),
+		slog.Int("status", status),
+		slog.Int("bytes", len(c.Response().Body())),
+	}
+	if took >= 0 {
+		attrs = append(attrs, slog.Float64("duration_ms", float64(took.Microseconds())/1000))
+	}
+	attrs = append(attrs, slog.String("ip", c.IP()))
+	s.log.LogAttrs(c.UserContext(), level, "request", attrs...)
 }
 
 // maxQuery is the longest query string accepted; no page of the site needs more.

@@ -82,7 +82,8 @@ func (r *rendered) send(c *fiber.Ctx) error {
 
 // pageCache keeps rendered pages of one content library, so a document page is rendered once per
 // load and display mode, not per request. It holds only what the content determines, so replicas
-// never disagree; a reload starts a fresh cache.
+// never disagree. A reload starts a fresh cache: the first lookup or insert with the new library
+// drops the old library's pages, and with them the last reference to that library.
 type pageCache struct {
 	mu    sync.RWMutex
 	lib   *content.Library
@@ -94,21 +95,38 @@ const maxCachedPages = 4000
 
 func (pc *pageCache) get(lib *content.Library, key string) (*rendered, bool) {
 	pc.mu.RLock()
-	defer pc.mu.RUnlock()
-	if pc.lib != lib {
+	r, ok := pc.pages[key]
+	current := pc.lib == lib
+	pc.mu.RUnlock()
+	if !current {
+		pc.mu.Lock()
+		pc.use(lib)
+		pc.mu.Unlock()
 		return nil, false
 	}
-	r, ok := pc.pages[key]
 	return r, ok
 }
 
 func (pc *pageCache) put(lib *content.Library, key string, page *rendered) {
 	pc.mu.Lock()
 	defer pc.mu.Unlock()
-	if pc.lib != lib {
-		pc.lib, pc.pages = lib, map[string]*rendered{}
-	}
+	pc.use(lib)
 	if len(pc.pages) < maxCachedPages {
 		pc.pages[key] = page
 	}
+}
+
+// use makes lib the cached library, dropping the pages of any other. The caller holds mu for
+// writing.
+func (pc *pageCache) use(lib *content.Library) {
+	if pc.lib != lib || pc.pages == nil {
+		pc.lib, pc.pages = lib, map[string]*rendered{}
+	}
+}
+
+// size is the number of pages held.
+func (pc *pageCache) size() int {
+	pc.mu.RLock()
+	defer pc.mu.RUnlock()
+	return len(pc.pages)
 }

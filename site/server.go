@@ -6,6 +6,7 @@ import (
 	"context"
 	"log/slog"
 	"net/url"
+	"sync"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -70,6 +71,10 @@ type Server struct {
 	pages   pageCache
 	hall    hallCache // the hall's listings for a moment, see hallcache.go
 	log     *slog.Logger
+	outage  *databaseOutage // see health.go
+
+	stopping chan struct{} // closed by Drain
+	drainNow sync.Once
 }
 
 // New builds the application with its middleware and routes.
@@ -80,7 +85,8 @@ func New(cfg Config, deps Deps) (*Server, error) {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
-	s := &Server{cfg: cfg, deps: deps, log: cfg.Logger, metrics: newMetrics()}
+	s := &Server{cfg: cfg, deps: deps, log: cfg.Logger, metrics: newMetrics(), stopping: make(chan struct{})}
+	s.outage = newDatabaseOutage(s.log, deps.DB, s.stopping)
 	var err error
 	if s.assets, err = loadAssets(); err != nil {
 		return nil, err
@@ -97,16 +103,22 @@ func New(cfg Config, deps Deps) (*Server, error) {
 		ReadBufferSize:          16 << 10,
 		WriteBufferSize:         32 << 10, // a whole document page in one write, not a header write and a body write
 		DisableStartupMessage:   true,
-		ErrorHandler:            s.handleError,
+		ErrorHandler:            s.handleRejected, // observe handles every other error
 		ProxyHeader:             proxyHeader(cfg.TrustedProxies),
 		EnableTrustedProxyCheck: len(cfg.TrustedProxies) > 0,
 		TrustedProxies:          cfg.TrustedProxies,
 	})
+	// A panic below observe becomes an error that observe answers, logs and counts; the outer
+	// recover is for a panic in observe itself or in the error page.
+	recoverPanics := recover.New(recover.Config{EnableStackTrace: true, StackTraceHandler: s.logPanic})
+	s.App.Server().CloseOnShutdown = true
 	s.App.Use(
-		recover.New(recover.Config{EnableStackTrace: true, StackTraceHandler: s.logPanic}),
+		recoverPanics,
 		requestid.New(),
 		s.securityHeaders,
+		s.closeWhenDraining,
 		s.observe,
+		recoverPanics,
 		s.rejectBadRequests,
 		compress.New(),
 		etag.New(),
@@ -128,8 +140,46 @@ func (s *Server) logPanic(c *fiber.Ctx, e any) {
 	s.log.Error("panic", "request_id", requestID(c), "path", c.Path(), "panic", e)
 }
 
-// Shutdown stops accepting connections and waits for in-flight requests, up to timeout.
-func (s *Server) Shutdown(timeout time.Duration) error {
+// Drain begins the shutdown. From now on /readyz answers 503, so that a load balancer stops
+// sending requests here, and every answer carries Connection: close, so that a keep-alive client
+// sends its next request on a new connection instead of one about to be closed under it. The
+// server keeps serving; calling Drain again does nothing.
+func (s *Server) Drain() {
+	s.drainNow.Do(func() { close(s.stopping) })
+}
+
+func (s *Server) draining() bool {
+	select {
+	case <-s.stopping:
+		return true
+	default:
+		return false
+	}
+}
+
+// closeWhenDraining asks the client to close its connection after this answer once the server
+// drains. It looks after the handler, so a request in flight when Drain is called gets it too.
+func (s *Server) closeWhenDraining(c *fiber.Ctx) error {
+	err := c.Next()
+	if s.draining() {
+		c.Response().Header.SetConnectionClose()
+	}
+	return err
+}
+
+// Shutdown drains the server (Drain) for drain, or until ctx is done if that comes first, then
+// stops accepting connections, closes the idle ones and waits up to timeout for the requests in
+// flight. It returns an error when they did not all finish within timeout.
+func (s *Server) Shutdown(ctx context.Context, drain, timeout time.Duration) error {
+	s.Drain()
+	if drain > 0 {
+		t := time.NewTimer(drain)
+		select {
+		case <-t.C:
+		case <-ctx.Done():
+			t.Stop()
+		}
+	}
 	return s.App.ShutdownWithTimeout(timeout)
 }
 

@@ -26,7 +26,8 @@ type config struct {
 	LogLevel        slog.Level
 	LogFormat       string
 	MigrateOnStart  bool
-	ShutdownTimeout time.Duration
+	ShutdownDrain   time.Duration // SHUTDOWN_DRAIN: after SIGTERM, how long to keep serving with Connection: close
+	ShutdownTimeout time.Duration // SHUTDOWN_TIMEOUT: then how long the requests in flight may run
 	TrustedProxies  []string
 	Identity        site.Identity
 	SessionIdle     time.Duration // SESSION_IDLE_TIMEOUT: a back-office session unused this long ends
@@ -116,6 +117,10 @@ func loadConfig(getenv func(string) string, needDB bool) (*config, error) {
 			return nil, &configError{"MIGRATE_ON_START", fmt.Sprintf("应为 true 或 false（当前值 %q）", v)}
 		}
 		c.MigrateOnStart = b
+	}
+	sd := get("SHUTDOWN_DRAIN", "5s")
+	if c.ShutdownDrain, err = time.ParseDuration(sd); err != nil || c.ShutdownDrain < 0 {
+		return nil, &configError{"SHUTDOWN_DRAIN", fmt.Sprintf("应为不小于 0 的时长，如 5s（当前值 %q）", sd)}
 	}
 	st := get("SHUTDOWN_TIMEOUT", "20s")
 	if c.ShutdownTimeout, err = time.ParseDuration(st); err != nil || c.ShutdownTimeout <= 0 {

@@ -245,8 +245,11 @@ func serve(ctx context.Context, getenv func(string) string, stderr io.Writer) er
 		return err
 	case <-ctx.Done():
 	}
-	log.Info("shutting down", "timeout", cfg.ShutdownTimeout)
-	if err := srv.Shutdown(cfg.ShutdownTimeout); err != nil {
+	again, stopAgain := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM) // a second signal ends the drain
+	defer stopAgain()
+	srv.Drain()
+	log.Info("shutting down: draining", "drain", cfg.ShutdownDrain, "timeout", cfg.ShutdownTimeout)
+	if err := srv.Shutdown(again, cfg.ShutdownDrain, cfg.ShutdownTimeout); err != nil {
 		return fmt.Errorf("shutdown: %w", err)
 	}
 	<-served

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"fmt"
 	"io"
 	"net"
 	"net/http"
@@ -36,6 +37,8 @@ func TestConfigErrorsNameTheSetting(t *testing.T) {
 		{"missing content dir", "CONTENT_DIR", "/no/such/dir", "配置错误：CONTENT_DIR"},
 		{"bad bool", "MIGRATE_ON_START", "sometimes", "配置错误：MIGRATE_ON_START"},
 		{"bad duration", "SHUTDOWN_TIMEOUT", "soon", "配置错误：SHUTDOWN_TIMEOUT"},
+		{"bad drain", "SHUTDOWN_DRAIN", "a while", "配置错误：SHUTDOWN_DRAIN"},
+		{"negative drain", "SHUTDOWN_DRAIN", "-1s", "配置错误：SHUTDOWN_DRAIN"},
 		{"bad proxy", "TRUSTED_PROXIES", "10.0.0.1,nope", "配置错误：TRUSTED_PROXIES"},
 		{"bad site id", "SITE_ID_CODE", "123", "配置错误：SITE_ID_CODE"},
 		{"bad log format", "LOG_FORMAT", "xml", "配置错误：LOG_FORMAT"},
@@ -140,87 +143,223 @@ func TestUnknownCommand(t *testing.T) {
 	}
 }
 
-// TestServeProcess runs the real binary: it serves a content directory, reloads it on SIGHUP,
-// and exits 0 on SIGTERM.
-func TestServeProcess(t *testing.T) {
+// serveProcess is the real binary running `zhenxing serve` on a loopback port.
+type serveProcess struct {
+	t     *testing.T
+	cmd   *exec.Cmd
+	addr  string
+	lines chan string // the log, line by line
+}
+
+// startServe builds the binary and runs `serve` on a fresh database with the given extra
+// environment, and waits until it listens. The process is killed when the test ends.
+func startServe(t *testing.T, env ...string) *serveProcess {
+	t.Helper()
 	_, dbURL := testdb.NewWithURL(t)
 	bin := filepath.Join(t.TempDir(), "zhenxing")
 	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
 		t.Fatalf("build: %v\n%s", err, out)
 	}
-	content := t.TempDir()
-	doc := "---\ntitle: 第一份通知\nindex_no: X/2024-1\npublisher: 乡村振兴局\nwritten: 2024-01-01\npublished: 2024-01-02\ntopic: 乡村振兴\nvalidity: 有效\n---\n正文。\n"
-	os.MkdirAll(filepath.Join(content, "docs/notices"), 0o755)
-	os.WriteFile(filepath.Join(content, "docs/notices/first.md"), []byte(doc), 0o644)
-
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
-	addr := ln.Addr().String()
+	p := &serveProcess{t: t, addr: ln.Addr().String(), lines: make(chan string, 100)}
 	ln.Close()
 
-	cmd := exec.Command(bin, "serve")
-	cmd.Env = append(os.Environ(), "DATABASE_URL="+dbURL, "ADDR="+addr, "CONTENT_DIR="+content, "LOG_FORMAT=text", "LOG_LEVEL=info")
-	stderr, _ := cmd.StderrPipe()
-	if err := cmd.Start(); err != nil {
+	p.cmd = exec.Command(bin, "serve")
+	p.cmd.Env = append(os.Environ(), "DATABASE_URL="+dbURL, "ADDR="+p.addr, "LOG_FORMAT=text", "LOG_LEVEL=info")
+	p.cmd.Env = append(p.cmd.Env, env...)
+	stderr, _ := p.cmd.StderrPipe()
+	if err := p.cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	defer cmd.Process.Kill()
-	lines := make(chan string, 100)
+	t.Cleanup(func() { p.cmd.Process.Kill() })
 	go func() {
 		sc := bufio.NewScanner(stderr)
 		for sc.Scan() {
-			lines <- sc.Text()
+			p.lines <- sc.Text()
 		}
-		close(lines)
+		close(p.lines)
 	}()
-	waitFor := func(what string) {
-		t.Helper()
-		deadline := time.After(60 * time.Second) // safety net only
-		for {
-			select {
-			case l, ok := <-lines:
-				if !ok {
-					t.Fatalf("process ended before %q", what)
-				}
-				if strings.Contains(l, what) {
-					return
-				}
-			case <-deadline:
-				t.Fatalf("no %q in the log", what)
+	p.waitFor("msg=listening")
+	return p
+}
+
+// waitFor reads the log until a line contains what.
+func (p *serveProcess) waitFor(what string) {
+	p.t.Helper()
+	deadline := time.After(60 * time.Second) // safety net only
+	for {
+		select {
+		case l, ok := <-p.lines:
+			if !ok {
+				p.t.Fatalf("process ended before %q", what)
 			}
+			if strings.Contains(l, what) {
+				return
+			}
+		case <-deadline:
+			p.t.Fatalf("no %q in the log", what)
 		}
 	}
-	waitFor("msg=listening")
+}
 
-	getBody := func(path string) (int, string) {
-		res, err := http.Get("http://" + addr + path)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer res.Body.Close()
-		b, _ := io.ReadAll(res.Body)
-		return res.StatusCode, string(b)
+// get fetches path on a new connection.
+func (p *serveProcess) get(path string) (*http.Response, string) {
+	p.t.Helper()
+	res, err := (&http.Client{Transport: &http.Transport{DisableKeepAlives: true}}).Get("http://" + p.addr + path)
+	if err != nil {
+		p.t.Fatal(err)
 	}
-	if code, body := getBody("/open/notices/first"); code != 200 || !strings.Contains(body, "第一份通知") {
-		t.Fatalf("document page: %d", code)
+	defer res.Body.Close()
+	b, _ := io.ReadAll(res.Body)
+	return res, string(b)
+}
+
+// signal sends sig to the process.
+func (p *serveProcess) signal(sig os.Signal) {
+	p.t.Helper()
+	if err := p.cmd.Process.Signal(sig); err != nil {
+		p.t.Fatal(err)
 	}
-	if code, _ := getBody("/readyz"); code != 200 {
-		t.Errorf("readyz: %d", code)
+}
+
+// exited waits for the process to end after the log line "stopped" and fails unless it
+// exited 0.
+func (p *serveProcess) exited() {
+	p.t.Helper()
+	p.waitFor("msg=stopped")
+	if err := p.cmd.Wait(); err != nil {
+		p.t.Fatalf("exit after SIGTERM: %v", err)
+	}
+}
+
+const firstNotice = "---\ntitle: 第一份通知\nindex_no: X/2024-1\npublisher: 乡村振兴局\nwritten: 2024-01-01\npublished: 2024-01-02\ntopic: 乡村振兴\nvalidity: 有效\n---\n正文。\n"
+
+// contentDir is a content directory with the first notice.
+func contentDir(t *testing.T) string {
+	t.Helper()
+	dir := t.TempDir()
+	if err := os.MkdirAll(filepath.Join(dir, "docs/notices"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "docs/notices/first.md"), []byte(firstNotice), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return dir
+}
+
+// TestServeProcess runs the real binary: it serves a content directory, reloads it on SIGHUP,
+// and exits 0 on SIGTERM.
+func TestServeProcess(t *testing.T) {
+	content := contentDir(t)
+	p := startServe(t, "CONTENT_DIR="+content, "SHUTDOWN_DRAIN=0")
+	if res, body := p.get("/open/notices/first"); res.StatusCode != 200 || !strings.Contains(body, "第一份通知") {
+		t.Fatalf("document page: %d", res.StatusCode)
+	}
+	if res, _ := p.get("/readyz"); res.StatusCode != 200 {
+		t.Errorf("readyz: %d", res.StatusCode)
 	}
 
-	second := strings.Replace(strings.Replace(doc, "第一份通知", "第二份通知", 1), "X/2024-1", "X/2024-2", 1)
+	second := strings.Replace(strings.Replace(firstNotice, "第一份通知", "第二份通知", 1), "X/2024-1", "X/2024-2", 1)
 	os.WriteFile(filepath.Join(content, "docs/notices/second.md"), []byte(second), 0o644)
-	cmd.Process.Signal(syscall.SIGHUP)
-	waitFor("documents=2")
-	if code, body := getBody("/open/notices/second"); code != 200 || !strings.Contains(body, "第二份通知") {
-		t.Fatalf("after reload: %d", code)
+	p.signal(syscall.SIGHUP)
+	p.waitFor("documents=2")
+	if res, body := p.get("/open/notices/second"); res.StatusCode != 200 || !strings.Contains(body, "第二份通知") {
+		t.Fatalf("after reload: %d", res.StatusCode)
 	}
 
-	cmd.Process.Signal(syscall.SIGTERM)
-	waitFor("msg=stopped")
-	if err := cmd.Wait(); err != nil {
-		t.Fatalf("exit after SIGTERM: %v", err)
+	p.signal(syscall.SIGTERM)
+	p.exited()
+}
+
+// keepAliveResult is what one keep-alive client saw: requests it wrote, answers it read, whether
+// an answer told it to close the connection, and the error that ended it, if any.
+type keepAliveResult struct {
+	written, answered int
+	told              bool
+	err               error
+}
+
+// busyClient sends requests for path one after another on one keep-alive connection to addr,
+// each as soon as the previous answer is read, until an answer carries Connection: close or
+// limit requests are sent. It signals started after its first answer.
+func busyClient(addr, path string, limit int, started chan<- struct{}) keepAliveResult {
+	var r keepAliveResult
+	conn, err := net.Dial("tcp", addr)
+	if err != nil {
+		r.err = err
+		return r
 	}
+	defer conn.Close()
+	conn.SetDeadline(time.Now().Add(time.Minute)) // a safety net, not a timing
+	br := bufio.NewReader(conn)
+	for r.written < limit {
+		if _, err := io.WriteString(conn, "GET "+path+" HTTP/1.1\r\nHost: localhost\r\n\r\n"); err != nil {
+			r.err = err // the request did not leave: not a lost one
+			return r
+		}
+		r.written++
+		res, err := http.ReadResponse(br, nil)
+		if err != nil {
+			r.err = err
+			return r
+		}
+		_, err = io.Copy(io.Discard, res.Body)
+		res.Body.Close()
+		if err != nil || res.StatusCode != http.StatusOK {
+			r.err = fmt.Errorf("answer %d: status %d, %v", r.answered+1, res.StatusCode, err)
+			return r
+		}
+		r.answered++
+		if r.answered == 1 {
+			started <- struct{}{}
+		}
+		if res.Close {
+			r.told = true
+			return r
+		}
+	}
+	return r
+}
+
+// TestServeDrainsOnSIGTERM keeps keep-alive clients busy on the real binary across SIGTERM: at
+// once /readyz answers 503, the clients' next answers carry Connection: close and not one request
+// written is left unanswered. A second signal ends the drain and the process exits 0.
+func TestServeDrainsOnSIGTERM(t *testing.T) {
+	p := startServe(t, "CONTENT_DIR="+contentDir(t), "SHUTDOWN_DRAIN=10m")
+	const clients, limit = 8, 200000
+	started := make(chan struct{}, clients)
+	results := make(chan keepAliveResult, clients)
+	for range clients {
+		go func() { results <- busyClient(p.addr, "/open/notices/first", limit, started) }()
+	}
+	for range clients {
+		<-started
+	}
+
+	p.signal(syscall.SIGTERM)
+	p.waitFor("msg=\"shutting down: draining\"")
+	res, body := p.get("/readyz")
+	if res.StatusCode != http.StatusServiceUnavailable || !res.Close {
+		t.Errorf("/readyz while draining: %d %q, Connection: close %v; want 503 and close", res.StatusCode, body, res.Close)
+	}
+	if res, _ := p.get("/open/notices/first"); res.StatusCode != 200 || !res.Close {
+		t.Errorf("a document while draining: %d, Connection: close %v; want 200 and close", res.StatusCode, res.Close)
+	}
+	lost := 0
+	for range clients {
+		r := <-results
+		lost += r.written - r.answered
+		if !r.told || r.err != nil {
+			t.Errorf("client after %d answers: told to close %v, error %v", r.answered, r.told, r.err)
+		}
+	}
+	if lost != 0 {
+		t.Errorf("%d requests written and never answered", lost)
+	}
+
+	p.signal(syscall.SIGTERM) // ends the drain
+	p.exited()
 }
