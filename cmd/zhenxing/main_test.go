@@ -17,6 +17,8 @@ import (
 	"time"
 
 	"zhenxing/internal/testdb"
+
+	"github.com/jackc/pgx/v5"
 )
 
 // env returns a getenv over the given variables only.
@@ -148,6 +150,7 @@ type serveProcess struct {
 	t     *testing.T
 	cmd   *exec.Cmd
 	addr  string
+	dbURL string      // the process's own database
 	lines chan string // the log, line by line
 }
 
@@ -164,7 +167,7 @@ func startServe(t *testing.T, env ...string) *serveProcess {
 	if err != nil {
 		t.Fatal(err)
 	}
-	p := &serveProcess{t: t, addr: ln.Addr().String(), lines: make(chan string, 100)}
+	p := &serveProcess{t: t, addr: ln.Addr().String(), dbURL: dbURL, lines: make(chan string, 100)}
 	ln.Close()
 
 	p.cmd = exec.Command(bin, "serve")
@@ -260,6 +263,12 @@ func TestServeProcess(t *testing.T) {
 	}
 	if res, _ := p.get("/readyz"); res.StatusCode != 200 {
 		t.Errorf("readyz: %d", res.StatusCode)
+	}
+	// serve never creates an account, not even on an empty database (only `user bootstrap`,
+	// which make run calls, does).
+	var users int
+	if err := pgxQueryRow(t, p.dbURL, "SELECT count(*) FROM users", &users); err != nil || users != 0 {
+		t.Errorf("serve on an empty database: %d accounts (%v), want none", users, err)
 	}
 
 	second := strings.Replace(strings.Replace(firstNotice, "第一份通知", "第二份通知", 1), "X/2024-1", "X/2024-2", 1)
@@ -362,4 +371,16 @@ func TestServeDrainsOnSIGTERM(t *testing.T) {
 
 	p.signal(syscall.SIGTERM) // ends the drain
 	p.exited()
+}
+
+// pgxQueryRow runs a one-row query on the database at dbURL and scans it into dest.
+func pgxQueryRow(t *testing.T, dbURL, sql string, dest ...any) error {
+	t.Helper()
+	ctx := context.Background()
+	conn, err := pgx.Connect(ctx, dbURL)
+	if err != nil {
+		return err
+	}
+	defer conn.Close(ctx)
+	return conn.QueryRow(ctx, sql).Scan(dest...)
 }

@@ -1,5 +1,5 @@
 -- +goose Up
--- Accounts (staff now, union buyers in the next issue), server-side sessions and the login
+-- Accounts (staff and union buyers), server-side sessions and the login
 -- throttle. Everything lives here so that every replica behind the load balancer agrees.
 CREATE TABLE users (
     id              bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
@@ -7,7 +7,7 @@ CREATE TABLE users (
     display_name    text NOT NULL DEFAULT '',
     password_hash   text NOT NULL,          -- argon2id PHC string
     role            text NOT NULL CHECK (role IN ('staff', 'buyer')),
-    organization_id bigint,                 -- buyers only (next issue); no FK yet
+    organization_id bigint,                 -- buyers only
     disabled        boolean NOT NULL DEFAULT false,
     created_at      timestamptz NOT NULL DEFAULT now(),
     last_login_at   timestamptz
