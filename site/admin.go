@@ -81,16 +81,13 @@ type loginView struct {
 // adminLoginForm shows the login form. It starts an anonymous session to carry the form's CSRF
 // token; a logged-in staff member goes straight to the back office.
 func (s *Server) adminLoginForm(c *fiber.Ctx) error {
-	if s.deps.Catalog == nil {
-		return errNoCatalog()
-	}
 	if userOf(c).IsStaff() {
 		return c.Redirect("/admin/", fiber.StatusSeeOther)
 	}
 	if sessionOf(c) == nil {
 		ctx, cancel := dbContext(c)
 		defer cancel()
-		sess, err := s.deps.Catalog.CreateSession(ctx, 0, s.cfg.Now(), s.sessionIdle())
+		sess, err := s.deps.Accounts.CreateSession(ctx, 0, s.cfg.Now(), s.sessionIdle())
 		if err != nil {
 			return err
 		}
@@ -112,9 +109,6 @@ func (s *Server) renderLogin(c *fiber.Ctx, status int, v loginView) error {
 // or address 429 with the time to retry, an account that is not staff 403. Success replaces the
 // pre-login session by a new one and goes to next (a back-office path) or the back-office home.
 func (s *Server) adminLogin(c *fiber.Ctx) error {
-	if s.deps.Catalog == nil {
-		return errNoCatalog()
-	}
 	v := loginView{CSRF: csrfOf(c), Next: formField(c, "next"), Username: strings.TrimSpace(formField(c, "username"))}
 	password := formField(c, "password")
 	if v.Username == "" || password == "" {
@@ -124,7 +118,7 @@ func (s *Server) adminLogin(c *fiber.Ctx) error {
 	ctx, cancel := dbContext(c)
 	defer cancel()
 	now := s.cfg.Now()
-	u, err := s.deps.Catalog.Authenticate(ctx, v.Username, password, s.clientIP(c), now)
+	u, err := s.deps.Accounts.Authenticate(ctx, v.Username, password, s.clientIP(c), now)
 	if err != nil {
 		code := zhenxing.ErrorCode(err)
 		status, ok := statusOf[code]
@@ -142,7 +136,7 @@ func (s *Server) adminLogin(c *fiber.Ctx) error {
 		v.Error = "该账号不是工作人员账号，不能登录后台。"
 		return s.renderLogin(c, fiber.StatusForbidden, v)
 	}
-	sess, err := s.deps.Catalog.RotateSession(ctx, c.Cookies(sessionCookie), u.ID, now, s.sessionMaxAge())
+	sess, err := s.deps.Accounts.RotateSession(ctx, c.Cookies(sessionCookie), u.ID, now, s.sessionMaxAge())
 	if err != nil {
 		return err
 	}
@@ -159,7 +153,7 @@ func (s *Server) adminLogin(c *fiber.Ctx) error {
 func (s *Server) adminLogout(c *fiber.Ctx) error {
 	ctx, cancel := dbContext(c)
 	defer cancel()
-	if err := s.deps.Catalog.DeleteSession(ctx, c.Cookies(sessionCookie)); err != nil {
+	if err := s.deps.Accounts.DeleteSession(ctx, c.Cookies(sessionCookie)); err != nil {
 		return err
 	}
 	s.clearSessionCookie(c)
@@ -170,7 +164,7 @@ func (s *Server) adminLogout(c *fiber.Ctx) error {
 func (s *Server) adminHome(c *fiber.Ctx) error {
 	ctx, cancel := dbContext(c)
 	defer cancel()
-	entries, err := db.Audit(ctx, s.deps.Catalog.Pool(), db.AuditQuery{Limit: 5})
+	entries, err := db.Audit(ctx, s.deps.Accounts.Pool(), db.AuditQuery{Limit: 5})
 	if err != nil {
 		return err
 	}
@@ -324,7 +318,7 @@ func (s *Server) adminAudit(c *fiber.Ctx) error {
 	ctx, cancel := dbContext(c)
 	defer cancel()
 	// One more than a page tells whether there is a next one.
-	entries, err := db.Audit(ctx, s.deps.Catalog.Pool(), db.AuditQuery{Entity: entity, Limit: auditPerPage + 1, Offset: (pageNo - 1) * auditPerPage})
+	entries, err := db.Audit(ctx, s.deps.Accounts.Pool(), db.AuditQuery{Entity: entity, Limit: auditPerPage + 1, Offset: (pageNo - 1) * auditPerPage})
 	if err != nil {
 		return err
 	}

@@ -1,7 +1,6 @@
 package site
 
 import (
-	"context"
 	"crypto/subtle"
 	"net/netip"
 	"net/url"
@@ -24,9 +23,6 @@ const (
 	// DefaultSessionIdle and DefaultSessionMaxAge apply when Config leaves the timeouts zero.
 	DefaultSessionIdle   = 30 * time.Minute
 	DefaultSessionMaxAge = 12 * time.Hour
-
-	// dbTimeout bounds each request's database work.
-	dbTimeout = 10 * time.Second
 )
 
 func (s *Server) sessionIdle() time.Duration {
@@ -43,26 +39,13 @@ func (s *Server) sessionMaxAge() time.Duration {
 	return DefaultSessionMaxAge
 }
 
-// dbContext derives the deadline of a request's database work from the request.
-func dbContext(c *fiber.Ctx) (context.Context, context.CancelFunc) {
-	return context.WithTimeout(c.UserContext(), dbTimeout)
-}
-
-// errNoCatalog is what account pages answer when the site runs without a database.
-func errNoCatalog() error {
-	return zhenxing.Errorf(zhenxing.EInternal, "数据库未配置，后台暂不可用。")
-}
-
 // loadSession puts the live session named by the cookie, if any, into c.Locals. A cookie whose
 // session has expired or ended is cleared. Responses behind it are never cached.
 func (s *Server) loadSession(c *fiber.Ctx) error {
 	c.Set(fiber.HeaderCacheControl, "no-store")
-	if s.deps.Catalog == nil {
-		return c.Next()
-	}
 	if token := c.Cookies(sessionCookie); token != "" {
 		ctx, cancel := dbContext(c)
-		sess, err := s.deps.Catalog.Session(ctx, token, s.cfg.Now(), s.sessionIdle())
+		sess, err := s.deps.Accounts.Session(ctx, token, s.cfg.Now(), s.sessionIdle())
 		cancel()
 		switch zhenxing.ErrorCode(err) {
 		case "":

@@ -27,7 +27,6 @@ func (s *Server) home(c *fiber.Ctx) error {
 			"Latest":  lib.Latest("", 8),
 			"Notices": lib.Latest(content.KindNotice, 6),
 			"Kinds":   content.Kinds,
-			"Hall":    s.deps.Catalog != nil, // 当季产品 (消费帮扶馆)
 			"Season":  s.homeInSeason(c),
 			"Jobs":    s.jobsHomeData(lib),
 		},

@@ -18,6 +18,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"zhenxing"
 	"zhenxing/catalog"
 	"zhenxing/content"
 	"zhenxing/internal/db"
@@ -31,7 +34,7 @@ var mayNow = time.Date(2026, 5, 20, 10, 0, 0, 0, content.Shanghai)
 // valid certification, an enterprise whose certification expired in 2025, a family farm without
 // one) and seven products, one of them unlisted.
 type hallFixture struct {
-	store      *catalog.Store
+	store      *catalog.Catalog
 	photoURL   string // the PNG cover of the red cherries
 	svgURL     string // an SVG drawing of the herbs
 	unlistedID string
@@ -58,7 +61,7 @@ func creditCode(t testing.TB, first17 string) string {
 func newHallFixture(t testing.TB) *hallFixture {
 	t.Helper()
 	pool := testdb.New(t)
-	store := catalog.NewStore(pool)
+	store := catalog.New(pool, catalog.Config{})
 	ctx := context.Background()
 	actor := db.CommandLine
 	suppliers := []catalog.Supplier{
@@ -72,7 +75,7 @@ func newHallFixture(t testing.TB) *hallFixture {
 			CreditCode: creditCode(t, "92610727MA6Q8W3K1"), Households: 16, Linkage: "带动邻近农户林下散养。"},
 	}
 	for i := range suppliers {
-		if err := store.SaveSupplier(ctx, actor, &suppliers[i]); err != nil {
+		if err := store.Suppliers.Create(ctx, actor, &suppliers[i]); err != nil {
 			t.Fatalf("save supplier %s: %v", suppliers[i].Slug, err)
 		}
 	}
@@ -100,7 +103,7 @@ func newHallFixture(t testing.TB) *hallFixture {
 			Spec: "500克/袋", Unit: "袋", Price: 3000, MinQty: 1, Multiple: 1, Stock: 50, Listed: false}},
 	}
 	for i := range products {
-		if err := store.SaveProduct(ctx, actor, &products[i].p, products[i].supplier); err != nil {
+		if err := store.Products.Create(ctx, actor, &products[i].p, products[i].supplier); err != nil {
 			t.Fatalf("save product %s: %v", products[i].p.Slug, err)
 		}
 	}
@@ -112,7 +115,7 @@ func newHallFixture(t testing.TB) *hallFixture {
 	if err := png.Encode(&buf, img); err != nil {
 		t.Fatal(err)
 	}
-	ph, err := store.AddPhoto(ctx, actor, "hongdeng-cherry", buf.Bytes(), "一盒红灯樱桃")
+	ph, err := store.Photos.Add(ctx, actor, "hongdeng-cherry", buf.Bytes(), "一盒红灯樱桃")
 	if err != nil {
 		t.Fatalf("add photo: %v", err)
 	}
@@ -134,9 +137,27 @@ func newHallFixture(t testing.TB) *hallFixture {
 func (f *hallFixture) server(t testing.TB, now time.Time) *Server {
 	t.Helper()
 	return mustServer(t, func(c *Config, d *Deps) {
-		d.Catalog = f.store
+		useCatalog(d, f.store)
 		c.Now = func() time.Time { return now }
 	})
+}
+
+// useCatalog gives the site the catalogue's stores, and the accounts on the same database.
+func useCatalog(d *Deps, cat *catalog.Catalog) {
+	d.Suppliers, d.Products, d.Photos, d.Stock = cat.Suppliers, cat.Products, cat.Photos, cat.Stock
+	d.Accounts = catalog.NewStore(cat.Pool())
+}
+
+// unreachableCatalog is a catalogue on a pool whose server does not answer: every call fails
+// with a connection error, at once.
+func unreachableCatalog(t testing.TB) *catalog.Catalog {
+	t.Helper()
+	pool, err := pgxpool.New(context.Background(), "postgres://nobody@127.0.0.1:1/none?sslmode=disable&connect_timeout=1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(pool.Close)
+	return catalog.New(pool, catalog.Config{})
 }
 
 func hallStatus(t *testing.T, target string, res response, want int) {
@@ -531,16 +552,23 @@ func TestHallSitemap(t *testing.T) {
 	}
 }
 
-func TestHallWithoutCatalog(t *testing.T) {
+// TestHallDatabaseUnreachable: the hall needs its database, the documents do not. With the
+// database unreachable the hall's pages fail while the home page and the sitemap still serve.
+func TestHallDatabaseUnreachable(t *testing.T) {
 	s := mustServer(t)
 	res := get(t, s, "/")
 	hallStatus(t, "/", res, http.StatusOK)
-	if strings.Contains(res.Body, "当季产品") {
-		t.Error("the home page shows the hall without a catalogue")
+	mustContain(t, res.Body, `<a href="/hall/">消费帮扶馆</a>`, "最新公开")
+	if strings.Contains(res.Body, "product-card") {
+		t.Error("the home page shows product cards without a database")
 	}
-	mustContain(t, res.Body, `<a href="/hall/">消费帮扶馆</a>`)
-	if res := get(t, s, "/hall/products"); res.Status != http.StatusInternalServerError || !strings.Contains(res.Body, "消费帮扶馆暂不可用") {
-		t.Errorf("/hall/products without a catalogue: %d", res.Status)
+	res = get(t, s, "/sitemap.xml")
+	hallStatus(t, "/sitemap.xml", res, http.StatusOK)
+	mustContain(t, res.Body, "/open/policies/")
+	for _, target := range []string{"/hall/", "/hall/products", "/hall/products/hongdeng-cherry", "/api/v1/products"} {
+		if res := get(t, s, target); res.Status < 500 {
+			t.Errorf("%s without a database: %d", target, res.Status)
+		}
 	}
 }
 
@@ -549,8 +577,8 @@ func TestHallPaginationAndCache(t *testing.T) {
 	ctx := context.Background()
 	for i := 1; i <= 20; i++ {
 		p := catalog.Product{Slug: fmt.Sprintf("xianggu-%02d", i), Name: fmt.Sprintf("香菇%02d号", i), Category: "菌菇",
-			County: catalog.CountyPaired, Spec: "500克/袋", Unit: "袋", Price: int64(1000 + i), MinQty: 1, Multiple: 1, Stock: 80, Listed: true}
-		if err := f.store.SaveProduct(ctx, db.CommandLine, &p, "jieguanting-wuji"); err != nil {
+			County: catalog.CountyPaired, Spec: "500克/袋", Unit: "袋", Price: zhenxing.Money(1000 + i), MinQty: 1, Multiple: 1, Stock: 80, Listed: true}
+		if err := f.store.Products.Create(ctx, db.CommandLine, &p, "jieguanting-wuji"); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -7,11 +7,12 @@ import (
 	"time"
 )
 
-// hallCache keeps the hall's rendered listings (pages and API answers) for hallCacheTTL. Under
-// load, requests for the same filters within that time are served from memory instead of
-// filtering the catalogue, reading the page's rows and rendering again; a change of stock or
-// listing shows after at most hallCacheTTL. Each replica keeps its own; nothing else depends on it.
+// hallCache keeps the hall's rendered listings (pages and API answers) for ttl. Under load,
+// requests for the same filters within that time are served from memory instead of filtering
+// the catalogue and rendering again; a change of stock or listing shows after at most ttl. A ttl
+// of 0 turns it off. Each replica keeps its own; nothing else depends on it.
 type hallCache struct {
+	ttl     time.Duration
 	mu      sync.RWMutex
 	entries map[string]hallCached
 }
@@ -22,10 +23,7 @@ type hallCached struct {
 	expires time.Time
 }
 
-const (
-	hallCacheTTL  = 2 * time.Second
-	maxHallCached = 1000 // past it, listings are rendered per request until entries expire
-)
+const maxHallCached = 1000 // past it, listings are rendered per request until entries expire
 
 func (hc *hallCache) get(key string, now time.Time) (hallCached, bool) {
 	hc.mu.RLock()
@@ -38,7 +36,7 @@ func (hc *hallCache) get(key string, now time.Time) (hallCached, bool) {
 }
 
 func (hc *hallCache) put(key, contentType string, body []byte, now time.Time) hallCached {
-	e := hallCached{newRendered(contentType, body, false), now.Add(hallCacheTTL)}
+	e := hallCached{newRendered(contentType, body, false), now.Add(hc.ttl)}
 	hc.mu.Lock()
 	defer hc.mu.Unlock()
 	if hc.entries == nil {

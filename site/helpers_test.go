@@ -16,8 +16,9 @@ import (
 // testNow is the clock of every site test: "now" never depends on the real date.
 var testNow = time.Date(2026, 11, 28, 10, 0, 0, 0, content.Shanghai)
 
-// mustServer builds a site on the embedded content with no database. Options adjust the config
-// and dependencies (a catalogue store on a test database, another content store, ...).
+// mustServer builds a site on the embedded content whose database cannot be reached (the hall
+// and the back office fail, the documents serve). Options adjust the config and dependencies (a
+// catalogue on a test database, another content store, ...).
 func mustServer(t testing.TB, opts ...func(*Config, *Deps)) *Server {
 	t.Helper()
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
@@ -33,6 +34,7 @@ func mustServer(t testing.TB, opts ...func(*Config, *Deps)) *Server {
 		Now:    func() time.Time { return testNow },
 	}
 	deps := Deps{Content: content.NewStore(content.Embedded(), log)}
+	useCatalog(&deps, unreachableCatalog(t))
 	for _, o := range opts {
 		o(&cfg, &deps)
 	}

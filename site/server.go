@@ -40,6 +40,7 @@ type Config struct {
 	Now            func() time.Time // the clock; time.Now when nil
 	SessionIdle    time.Duration    // back-office session idle timeout; DefaultSessionIdle when 0
 	SessionMaxAge  time.Duration    // back-office session absolute timeout; DefaultSessionMaxAge when 0
+	HallCacheTTL   time.Duration    // how long a rendered hall listing is served again; 0 renders every request
 }
 
 // Pinger reports whether a dependency (the database) is reachable.
@@ -47,11 +48,15 @@ type Pinger interface {
 	Ping(ctx context.Context) error
 }
 
-// Deps are the domain services the site calls.
+// Deps are the domain services the site calls. All are required.
 type Deps struct {
-	Content *content.Store
-	DB      Pinger
-	Catalog *catalog.Store // the hall, accounts and sessions; nil runs the site without them
+	Content   *content.Store
+	DB        Pinger
+	Accounts  *catalog.Store // users, sessions and the login throttle
+	Suppliers *catalog.Suppliers
+	Products  *catalog.Products
+	Photos    *catalog.Photos
+	Stock     *catalog.Stock
 }
 
 // Server holds the application and what its handlers share.
@@ -76,7 +81,7 @@ func New(cfg Config, deps Deps) (*Server, error) {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
-	s := &Server{cfg: cfg, deps: deps, log: cfg.Logger, metrics: newMetrics()}
+	s := &Server{cfg: cfg, deps: deps, log: cfg.Logger, metrics: newMetrics(), hall: hallCache{ttl: cfg.HallCacheTTL}}
 	var err error
 	if s.assets, err = loadAssets(); err != nil {
 		return nil, err

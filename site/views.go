@@ -16,7 +16,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
-	"zhenxing/catalog"
+	"zhenxing"
 	"zhenxing/content"
 )
 
@@ -102,7 +102,7 @@ func loadViews(a *assets) (*views, error) {
 		"size":      humanSize,
 		"join":      strings.Join,
 		"add":       func(a, b int) int { return a + b },
-		"yuan":      catalog.FormatYuan,
+		"yuan":      zhenxing.Money.Yuan,
 		"timerange": timeRange,  // an event's time, e.g. 2026年12月5日 14:00–16:30
 		"place":     eventPlace, // where an event is held
 		"jsonld": func(v any) (template.HTML, error) {

@@ -111,7 +111,7 @@ func openPool(ctx context.Context, cfg *config) (*pgxpool.Pool, error) {
 
 func migrateCmd(ctx context.Context, getenv func(string) string, stdout io.Writer) error {
 	var applied []db.MigrationResult
-	err := withCatalog(ctx, getenv, func(store *catalog.Store) (err error) {
+	err := withCatalog(ctx, getenv, func(store *catalog.Catalog) (err error) {
 		applied, err = db.Migrate(ctx, store.Pool())
 		return err
 	})
@@ -195,8 +195,9 @@ func serve(ctx context.Context, getenv func(string) string, stderr io.Writer) er
 		}()
 	}
 
-	catalogStore := catalog.NewStore(pool)
-	go purgeSessions(ctx, catalogStore, cfg.SessionIdle, log)
+	accounts := catalog.NewStore(pool)
+	go purgeSessions(ctx, accounts, cfg.SessionIdle, log)
+	cat := catalog.New(pool, catalog.Config{})
 
 	srv, err := site.New(site.Config{
 		BaseURL:        cfg.BaseURL,
@@ -205,7 +206,9 @@ func serve(ctx context.Context, getenv func(string) string, stderr io.Writer) er
 		Logger:         log,
 		SessionIdle:    cfg.SessionIdle,
 		SessionMaxAge:  cfg.SessionMaxAge,
-	}, site.Deps{Content: store, DB: pool, Catalog: catalogStore})
+		HallCacheTTL:   cfg.HallCacheTTL,
+	}, site.Deps{Content: store, DB: pool, Accounts: accounts,
+		Suppliers: cat.Suppliers, Products: cat.Products, Photos: cat.Photos, Stock: cat.Stock})
 	if err != nil {
 		return err
 	}

@@ -36,6 +36,8 @@ func TestConfigErrorsNameTheSetting(t *testing.T) {
 		{"missing content dir", "CONTENT_DIR", "/no/such/dir", "配置错误：CONTENT_DIR"},
 		{"bad bool", "MIGRATE_ON_START", "sometimes", "配置错误：MIGRATE_ON_START"},
 		{"bad duration", "SHUTDOWN_TIMEOUT", "soon", "配置错误：SHUTDOWN_TIMEOUT"},
+		{"bad hall cache ttl", "HALL_CACHE_TTL", "briefly", "配置错误：HALL_CACHE_TTL"},
+		{"negative hall cache ttl", "HALL_CACHE_TTL", "-1s", "配置错误：HALL_CACHE_TTL"},
 		{"bad proxy", "TRUSTED_PROXIES", "10.0.0.1,nope", "配置错误：TRUSTED_PROXIES"},
 		{"bad site id", "SITE_ID_CODE", "123", "配置错误：SITE_ID_CODE"},
 		{"bad log format", "LOG_FORMAT", "xml", "配置错误：LOG_FORMAT"},
