@@ -111,10 +111,13 @@ type snapshot struct {
 	priceOrder  []zhenxing.Money // the prices in byPrice's order
 	byPriceDesc []int32          // dearest first (ties newest first)
 	byName      []int32          // by name (ties newest first)
+	// rank[o][pos] is the place of pos in the order o (byPrice, byPriceDesc, byName).
+	rankPrice, rankPriceDesc, rankName []int32
 
 	all, listed bitset
 	categories  []string // Categories, then any other category in the data
 	category    []bitset // by position in categories
+	categoryIdx []int32  // by product position: the category's position in categories
 	county      [2]bitset
 	band        []bitset // by position in PriceBands
 	flag        []bitset // by position in Flags
@@ -231,7 +234,7 @@ func (snap *snapshot) build() error {
 		return out
 	}
 	snap.band, snap.flag, snap.supplier = sets(len(PriceBands)), sets(len(Flags)), sets(len(snap.suppliers))
-	snap.supplierIdx = make([]int32, n)
+	snap.supplierIdx, snap.categoryIdx = make([]int32, n), make([]int32, n)
 	snap.texts = make([]string, n)
 	for i := range snap.cards {
 		pos, p := int32(i), &snap.cards[i].Product
@@ -248,6 +251,7 @@ func (snap *snapshot) build() error {
 			snap.category = append(snap.category, newBitset(n))
 		}
 		snap.category[ci].set(pos)
+		snap.categoryIdx[i] = int32(ci)
 		snap.county[countyIndex(p.County)].set(pos)
 		snap.band[bandOf(p.Price)].set(pos)
 		for _, f := range p.Flags {
@@ -283,6 +287,14 @@ func (snap *snapshot) build() error {
 	}
 	snap.byPriceDesc = order(func(a, b *Product) int { return cmp.Compare(b.Price, a.Price) })
 	snap.byName = order(func(a, b *Product) int { return strings.Compare(a.Name, b.Name) })
+	rank := func(order []int32) []int32 {
+		r := make([]int32, n)
+		for i, pos := range order {
+			r[pos] = int32(i)
+		}
+		return r
+	}
+	snap.rankPrice, snap.rankPriceDesc, snap.rankName = rank(snap.byPrice), rank(snap.byPriceDesc), rank(snap.byName)
 	return nil
 }
 
@@ -401,10 +413,11 @@ func (s *Products) Related(ctx context.Context, p *Product, n int, today time.Ti
 
 // scratch holds the sets one listing computes; listings reuse them.
 type scratch struct {
-	base, final bitset
-	masks       [nGroups]bitset // the selection of each facet group; nil: no selection
-	others      bitset
-	owned       [nGroups]bitset // masks this scratch may write (ORs of several values)
+	base, final  bitset
+	masks        [nGroups]bitset // the selection of each facet group; nil: no selection
+	others, rest bitset
+	owned        [nGroups]bitset // masks this scratch may write (ORs of several values)
+	picked       []int32         // the page's positions
 }
 
 var scratches sync.Pool
@@ -412,7 +425,7 @@ var scratches sync.Pool
 func getScratch(words int) *scratch {
 	sc, _ := scratches.Get().(*scratch)
 	if sc == nil || len(sc.base) != words {
-		sc = &scratch{base: make(bitset, words), final: make(bitset, words), others: make(bitset, words)}
+		sc = &scratch{base: make(bitset, words), final: make(bitset, words), others: make(bitset, words), rest: make(bitset, words)}
 		for g := range sc.owned {
 			sc.owned[g] = make(bitset, words)
 		}
@@ -543,16 +556,15 @@ func (snap *snapshot) list(q ProductQuery) (ProductPage, error) {
 			*list = append(*list, FacetValue{Value: v, Label: label, Count: count, Selected: selected})
 		}
 	}
-	others := othersOf(gCategory)
-	for i, name := range snap.categories {
-		add(&f.Categories, name, name, andCount(others, snap.category[i]), slices.Contains(q.Categories, name))
+	for i, n := range countBy(othersOf(gCategory), snap.category, snap.categoryIdx) {
+		name := snap.categories[i]
+		add(&f.Categories, name, name, n, slices.Contains(q.Categories, name))
 	}
-	others = othersOf(gCounty)
+	others := othersOf(gCounty)
 	for i, name := range []string{CountyPaired, CountyLocal} {
 		add(&f.Counties, name, name, andCount(others, snap.county[i]), slices.Contains(q.Counties, name))
 	}
-	others = othersOf(gSupplier)
-	for i, n := range snap.supplierCounts(others) {
+	for i, n := range countBy(othersOf(gSupplier), snap.supplier, snap.supplierIdx) {
 		r := snap.suppliers[i]
 		add(&f.Suppliers, r.Slug, r.Name, n, slices.Contains(q.Suppliers, r.Slug))
 	}
@@ -574,61 +586,79 @@ func (snap *snapshot) list(q ProductQuery) (ProductPage, error) {
 		return page, nil // past the last page (a huge page number included)
 	}
 	skip, take := (q.Page-1)*q.PerPage, q.PerPage
-	visit := func(pos int32) bool {
-		if skip > 0 {
-			skip--
-			return true
-		}
-		page.Products = append(page.Products, snap.cards[pos])
-		take--
-		return take > 0
-	}
+	var picked []int32
 	switch q.Sort {
 	case SortNewest:
-		final.walk(&skip, visit)
+		picked = final.positions(skip, take, sc.picked[:0])
 	case SortPriceAsc:
-		walkOrder(snap.byPrice, final, visit)
+		picked = pickPage(final, page.Total, snap.byPrice, snap.rankPrice, skip, take, sc.picked[:0])
 	case SortPriceDesc:
-		walkOrder(snap.byPriceDesc, final, visit)
+		picked = pickPage(final, page.Total, snap.byPriceDesc, snap.rankPriceDesc, skip, take, sc.picked[:0])
 	default: // in season first, each part by name
-		more := true
-		if nIn := andCount(final, seasonNow); skip >= nIn {
-			skip -= nIn // the page starts after the products in season
-		} else {
-			more = walkOrder(snap.byName, final, func(pos int32) bool { return !seasonNow.has(pos) || visit(pos) })
+		in, out := sc.others, sc.rest
+		for i, w := range final {
+			in[i], out[i] = w&seasonNow[i], w&^seasonNow[i]
 		}
-		if more {
-			walkOrder(snap.byName, final, func(pos int32) bool { return seasonNow.has(pos) || visit(pos) })
-		}
+		nIn := in.count()
+		picked = pickPage(in, nIn, snap.byName, snap.rankName, skip, take, sc.picked[:0])
+		picked = pickPage(out, page.Total-nIn, snap.byName, snap.rankName, max(skip-nIn, 0), take-len(picked), picked)
 	}
+	for _, pos := range picked {
+		page.Products = append(page.Products, snap.cards[pos])
+	}
+	sc.picked = picked
 	return page, nil
 }
 
-// walkOrder calls visit with the positions of order that are in set, in that order, until visit
-// returns false; it reports whether it went through all of them.
-func walkOrder(order []int32, set bitset, visit func(int32) bool) bool {
-	for _, pos := range order {
-		if set.has(pos) && !visit(pos) {
-			return false
-		}
+// pickPage appends to dst the positions of set (k of them) in the given order, leaving out the
+// first skip and keeping at most take; rank[pos] is the place of pos in order. A set dense
+// enough is read by walking the order; a sparse one is sorted by rank instead.
+func pickPage(set bitset, k int, order, rank []int32, skip, take int, dst []int32) []int32 {
+	if skip >= k || take <= 0 {
+		return dst
 	}
-	return true
+	if walk := (skip + take) * (len(order) / k); walk <= 4*k*bits.Len(uint(k)) {
+		for _, pos := range order {
+			if !set.has(pos) {
+				continue
+			}
+			if skip > 0 {
+				skip--
+				continue
+			}
+			dst = append(dst, pos)
+			if take--; take == 0 {
+				break
+			}
+		}
+		return dst
+	}
+	all := set.positions(0, k, make([]int32, 0, k))
+	slices.SortFunc(all, func(a, b int32) int { return cmp.Compare(rank[a], rank[b]) })
+	return append(dst, all[skip:min(skip+take, len(all))]...)
 }
 
-// walk is walkOrder in position order: it passes over whole words while *skip covers them.
-func (b bitset) walk(skip *int, visit func(int32) bool) {
+// positions appends to dst the positions in b in order, leaving out the first skip and keeping
+// at most take; it passes over whole words while skip covers them.
+func (b bitset) positions(skip, take int, dst []int32) []int32 {
 	for i, w := range b {
-		if n := bits.OnesCount64(w); *skip >= n {
-			*skip -= n
+		if n := bits.OnesCount64(w); skip >= n {
+			skip -= n
 			continue
 		}
-		for w != 0 {
-			if !visit(int32(i<<6 + bits.TrailingZeros64(w))) {
-				return
+		for ; w != 0 && take > 0; w &= w - 1 {
+			if skip > 0 {
+				skip--
+				continue
 			}
-			w &= w - 1
+			dst = append(dst, int32(i<<6+bits.TrailingZeros64(w)))
+			take--
+		}
+		if take == 0 {
+			break
 		}
 	}
+	return dst
 }
 
 // priceRange returns, in dst, the positions whose price is from lo to hi inclusive (hi 0: no
@@ -658,16 +688,17 @@ func (snap *snapshot) priceRange(lo, hi zhenxing.Money, dst bitset) bitset {
 	return dst
 }
 
-// supplierCounts counts the products of set by supplier: one intersection per supplier when
-// there are few of them, one pass over the products when there are many.
-func (snap *snapshot) supplierCounts(set bitset) []int {
-	counts := make([]int, len(snap.suppliers))
-	if len(snap.suppliers) <= 64 {
-		for i := range counts {
-			counts[i] = andCount(set, snap.supplier[i])
-		}
+// countBy counts the positions of set by value, where sets[v] are the positions with the value v
+// and idx[pos] is the value of pos: one intersection per value when set is large, one pass over
+// its positions when that is less work.
+func countBy(set bitset, sets []bitset, idx []int32) []int {
+	counts := make([]int, len(sets))
+	if n := set.count(); n < len(sets)*len(set) {
+		set.each(func(pos int32) { counts[idx[pos]]++ })
 		return counts
 	}
-	set.each(func(pos int32) { counts[snap.supplierIdx[pos]]++ })
+	for v := range counts {
+		counts[v] = andCount(set, sets[v])
+	}
 	return counts
 }

@@ -618,3 +618,99 @@ func TestHallPaginationAndCache(t *testing.T) {
 		t.Error("the large-text reader got the cached standard page")
 	}
 }
+
+// TestLinkWithEncodesLikeURLValues: the facet links are what url.Values.Encode gives, and
+// building them leaves the listing's own values alone.
+func TestLinkWithEncodesLikeURLValues(t *testing.T) {
+	old := func(path string, v url.Values, edit func(url.Values)) string {
+		q := url.Values{}
+		for k, vals := range v {
+			q[k] = append([]string(nil), vals...)
+		}
+		q.Del("page")
+		edit(q)
+		if len(q) == 0 {
+			return path
+		}
+		return path + "?" + q.Encode()
+	}
+	vs := []url.Values{{}, {"category": {"菌菇", "樱桃"}, "county": {"略阳县"}, "page": {"3"}}, {"q": {"a b&c=d+e/f?"}, "min": {"1.00"}, "sort": {"-price"}}, {"x y": {"~!*'()"}}}
+	edits := []func(url.Values){toggle("category", "菌菇"), toggle("category", "茶叶"), setOrDel("sort", ""), setOrDel("q", "新 词"), toggle("supplier", "a-b"), setOrDel("category", "")}
+	for _, v := range vs {
+		before := v.Encode()
+		for _, e := range edits {
+			if a, b := linkWith("/p", v, e), old("/p", v, e); a != b {
+				t.Errorf("%v: %q != %q", v, a, b)
+			}
+		}
+		if v.Encode() != before {
+			t.Errorf("v changed: %s", v.Encode())
+		}
+	}
+}
+
+// TestHallEscapesWhatItShows: names, units and search words reach the page escaped, in text and
+// in attributes alike.
+func TestHallEscapesWhatItShows(t *testing.T) {
+	f := newHallFixture(t)
+	p := catalog.Product{Slug: "tricky-name", Name: `<b>"甜"&'脆'+</b>`, Category: "果蔬", County: catalog.CountyLocal,
+		Spec: "1<2千克", Unit: "箱&", Price: 1000, MinQty: 1, Multiple: 1, Stock: 9, Listed: true}
+	if err := f.store.Products.Create(context.Background(), db.CommandLine, &p, "dizhai-cherry"); err != nil {
+		t.Fatal(err)
+	}
+	s := f.server(t, testNow)
+	target := "/hall/products?" + url.Values{"category": {"果蔬"}, "q": {`<b>"甜"`}}.Encode()
+	res := get(t, s, target)
+	hallStatus(t, target, res, http.StatusOK)
+	mustContain(t, res.Body, `&lt;b&gt;&#34;甜&#34;&amp;&#39;脆&#39;&#43;&lt;/b&gt;`, "1&lt;2千克", "/ 箱&amp;",
+		`value="&lt;b&gt;&#34;甜&#34;"`, "关键词：&lt;b&gt;&#34;甜&#34;")
+	if strings.Contains(res.Body, "<b>") {
+		t.Error("the listing shows markup from the catalogue")
+	}
+}
+
+// TestHallListingShell: the layout around a listing is rendered once per display mode and
+// robots flag and the page built from it is the page rendered whole; the display mode links keep
+// each listing's own address.
+func TestHallListingShell(t *testing.T) {
+	f := newHallFixture(t)
+	s := f.server(t, testNow)
+	first := get(t, s, "/hall/products?county=灞桥区")
+	again := get(t, s, "/hall/products?county=略阳县&sort=price")
+	hallStatus(t, "listing", again, http.StatusOK)
+	if s.shells.broken.Load() || len(s.shells.shells) != 1 {
+		t.Fatalf("shells: broken %v, %d kept; the layout no longer fits a listing shell", s.shells.broken.Load(), len(s.shells.shells))
+	}
+	mustContain(t, first.Body, "back=%2fhall%2fproducts%3fcounty%3d%25E7%2581%259E%25E6%25A1%25A5%25E5%258C%25BA")
+	mustContain(t, again.Body, "back=%2fhall%2fproducts%3fcounty%3d%25E7%2595%25A5%25E9%2598%25B3%25E5%258E%25BF%26sort%3dprice",
+		"共 4 种产品", "略阳黑木耳")
+}
+
+// TestHallCacheTTL: with HALL_CACHE_TTL set a listing is served again as rendered until it ages;
+// with 0 every request shows the catalogue as it is.
+func TestHallCacheTTL(t *testing.T) {
+	f := newHallFixture(t)
+	ctx := context.Background()
+	for _, tt := range []struct {
+		ttl   time.Duration
+		fresh bool
+	}{{time.Hour, false}, {0, true}} {
+		s := mustServer(t, func(c *Config, d *Deps) {
+			useCatalog(d, f.store)
+			c.Now = func() time.Time { return testNow }
+			c.HallCacheTTL = tt.ttl
+		})
+		target := "/hall/products?category=茶叶"
+		mustContain(t, get(t, s, target).Body, "杜仲雄花茶", "有货")
+		if _, err := f.store.Stock.Adjust(ctx, db.CommandLine, "duzhong-tea", -500, "售出"); err != nil {
+			t.Fatal(err)
+		}
+		body := get(t, s, target).Body
+		if sold := strings.Contains(body, "已售罄"); sold != tt.fresh {
+			t.Errorf("ttl %s: the sold-out tea shows sold out: %v", tt.ttl, sold)
+		}
+		if _, err := f.store.Stock.Adjust(ctx, db.CommandLine, "duzhong-tea", 500, "补货"); err != nil {
+			t.Fatal(err)
+		}
+	}
+}

@@ -70,6 +70,7 @@ type Server struct {
 	metrics *metrics
 	pages   pageCache
 	hall    hallCache // the hall's listings for a moment, see hallcache.go
+	shells  listingShells
 	log     *slog.Logger
 }
 
