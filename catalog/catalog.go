@@ -2,6 +2,8 @@ package catalog
 
 import (
 	"time"
+
+	"zhenxing"
 )
 
 // The two origins of products: the paired county and the district itself.
@@ -38,35 +40,37 @@ type Supplier struct {
 	Description  string     `db:"description" json:"description"`
 	CreatedAt    time.Time  `db:"created_at" json:"created_at"`
 	UpdatedAt    time.Time  `db:"updated_at" json:"updated_at"`
+	Version      int64      `db:"version" json:"-"` // row version: Suppliers.Update refuses an older one
 }
 
-// PriceTier is a bulk price: from MinQty units on, each unit costs Price fen.
+// PriceTier is a bulk price: from MinQty units on, each unit costs Price.
 type PriceTier struct {
-	MinQty int   `json:"min_qty"`
-	Price  int64 `json:"price"`
+	MinQty int            `json:"min_qty"`
+	Price  zhenxing.Money `json:"price"`
 }
 
 // Product is one item of the catalogue.
 type Product struct {
-	ID          int64       `db:"id" json:"-"`
-	Slug        string      `db:"slug" json:"slug"`
-	Name        string      `db:"name" json:"name"`
-	Category    string      `db:"category" json:"category"`
-	County      string      `db:"county" json:"county"`
-	Township    string      `db:"township" json:"township"`
-	SupplierID  int64       `db:"supplier_id" json:"-"`
-	Spec        string      `db:"spec" json:"spec"`   // 规格, e.g. 500克/袋
-	Unit        string      `db:"unit" json:"unit"`   // 袋, 箱, 盒 ...
-	Price       int64       `db:"price" json:"price"` // fen per unit
-	Tiers       []PriceTier `db:"tiers" json:"tiers"` // ascending MinQty, descending Price
-	MinQty      int         `db:"min_qty" json:"min_qty"`
-	Multiple    int         `db:"multiple" json:"multiple"`
-	Stock       int         `db:"stock" json:"stock"`
-	SeasonStart int         `db:"season_start" json:"season_start"` // month 1-12; 0 with SeasonEnd 0: all year
-	SeasonEnd   int         `db:"season_end" json:"season_end"`
-	Flags       []string    `db:"flags" json:"flags"`
-	Description string      `db:"description" json:"description"` // Markdown
-	Listed      bool        `db:"listed" json:"listed"`
-	CreatedAt   time.Time   `db:"created_at" json:"created_at"`
-	UpdatedAt   time.Time   `db:"updated_at" json:"updated_at"`
+	ID          int64          `db:"id" json:"-"`
+	Slug        string         `db:"slug" json:"slug"`
+	Name        string         `db:"name" json:"name"`
+	Category    string         `db:"category" json:"category"`
+	County      string         `db:"county" json:"county"`
+	Township    string         `db:"township" json:"township"`
+	SupplierID  int64          `db:"supplier_id" json:"-"`
+	Spec        string         `db:"spec" json:"spec"`   // 规格, e.g. 500克/袋
+	Unit        string         `db:"unit" json:"unit"`   // 袋, 箱, 盒 ...
+	Price       zhenxing.Money `db:"price" json:"price"` // per unit
+	Tiers       []PriceTier    `db:"tiers" json:"tiers"` // ascending MinQty, descending Price
+	MinQty      int            `db:"min_qty" json:"min_qty"`
+	Multiple    int            `db:"multiple" json:"multiple"`
+	Stock       int            `db:"stock" json:"stock"`
+	SeasonStart int            `db:"season_start" json:"season_start"` // month 1-12; 0 with SeasonEnd 0: all year
+	SeasonEnd   int            `db:"season_end" json:"season_end"`
+	Flags       []string       `db:"flags" json:"flags"`
+	Description string         `db:"description" json:"description"` // Markdown
+	Listed      bool           `db:"listed" json:"listed"`
+	CreatedAt   time.Time      `db:"created_at" json:"created_at"`
+	UpdatedAt   time.Time      `db:"updated_at" json:"updated_at"`
+	Version     int64          `db:"version" json:"-"` // row version: Products.Update refuses an older one
 }

@@ -15,8 +15,8 @@ var exportColumns = ProductColumns[:len(ProductColumns)-1]
 // ExportProducts writes every product, listed or not, as CSV in the import format (money in fen;
 // supplier by slug; no photos column), UTF-8 with a byte-order mark so that Excel reads it.
 // Importing the file back changes nothing.
-func (s *Store) ExportProducts(ctx context.Context, w io.Writer) error {
-	rows, err := s.pool.Query(ctx, `SELECT `+productColumns+`, s.slug
+func (c *Catalog) ExportProducts(ctx context.Context, w io.Writer) error {
+	rows, err := c.db.pool.Query(ctx, `SELECT `+productColumns+`, s.slug
 		FROM products p JOIN suppliers s ON s.id = p.supplier_id ORDER BY p.id`)
 	if err != nil {
 		return fmt.Errorf("export products: %w", err)
@@ -42,7 +42,7 @@ func (s *Store) ExportProducts(ctx context.Context, w io.Writer) error {
 			return strconv.Itoa(m)
 		}
 		err = cw.Write([]string{p.Slug, p.Name, p.Category, p.County, p.Township, supplier, p.Spec, p.Unit,
-			strconv.FormatInt(p.Price, 10), FormatTiers(p.Tiers), strconv.Itoa(p.MinQty), strconv.Itoa(p.Multiple),
+			strconv.FormatInt(int64(p.Price), 10), FormatTiers(p.Tiers), strconv.Itoa(p.MinQty), strconv.Itoa(p.Multiple),
 			strconv.Itoa(p.Stock), season(p.SeasonStart), season(p.SeasonEnd), strings.Join(p.Flags, "|"),
 			p.Description, strconv.FormatBool(p.Listed)})
 		if err != nil {

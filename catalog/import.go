@@ -153,8 +153,8 @@ var errRollback = errors.New("rollback")
 
 // writeImport runs an import's writes, fn, in one transaction, which it keeps only when this is
 // not a dry run and fn counted records created or updated in res.
-func (s *Store) writeImport(ctx context.Context, im *importer, res *ImportResult, fn func(pgx.Tx) error) error {
-	err := s.write(ctx, func(tx pgx.Tx) error {
+func (c *Catalog) writeImport(ctx context.Context, im *importer, res *ImportResult, fn func(pgx.Tx) error) error {
+	err := c.db.write(ctx, func(tx pgx.Tx) error {
 		if err := fn(tx); err != nil {
 			return err
 		}
@@ -169,7 +169,7 @@ func (s *Store) writeImport(ctx context.Context, im *importer, res *ImportResult
 	return err
 }
 
-func (s *Store) startImport(r io.Reader, opts ImportOptions, columns []string, aliases, ambiguous map[string]string) (*importer, *table, error) {
+func (c *Catalog) startImport(r io.Reader, opts ImportOptions, columns []string, aliases, ambiguous map[string]string) (*importer, *table, error) {
 	im := &importer{opts: opts, unit: "行", seen: map[string]int{}}
 	if opts.Format == "" {
 		opts.Format = formatOf(opts.Name)
@@ -210,13 +210,13 @@ func (s *Store) startImport(r io.Reader, opts ImportOptions, columns []string, a
 // Every problem (a bad value, an unknown column, a duplicate slug or credit code, a code that
 // another supplier holds) is reported at once by row and column as ImportProblems inside an
 // EInvalid error, and then nothing is written. Each change is in the audit log under actor.
-func (s *Store) ImportSuppliers(ctx context.Context, actor db.Actor, r io.Reader, opts ImportOptions) (ImportResult, error) {
+func (c *Catalog) ImportSuppliers(ctx context.Context, actor db.Actor, r io.Reader, opts ImportOptions) (ImportResult, error) {
 	var res ImportResult
-	im, t, err := s.startImport(r, opts, SupplierColumns, supplierAliases, nil)
+	im, t, err := c.startImport(r, opts, SupplierColumns, supplierAliases, nil)
 	if err != nil {
 		return res, err
 	}
-	err = s.writeImport(ctx, im, &res, func(tx pgx.Tx) error {
+	err = c.writeImport(ctx, im, &res, func(tx pgx.Tx) error {
 		existing, err := lockSuppliers(ctx, tx)
 		if err != nil {
 			return err
@@ -263,15 +263,15 @@ func (s *Store) ImportSuppliers(ctx context.Context, actor db.Actor, r io.Reader
 		if err := im.fail(); err != nil {
 			return err
 		}
-		for _, c := range changes {
-			if c.before == nil {
-				if err := createSupplier(ctx, tx, actor, c.after, im.note()); err != nil {
+		for _, ch := range changes {
+			if ch.before == nil {
+				if err := createSupplier(ctx, tx, actor, ch.after, im.note()); err != nil {
 					return err
 				}
 				res.Created++
 				continue
 			}
-			changed, err := updateSupplier(ctx, tx, actor, c.before, c.after, im.note())
+			changed, err := updateSupplier(ctx, tx, actor, ch.before, ch.after, im.note())
 			if err != nil {
 				return err
 			}
@@ -400,7 +400,7 @@ func ParseTiers(s string) ([]PriceTier, error) {
 		if err != nil || fen < 1 {
 			return nil, zhenxing.Errorf(zhenxing.EInvalid, "阶梯价“%s”的单价应为正整数（分）", part)
 		}
-		tiers = append(tiers, PriceTier{MinQty: n, Price: fen})
+		tiers = append(tiers, PriceTier{MinQty: n, Price: zhenxing.Money(fen)})
 	}
 	return tiers, nil
 }
@@ -409,7 +409,7 @@ func ParseTiers(s string) ([]PriceTier, error) {
 func FormatTiers(tiers []PriceTier) string {
 	parts := make([]string, len(tiers))
 	for i, t := range tiers {
-		parts[i] = fmt.Sprintf("%d:%d", t.MinQty, t.Price)
+		parts[i] = fmt.Sprintf("%d:%d", t.MinQty, int64(t.Price))
 	}
 	return strings.Join(parts, ";")
 }
@@ -438,13 +438,13 @@ type importedPhoto struct {
 // stored stock becomes a stock movement; a non-empty photos cell replaces the product's photos
 // when they differ (paths read from opts.Photos). Every problem is reported at once by row and
 // column as ImportProblems inside an EInvalid error, and then nothing is written.
-func (s *Store) ImportProducts(ctx context.Context, actor db.Actor, r io.Reader, opts ImportOptions) (ImportResult, error) {
+func (c *Catalog) ImportProducts(ctx context.Context, actor db.Actor, r io.Reader, opts ImportOptions) (ImportResult, error) {
 	var res ImportResult
-	im, t, err := s.startImport(r, opts, ProductColumns, productAliases, ambiguousProduct)
+	im, t, err := c.startImport(r, opts, ProductColumns, productAliases, ambiguousProduct)
 	if err != nil {
 		return res, err
 	}
-	err = s.writeImport(ctx, im, &res, func(tx pgx.Tx) error {
+	err = c.writeImport(ctx, im, &res, func(tx pgx.Tx) error {
 		suppliers, err := lockSuppliers(ctx, tx)
 		if err != nil {
 			return err
@@ -488,42 +488,42 @@ func (s *Store) ImportProducts(ctx context.Context, actor db.Actor, r io.Reader,
 				*p = *before
 				p.Tiers, p.Flags = slices.Clone(before.Tiers), slices.Clone(before.Flags)
 			}
-			c := change{row: rec.row, before: before, after: p}
-			failed := im.applyProduct(rec, p, suppliers, &c.photos)
-			c.stock, c.setStock = p.Stock, rec.cells["stock"] != "" || before == nil
+			ch := change{row: rec.row, before: before, after: p}
+			failed := im.applyProduct(rec, p, suppliers, &ch.photos)
+			ch.stock, ch.setStock = p.Stock, rec.cells["stock"] != "" || before == nil
 			p.Normalize()
 			if im.fieldProblems(rec.row, p.Validate(), failed) {
 				continue
 			}
-			changes = append(changes, c)
+			changes = append(changes, ch)
 		}
 		if err := im.fail(); err != nil {
 			return err
 		}
-		for _, c := range changes {
+		for _, ch := range changes {
 			changed := false
-			if c.before == nil {
-				if err := createProduct(ctx, tx, actor, c.after, im.note()); err != nil {
-					return rowError(c.row, im.unit, err)
+			if ch.before == nil {
+				if err := createProduct(ctx, tx, actor, ch.after, im.note()); err != nil {
+					return rowError(ch.row, im.unit, err)
 				}
 				changed = true
 			} else {
-				if changed, err = updateProduct(ctx, tx, actor, c.before, c.after, im.note()); err != nil {
-					return rowError(c.row, im.unit, err)
+				if changed, err = updateProduct(ctx, tx, actor, ch.before, ch.after, im.note()); err != nil {
+					return rowError(ch.row, im.unit, err)
 				}
-				if c.setStock && c.stock != c.before.Stock {
-					if _, err := adjustStock(ctx, tx, actor, c.before.ID, c.stock-c.before.Stock, im.note(), ""); err != nil {
-						return rowError(c.row, im.unit, err)
+				if ch.setStock && ch.stock != ch.before.Stock {
+					if _, err := adjustStock(ctx, tx, actor, ch.before.ID, ch.stock-ch.before.Stock, im.note(), ""); err != nil {
+						return rowError(ch.row, im.unit, err)
 					}
 					changed = true
 				}
 			}
-			photosChanged, err := replacePhotos(ctx, tx, actor, c.after, c.photos, im.note())
+			photosChanged, err := replacePhotos(ctx, tx, actor, ch.after, ch.photos, im.note())
 			if err != nil {
-				return rowError(c.row, im.unit, err)
+				return rowError(ch.row, im.unit, err)
 			}
 			switch {
-			case c.before == nil:
+			case ch.before == nil:
 				res.Created++
 			case changed || photosChanged:
 				res.Updated++
@@ -584,7 +584,7 @@ func (im *importer) applyProduct(rec record, p *Product, suppliers []*Supplier, 
 				bad(col, "单价“%s”无效，应为以“分”为单位的正整数，如 3990 表示 39.90 元", v)
 				continue
 			}
-			p.Price = fen
+			p.Price = zhenxing.Money(fen)
 		case "tiers":
 			tiers, err := ParseTiers(v)
 			if err != nil {

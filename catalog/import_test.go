@@ -25,7 +25,7 @@ func mustRead(t testing.TB, name string) []byte {
 	return data
 }
 
-func importFile(t testing.TB, store *catalog.Store, kind, name string, data []byte) (catalog.ImportResult, error) {
+func importFile(t testing.TB, store *catalog.Catalog, kind, name string, data []byte) (catalog.ImportResult, error) {
 	t.Helper()
 	opts := catalog.ImportOptions{Name: name, Photos: os.DirFS("testdata")}
 	if kind == "suppliers" {
@@ -34,7 +34,7 @@ func importFile(t testing.TB, store *catalog.Store, kind, name string, data []by
 	return store.ImportProducts(context.Background(), db.CommandLine, bytes.NewReader(data), opts)
 }
 
-func mustImport(t testing.TB, store *catalog.Store, kind, name string, data []byte) catalog.ImportResult {
+func mustImport(t testing.TB, store *catalog.Catalog, kind, name string, data []byte) catalog.ImportResult {
 	t.Helper()
 	res, err := importFile(t, store, kind, name, data)
 	if err != nil {
@@ -44,7 +44,7 @@ func mustImport(t testing.TB, store *catalog.Store, kind, name string, data []by
 }
 
 // importedCatalogue imports testdata/suppliers.csv and testdata/products.csv.
-func importedCatalogue(t testing.TB) *catalog.Store {
+func importedCatalogue(t testing.TB) *catalog.Catalog {
 	t.Helper()
 	store := newCatalog(t)
 	mustImport(t, store, "suppliers", "suppliers.csv", mustRead(t, "testdata/suppliers.csv"))
@@ -59,7 +59,7 @@ func TestImportGoodFiles(t *testing.T) {
 	if res != (catalog.ImportResult{Created: 2}) {
 		t.Fatalf("suppliers: %+v", res)
 	}
-	sp, err := store.Supplier(ctx, "dizhai")
+	sp, err := store.Suppliers.Find(ctx, "dizhai")
 	if err != nil || sp.Name != "狄寨樱桃专业合作社" || sp.Description != "白鹿原樱桃,\n分拣装箱" || sp.CertDate != nil {
 		t.Fatalf("supplier from a Chinese header and a quoted multi-line cell: %+v, %v", sp, err)
 	}
@@ -75,14 +75,14 @@ func TestImportGoodFiles(t *testing.T) {
 			t.Errorf("%s: %+v, want %+v", name, res, want)
 		}
 	}
-	d, err := store.Product(ctx, "wuji")
+	d, err := store.Products.Find(ctx, "wuji")
 	if err != nil {
 		t.Fatal(err)
 	}
 	if d.Name != "略阳乌鸡" || d.Price != 16800 || d.PriceFor(50) != 14800 || d.Stock != 120 || !slices.Equal(d.Flags, []string{"地理标志", "绿色"}) || !d.Listed || d.Seasonal() {
 		t.Errorf("wuji = %+v", d.Product)
 	}
-	meizao, _ := store.ProductBySlug(ctx, "meizao")
+	meizao, _ := store.Products.Find(ctx, "meizao")
 	if meizao.Listed || meizao.MinQty != 2 || meizao.SeasonStart != 5 || meizao.SupplierID != sp.ID {
 		t.Errorf("meizao (supplier named by its name, unlisted) = %+v", meizao)
 	}
@@ -92,7 +92,7 @@ func TestImportGoodFiles(t *testing.T) {
 	if res != (catalog.ImportResult{Created: 1}) {
 		t.Fatalf("json: %+v", res)
 	}
-	tianma, _ := store.Product(ctx, "tianma")
+	tianma, _ := store.Products.Find(ctx, "tianma")
 	if len(tianma.Tiers) != 2 || tianma.Tiers[1] != (catalog.PriceTier{MinQty: 100, Price: 10000}) ||
 		len(tianma.Photos) != 1 || tianma.Photos[0].ContentType != "image/svg+xml" {
 		t.Fatalf("tianma from JSON = %+v", tianma)
@@ -104,11 +104,11 @@ func TestImportGoodFiles(t *testing.T) {
 	if res != (catalog.ImportResult{Updated: 1, Unchanged: 1}) {
 		t.Fatalf("update: %+v", res)
 	}
-	wuji, _ := store.ProductBySlug(ctx, "wuji")
+	wuji, _ := store.Products.Find(ctx, "wuji")
 	if wuji.Price != 17000 || wuji.Stock != 100 || wuji.Name != "略阳乌鸡" {
 		t.Errorf("wuji after the update = %+v", wuji)
 	}
-	moves, _ := store.StockMovements(ctx, wuji.ID, 1)
+	moves, _ := store.Stock.Movements(ctx, wuji.ID, 1)
 	if len(moves) != 1 || moves[0].Delta != -20 || moves[0].Reason != "导入 update.csv" {
 		t.Errorf("the stock change is not a movement: %+v", moves)
 	}
@@ -119,7 +119,7 @@ func TestImportGoodFiles(t *testing.T) {
 	if err != nil || res.Updated != 1 {
 		t.Fatalf("dry run: %+v, %v", res, err)
 	}
-	if wuji, _ = store.ProductBySlug(ctx, "wuji"); wuji.Price != 17000 {
+	if wuji, _ = store.Products.Find(ctx, "wuji"); wuji.Price != 17000 {
 		t.Errorf("the dry run wrote the price %d", wuji.Price)
 	}
 }
@@ -213,7 +213,7 @@ func TestImportBadFiles(t *testing.T) {
 	if len(after) != len(before) {
 		t.Errorf("bad files changed something: %d audit entries, then %d", len(before), len(after))
 	}
-	if wuji, _ := store.ProductBySlug(ctx, "wuji"); wuji.Price != 16800 || wuji.Stock != 120 {
+	if wuji, _ := store.Products.Find(ctx, "wuji"); wuji.Price != 16800 || wuji.Stock != 120 {
 		t.Errorf("bad files changed wuji: %+v", wuji)
 	}
 }
@@ -227,7 +227,7 @@ func TestImportAllOrNothing(t *testing.T) {
 	if len(problems) != 1 || problems[0].Row != 3 || problems[0].Column != "price" {
 		t.Fatalf("problems = %v", problems)
 	}
-	if wuji, _ := store.ProductBySlug(ctx, "wuji"); wuji.Price != 16800 {
+	if wuji, _ := store.Products.Find(ctx, "wuji"); wuji.Price != 16800 {
 		t.Errorf("the good row was written: price %d", wuji.Price)
 	}
 }
@@ -245,12 +245,12 @@ func TestSeedTwice(t *testing.T) {
 		t.Fatalf("the sample catalogue is too small: %+v", first)
 	}
 	entries, _ := db.Audit(ctx, store.Pool(), db.AuditQuery{Limit: 500})
-	page, err := store.Products(ctx, catalog.ProductQuery{PerPage: catalog.MaxPerPage})
+	page, err := store.Products.List(ctx, catalog.ProductQuery{PerPage: catalog.MaxPerPage})
 	if err != nil {
 		t.Fatal(err)
 	}
 	counties := counts(page.Facets.Counties)
-	cherries, _ := store.Products(ctx, catalog.ProductQuery{Categories: []string{"樱桃"}, Today: may15, InSeason: true})
+	cherries, _ := store.Products.List(ctx, catalog.ProductQuery{Categories: []string{"樱桃"}, Today: may15, InSeason: true})
 	if counties[catalog.CountyPaired] == 0 || counties[catalog.CountyLocal] == 0 || cherries.Total == 0 {
 		t.Errorf("the sample catalogue lacks paired-county products or cherries in May: %v, %d cherries", counties, cherries.Total)
 	}
@@ -334,7 +334,7 @@ func TestImportFullWidthHeader(t *testing.T) {
 	if res := mustImport(t, store, "products", "products.csv", []byte(data)); res.Created != 3 {
 		t.Fatalf("import: %+v", res)
 	}
-	d, err := store.Product(context.Background(), "wuji")
+	d, err := store.Products.Find(context.Background(), "wuji")
 	if err != nil || d.Price != 16800 {
 		t.Fatalf("wuji: %+v, %v", d, err)
 	}

@@ -16,30 +16,117 @@ import (
 	"zhenxing"
 )
 
-// The product listing filters, counts facets and sorts in memory over a compact index of every
-// product, then reads the rows of the page it shows from PostgreSQL. The index holds what the
-// facets need and nothing that changes often: stock is read with the page. Each read of a page
-// also reads catalog_state.version; when it differs from the index's, the index is reloaded in one
-// consistent snapshot and the page computed again, so a listing is never staler than its rows and
-// every replica follows changes made on any other.
+// The product listing filters, counts facets, sorts and pages in memory, over a snapshot of the
+// whole catalogue: the cards themselves (everything a card or the listing's JSON shows: every
+// field of a product but its description, the supplier's name and the cover photo) and, for each
+// value of each facet, the set of products that have it, as a bitset over their positions. A
+// listing costs no database round trip. The snapshot is read again, in one consistent read, when
+// a write through this process has committed (catalogDB.write marks it stale), and when the
+// catalogue's version in PostgreSQL, which every write and a trigger on every table the snapshot
+// holds move, differs from the snapshot's: changes made by other replicas. That version is read
+// at most once per Config.Recheck.
 
-type catalogIndex struct {
-	mu      sync.Mutex // serializes reloads
-	current atomic.Pointer[snapshot]
+// Config tunes a Catalog. The zero value is the default.
+type Config struct {
+	// Recheck is how long a listing trusts the snapshot before it reads the catalogue's version
+	// again, so how long a change made by another replica can take to show; 0 is DefaultRecheck.
+	// Changes made through the Catalog itself show on the next listing.
+	Recheck time.Duration
 }
 
-// The items are kept once per sort order, so that every listing reads memory in sequence; they
-// hold only small numbers, and the text a search looks in is apart, in texts.
+// DefaultRecheck is the Recheck of a zero Config.
+const DefaultRecheck = time.Second
+
+type listingIndex struct {
+	recheck  time.Duration
+	mu       sync.Mutex // serializes reloads
+	current  atomic.Pointer[snapshot]
+	stale    atomic.Bool  // a write through this process committed after the snapshot was read
+	checking atomic.Bool  // a listing is reading the version
+	checked  atomic.Int64 // when the version was read last, in Unix nanoseconds
+}
+
+// bitset is a set of product positions in a snapshot.
+type bitset []uint64
+
+func newBitset(n int) bitset { return make(bitset, (n+63)/64) }
+
+func (b bitset) set(i int32)      { b[i>>6] |= 1 << (uint(i) & 63) }
+func (b bitset) clear(i int32)    { b[i>>6] &^= 1 << (uint(i) & 63) }
+func (b bitset) has(i int32) bool { return b[i>>6]&(1<<(uint(i)&63)) != 0 }
+
+func (b bitset) count() int {
+	n := 0
+	for _, w := range b {
+		n += bits.OnesCount64(w)
+	}
+	return n
+}
+
+// andCount is the size of the intersection of a and b.
+func andCount(a, b bitset) int {
+	n := 0
+	for i, w := range a {
+		n += bits.OnesCount64(w & b[i])
+	}
+	return n
+}
+
+// and sets dst to the intersection of dst and b.
+func (b bitset) and(dst bitset) {
+	for i, w := range b {
+		dst[i] &= w
+	}
+}
+
+// each calls fn with every position in b, in order.
+func (b bitset) each(fn func(int32)) {
+	for i, w := range b {
+		for w != 0 {
+			fn(int32(i<<6 + bits.TrailingZeros64(w)))
+			w &= w - 1
+		}
+	}
+}
+
+// The facet groups.
+const (
+	gCategory = iota
+	gCounty
+	gSupplier
+	gBand
+	gSeason
+	gFlag
+	nGroups
+)
+
+// A snapshot never changes once built: listings share it without locks. Position i, the bit i of
+// every set, is the product cards[i]; cards are newest first.
 type snapshot struct {
-	version    int64
-	items      []indexItem // newest first
-	byPrice    []indexItem // cheapest first (ties: newest first)
-	byName     []indexItem // by name (ties: newest first)
-	texts      []string    // by item.text: lower-cased name, spec, category, origin and supplier name
-	suppliers  []supplierRef
-	supplierAt map[string]int32 // slug → position in suppliers
-	supplierOf map[int64]int32  // id → position in suppliers
-	categories []string         // Categories, then any other category in the data
+	version int64
+	cards   []ProductCard
+	texts   []string // by position: lower-cased name, spec, category, origin and supplier name
+
+	byPrice     []int32          // positions, cheapest first (ties newest first)
+	priceOrder  []zhenxing.Money // the prices in byPrice's order
+	byPriceDesc []int32          // dearest first (ties newest first)
+	byName      []int32          // by name (ties newest first)
+	// rank[o][pos] is the place of pos in the order o (byPrice, byPriceDesc, byName).
+	rankPrice, rankPriceDesc, rankName []int32
+
+	all, listed bitset
+	categories  []string // Categories, then any other category in the data
+	category    []bitset // by position in categories
+	categoryIdx []int32  // by product position: the category's position in categories
+	county      [2]bitset
+	band        []bitset // by position in PriceBands
+	flag        []bitset // by position in Flags
+	season      [13]bitset
+	suppliers   []supplierRef
+	supplierAt  map[string]int32 // slug → position in suppliers
+	supplierOf  map[int64]int32  // id → position in suppliers
+	supplier    []bitset         // by position in suppliers
+	supplierIdx []int32          // by product position: the supplier's position in suppliers
 }
 
 type supplierRef struct {
@@ -47,44 +134,23 @@ type supplierRef struct {
 	Slug, Name string
 }
 
-type indexItem struct {
-	id       int64
-	price    int64
-	supplier int32  // position in snapshot.suppliers
-	text     int32  // position in snapshot.texts
-	category uint8  // position in snapshot.categories
-	county   uint8  // 0 paired, 1 local
-	band     uint8  // position in PriceBands
-	flags    uint8  // bit i set for Flags[i]
-	season   uint16 // bit m set when in season in month m (1-12)
-	listed   bool
-}
-
-// seasonMask is the months of a season window as bits 1 to 12.
-func seasonMask(start, end int) uint16 {
-	var m uint16
-	for month := 1; month <= 12; month++ {
-		if inSeason(start, end, month) {
-			m |= 1 << month
-		}
-	}
-	return m
-}
-
-const maxCategories = 64
-
-func countyIndex(c string) uint8 {
+func countyIndex(c string) int {
 	if c == CountyPaired {
 		return 0
 	}
 	return 1
 }
 
-// loadSnapshot reads the version and the index in one repeatable-read transaction.
-func (s *Store) loadSnapshot(ctx context.Context) (*snapshot, error) {
-	snap := &snapshot{supplierAt: map[string]int32{}, categories: slices.Clone(Categories)}
-	var names []string // by item.text, for the sort by name
-	err := pgx.BeginTxFunc(ctx, s.pool, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly}, func(tx pgx.Tx) error {
+// cardColumns are what a snapshot holds of a product: every column but the description.
+const cardColumns = `p.id, p.slug, p.name, p.category, p.county, p.township, p.supplier_id, p.spec, p.unit,
+	p.price, p.tiers, p.min_qty, p.multiple, p.stock, p.season_start, p.season_end, p.flags,
+	p.listed, p.created_at, p.updated_at, p.version`
+
+// loadSnapshot reads the version, the suppliers, the products and their covers in one
+// repeatable-read transaction and builds the sets.
+func loadSnapshot(ctx context.Context, d *catalogDB) (*snapshot, error) {
+	snap := &snapshot{supplierAt: map[string]int32{}, supplierOf: map[int64]int32{}, categories: slices.Clone(Categories)}
+	err := pgx.BeginTxFunc(ctx, d.pool, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly}, func(tx pgx.Tx) error {
 		if err := tx.QueryRow(ctx, `SELECT version FROM catalog_state`).Scan(&snap.version); err != nil {
 			return fmt.Errorf("read catalog version: %w", err)
 		}
@@ -100,525 +166,539 @@ func (s *Store) loadSnapshot(ctx context.Context) (*snapshot, error) {
 		if err != nil {
 			return fmt.Errorf("index suppliers: %w", err)
 		}
-		snap.supplierOf = make(map[int64]int32, len(snap.suppliers))
 		for i, r := range snap.suppliers {
 			snap.supplierOf[r.ID] = int32(i)
 			snap.supplierAt[r.Slug] = int32(i)
 		}
 
-		rows, err = tx.Query(ctx, `SELECT id, name, spec, category, county, township, supplier_id, price,
-				season_start, season_end, flags, listed
-			FROM products ORDER BY created_at DESC, id DESC`)
+		rows, err = tx.Query(ctx, `SELECT `+cardColumns+` FROM products p ORDER BY p.created_at DESC, p.id DESC`)
 		if err != nil {
 			return fmt.Errorf("index products: %w", err)
 		}
-		var (
-			name, spec, category, county, township string
-			supplierID                             int64
-			flags                                  []string
-			start, end                             int16
-		)
-		var it indexItem
-		_, err = pgx.ForEachRow(rows, []any{&it.id, &name, &spec, &category, &county, &township, &supplierID,
-			&it.price, &start, &end, &flags, &it.listed}, func() error {
-			ci := slices.Index(snap.categories, category)
-			if ci < 0 {
-				if len(snap.categories) >= maxCategories {
-					return fmt.Errorf("more than %d categories", maxCategories)
-				}
-				ci = len(snap.categories)
-				snap.categories = append(snap.categories, category)
+		var c ProductCard
+		p := &c.Product
+		_, err = pgx.ForEachRow(rows, []any{&p.ID, &p.Slug, &p.Name, &p.Category, &p.County, &p.Township, &p.SupplierID,
+			&p.Spec, &p.Unit, &p.Price, &p.Tiers, &p.MinQty, &p.Multiple, &p.Stock, &p.SeasonStart, &p.SeasonEnd,
+			&p.Flags, &p.Listed, &p.CreatedAt, &p.UpdatedAt, &p.Version}, func() error {
+			if i, ok := snap.supplierOf[p.SupplierID]; ok {
+				c.SupplierSlug, c.SupplierName = snap.suppliers[i].Slug, snap.suppliers[i].Name
 			}
-			sp := snap.supplierOf[supplierID]
-			it.supplier, it.category, it.county = sp, uint8(ci), countyIndex(county)
-			it.band = uint8(bandOf(it.price))
-			it.season = seasonMask(int(start), int(end))
-			it.flags = 0
-			for _, f := range flags {
-				if i := slices.Index(Flags, f); i >= 0 {
-					it.flags |= 1 << i
-				}
-			}
-			it.text = int32(len(snap.texts))
-			snap.texts = append(snap.texts, strings.ToLower(strings.Join([]string{name, spec, category, county, township, snap.suppliers[sp].Name}, " ")))
-			names = append(names, name)
-			snap.items = append(snap.items, it)
+			snap.cards = append(snap.cards, c)
+			c = ProductCard{} // the next row scans into fresh slices
 			return nil
 		})
 		if err != nil {
 			return fmt.Errorf("index products: %w", err)
+		}
+
+		at := make(map[int64]int, len(snap.cards))
+		for i := range snap.cards {
+			at[snap.cards[i].ID] = i
+		}
+		rows, err = tx.Query(ctx, `SELECT `+photoColumns+` FROM product_photos ph WHERE ph.position = 1`)
+		if err != nil {
+			return fmt.Errorf("index covers: %w", err)
+		}
+		covers, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (*Photo, error) { return scanPhoto(row) })
+		if err != nil {
+			return fmt.Errorf("index covers: %w", err)
+		}
+		for _, ph := range covers {
+			if i, ok := at[ph.ProductID]; ok {
+				snap.cards[i].Photo = ph
+			}
 		}
 		return nil
 	})
 	if err != nil {
 		return nil, err
 	}
-	order := func(by func(a, b *indexItem) int) []indexItem {
-		o := slices.Clone(snap.items)
-		slices.SortStableFunc(o, func(a, b indexItem) int { return by(&a, &b) })
+	return snap, snap.build()
+}
+
+// build makes the texts, the sets and the sort orders from the cards and suppliers.
+func (snap *snapshot) build() error {
+	n := len(snap.cards)
+	snap.all, snap.listed = newBitset(n), newBitset(n)
+	for g := range snap.county {
+		snap.county[g] = newBitset(n)
+	}
+	for m := range snap.season {
+		snap.season[m] = newBitset(n)
+	}
+	sets := func(k int) []bitset {
+		out := make([]bitset, k)
+		for i := range out {
+			out[i] = newBitset(n)
+		}
+		return out
+	}
+	snap.band, snap.flag, snap.supplier = sets(len(PriceBands)), sets(len(Flags)), sets(len(snap.suppliers))
+	snap.supplierIdx, snap.categoryIdx = make([]int32, n), make([]int32, n)
+	snap.texts = make([]string, n)
+	for i := range snap.cards {
+		pos, p := int32(i), &snap.cards[i].Product
+		snap.all.set(pos)
+		if p.Listed {
+			snap.listed.set(pos)
+		}
+		ci := slices.Index(snap.categories, p.Category)
+		if ci < 0 {
+			ci = len(snap.categories)
+			snap.categories = append(snap.categories, p.Category)
+		}
+		for len(snap.category) < len(snap.categories) {
+			snap.category = append(snap.category, newBitset(n))
+		}
+		snap.category[ci].set(pos)
+		snap.categoryIdx[i] = int32(ci)
+		snap.county[countyIndex(p.County)].set(pos)
+		snap.band[bandOf(p.Price)].set(pos)
+		for _, f := range p.Flags {
+			if fi := slices.Index(Flags, f); fi >= 0 {
+				snap.flag[fi].set(pos)
+			}
+		}
+		for m := 1; m <= 12; m++ {
+			if inSeason(p.SeasonStart, p.SeasonEnd, m) {
+				snap.season[m].set(pos)
+			}
+		}
+		si, ok := snap.supplierOf[p.SupplierID]
+		if !ok {
+			return fmt.Errorf("index product %s: supplier %d is missing", p.Slug, p.SupplierID)
+		}
+		snap.supplierIdx[i] = si
+		snap.supplier[si].set(pos)
+		snap.texts[i] = strings.ToLower(strings.Join([]string{p.Name, p.Spec, p.Category, p.County, p.Township, snap.suppliers[si].Name}, " "))
+	}
+	order := func(by func(a, b *Product) int) []int32 {
+		o := make([]int32, n)
+		for i := range o {
+			o[i] = int32(i)
+		}
+		slices.SortStableFunc(o, func(a, b int32) int { return by(&snap.cards[a].Product, &snap.cards[b].Product) })
 		return o
 	}
-	snap.byPrice = order(func(a, b *indexItem) int { return cmp.Compare(a.price, b.price) })
-	snap.byName = order(func(a, b *indexItem) int { return strings.Compare(names[a.text], names[b.text]) })
-	return snap, nil
+	snap.byPrice = order(func(a, b *Product) int { return cmp.Compare(a.Price, b.Price) })
+	snap.priceOrder = make([]zhenxing.Money, n)
+	for i, pos := range snap.byPrice {
+		snap.priceOrder[i] = snap.cards[pos].Price
+	}
+	snap.byPriceDesc = order(func(a, b *Product) int { return cmp.Compare(b.Price, a.Price) })
+	snap.byName = order(func(a, b *Product) int { return strings.Compare(a.Name, b.Name) })
+	rank := func(order []int32) []int32 {
+		r := make([]int32, n)
+		for i, pos := range order {
+			r[pos] = int32(i)
+		}
+		return r
+	}
+	snap.rankPrice, snap.rankPriceDesc, snap.rankName = rank(snap.byPrice), rank(snap.byPriceDesc), rank(snap.byName)
+	return nil
 }
 
-// snapshotFor returns the index at version, reloading it unless it is already there; version 0
-// means any version, loading only when there is none yet. Concurrent callers share one reload.
-func (s *Store) snapshotFor(ctx context.Context, version int64) (*snapshot, error) {
-	if cur := s.index.current.Load(); cur != nil && (version == 0 || cur.version == version) {
-		return cur, nil
+// snapshot returns the index to list from: the current one while it is fresh, else a new one,
+// read once for all the listings that wait for it.
+func (d *catalogDB) snapshot(ctx context.Context) (*snapshot, error) {
+	ix := &d.index
+	cur := ix.current.Load()
+	if cur != nil && !ix.stale.Load() {
+		if time.Now().UnixNano()-ix.checked.Load() < int64(ix.recheck) || !ix.checking.CompareAndSwap(false, true) {
+			return cur, nil // fresh, or another listing is reading the version
+		}
+		var version int64
+		err := d.pool.QueryRow(ctx, `SELECT version FROM catalog_state`).Scan(&version)
+		if err == nil {
+			ix.checked.Store(time.Now().UnixNano())
+		}
+		ix.checking.Store(false)
+		if err != nil {
+			return nil, fmt.Errorf("read catalog version: %w", err)
+		}
+		if version == cur.version {
+			return cur, nil
+		}
 	}
-	s.index.mu.Lock()
-	defer s.index.mu.Unlock()
-	if cur := s.index.current.Load(); cur != nil && (version == 0 || cur.version >= version) {
-		return cur, nil
+	ix.mu.Lock()
+	defer ix.mu.Unlock()
+	if now := ix.current.Load(); now != nil && now != cur && !ix.stale.Load() {
+		return now, nil // another listing has just read it
 	}
-	snap, err := s.loadSnapshot(ctx)
+	ix.stale.Store(false) // a write that commits from here on marks the new snapshot stale again
+	started := time.Now().UnixNano()
+	snap, err := loadSnapshot(ctx, d)
 	if err != nil {
+		ix.stale.Store(true)
 		return nil, err
 	}
-	s.index.current.Store(snap)
+	ix.current.Store(snap)
+	ix.checked.Store(started)
 	return snap, nil
 }
 
-// matcher is a ProductQuery compiled against one snapshot.
-type matcher struct {
-	texts              []string
-	terms              []string
-	month              int
-	minPrice, maxPrice int64 // maxPrice 0: no bound
-	unlisted           bool  // unlisted products pass
-	inSeason           bool
-	categories         uint64 // bit set; 0 means any
-	counties           uint8
-	suppliers          []bool // by position; nil means any
-	bands              uint8
-	flags              uint8
-}
-
-// Facet groups, in the order of Products' facets.
-const (
-	gCategory = iota
-	gCounty
-	gSupplier
-	gBand
-	gSeason
-	gFlag
-	nGroups
-)
-
-func (snap *snapshot) compile(q *ProductQuery) (*matcher, error) {
-	m := &matcher{texts: snap.texts, month: int(q.Today.In(shanghai).Month()), terms: strings.Fields(strings.ToLower(q.Q)),
-		minPrice: q.MinPrice, maxPrice: q.MaxPrice, unlisted: q.IncludeUnlisted, inSeason: q.InSeason}
-	switch {
-	case q.MinPrice < 0 || q.MaxPrice < 0:
-		return nil, zhenxing.Errorf(zhenxing.EInvalid, "价格不能为负数。")
-	case q.MaxPrice > 0 && q.MinPrice > q.MaxPrice:
-		return nil, zhenxing.Errorf(zhenxing.EInvalid, "最低价不能高于最高价。")
-	}
-	for _, c := range q.Categories {
-		i := slices.Index(snap.categories, c)
-		if i < 0 {
-			return nil, zhenxing.Errorf(zhenxing.EInvalid, "品类“%s”不存在，可选：%s。", c, strings.Join(Categories, "、"))
-		}
-		m.categories |= 1 << i
-	}
-	for _, c := range q.Counties {
-		if c != CountyPaired && c != CountyLocal {
-			return nil, zhenxing.Errorf(zhenxing.EInvalid, "产地“%s”不存在，可选：%s、%s。", c, CountyPaired, CountyLocal)
-		}
-		m.counties |= 1 << countyIndex(c)
-	}
-	if len(q.Suppliers) > 0 {
-		m.suppliers = make([]bool, len(snap.suppliers))
-		for _, slug := range q.Suppliers {
-			i, ok := snap.supplierAt[slug]
-			if !ok {
-				return nil, zhenxing.Errorf(zhenxing.EInvalid, "供应商“%s”不存在。", slug)
-			}
-			m.suppliers[i] = true
-		}
-	}
-	if q.PriceBand != "" {
-		i := slices.IndexFunc(PriceBands, func(b struct {
-			Key, Label string
-			Min, Max   int64
-		}) bool {
-			return b.Key == q.PriceBand
-		})
-		if i < 0 {
-			return nil, zhenxing.Errorf(zhenxing.EInvalid, "价格区间“%s”不存在。", q.PriceBand)
-		}
-		m.bands = 1 << i
-	}
-	for _, f := range q.Flags {
-		i := slices.Index(Flags, f)
-		if i < 0 {
-			return nil, zhenxing.Errorf(zhenxing.EInvalid, "认证标志“%s”不存在，可选：%s。", f, strings.Join(Flags, "、"))
-		}
-		m.flags |= 1 << i
-	}
-	return m, nil
-}
-
-// base reports whether the item passes the filters that are not facets.
-func (m *matcher) base(it *indexItem) bool {
-	if !it.listed && !m.unlisted || it.price < m.minPrice || m.maxPrice > 0 && it.price > m.maxPrice {
-		return false
-	}
-	for _, t := range m.terms {
-		if !strings.Contains(m.texts[it.text], t) {
-			return false
-		}
-	}
-	return true
-}
-
-// misses returns the facet groups the item fails, as a bit set.
-func (m *matcher) misses(it *indexItem, inSeasonNow bool) uint8 {
-	var miss uint8
-	if m.categories != 0 && m.categories&(1<<it.category) == 0 {
-		miss |= 1 << gCategory
-	}
-	if m.counties != 0 && m.counties&(1<<it.county) == 0 {
-		miss |= 1 << gCounty
-	}
-	if m.suppliers != nil && !m.suppliers[it.supplier] {
-		miss |= 1 << gSupplier
-	}
-	if m.bands != 0 && m.bands&(1<<it.band) == 0 {
-		miss |= 1 << gBand
-	}
-	if m.inSeason && !inSeasonNow {
-		miss |= 1 << gSeason
-	}
-	if m.flags != 0 && m.flags&it.flags == 0 {
-		miss |= 1 << gFlag
-	}
-	return miss
-}
-
-type facetCounts struct {
-	categories [maxCategories]int
-	counties   [2]int
-	suppliers  []int
-	bands      [8]int
-	season     int
-	flags      [8]int
-}
-
-// addAll counts an item that passes every filter, in every facet.
-func (c *facetCounts) addAll(it *indexItem, inSeasonNow bool) {
-	c.categories[it.category]++
-	c.counties[it.county]++
-	c.suppliers[it.supplier]++
-	c.bands[it.band]++
-	if inSeasonNow {
-		c.season++
-	}
-	for f := it.flags; f != 0; f &= f - 1 {
-		c.flags[bits.TrailingZeros8(f)]++
-	}
-}
-
-// add counts an item in one facet's group.
-func (c *facetCounts) add(group int, it *indexItem, inSeasonNow bool) {
-	switch group {
-	case gCategory:
-		c.categories[it.category]++
-	case gCounty:
-		c.counties[it.county]++
-	case gSupplier:
-		c.suppliers[it.supplier]++
-	case gBand:
-		c.bands[it.band]++
-	case gSeason:
-		if inSeasonNow {
-			c.season++
-		}
-	case gFlag:
-		for i := range Flags {
-			if it.flags&(1<<i) != 0 {
-				c.flags[i]++
-			}
-		}
-	}
-}
-
-// Products returns one page of the products matching q with the facet counts of the whole
-// selection. Unlisted products are left out unless q.IncludeUnlisted. An unknown category, county,
-// supplier, flag or price band and a negative or inverted price range are EInvalid errors with a
-// Chinese message; a page past the last is an empty page, and a query that matches nothing a page
-// with Total 0.
-func (s *Store) Products(ctx context.Context, q ProductQuery) (ProductPage, error) {
-	if q.Today.IsZero() {
-		q.Today = time.Now()
-	}
-	if q.Page < 1 {
-		q.Page = 1
-	}
-	if q.PerPage < 1 || q.PerPage > MaxPerPage {
-		q.PerPage = DefaultPerPage
-	}
-	snap, err := s.snapshotFor(ctx, 0)
+// List returns one page of the products matching q, with the facet counts of the whole
+// selection, from the in-memory index (no database round trip unless the index must be read
+// again). Unlisted products are left out unless q.IncludeUnlisted. A bad value in q is an
+// EInvalid error with the Chinese message ParseProductQuery gives, an unknown supplier too; a
+// page past the last is an empty page, and a query that matches nothing a page with Total 0.
+func (s *Products) List(ctx context.Context, q ProductQuery) (ProductPage, error) {
+	snap, err := s.db.snapshot(ctx)
 	if err != nil {
 		return ProductPage{}, err
 	}
-	for attempt := 0; ; attempt++ {
-		page, ids, err := snap.query(&q)
-		if err != nil {
-			return ProductPage{}, err
-		}
-		rows, version, err := s.pageRows(ctx, ids)
-		if err != nil {
-			return ProductPage{}, err
-		}
-		if version == snap.version || attempt == 2 {
-			page.Products = snap.cards(ids, rows)
-			return page, nil
-		}
-		if snap, err = s.snapshotFor(ctx, version); err != nil {
-			return ProductPage{}, err
-		}
-	}
+	return snap.list(q)
 }
 
-// InSeason returns up to limit listed products in season at today, newest first.
-func (s *Store) InSeason(ctx context.Context, today time.Time, limit int) ([]ProductCard, error) {
+// InSeason returns up to limit (at most MaxPerPage) listed products in season at today, newest
+// first; a limit below 1 gives none.
+func (s *Products) InSeason(ctx context.Context, today time.Time, limit int) ([]ProductCard, error) {
 	if limit < 1 {
 		return []ProductCard{}, nil
 	}
-	page, err := s.Products(ctx, ProductQuery{InSeason: true, Today: today, Sort: SortNewest, PerPage: min(limit, MaxPerPage)})
+	page, err := s.List(ctx, ProductQuery{InSeason: true, Today: today, Sort: SortNewest, PerPage: min(limit, MaxPerPage)})
 	return page.Products, err
 }
 
-// query filters, counts and pages; it returns the page without its products, and their IDs.
-func (snap *snapshot) query(q *ProductQuery) (ProductPage, []int64, error) {
-	m, err := snap.compile(q)
-	if err != nil {
-		return ProductPage{}, nil, err
-	}
-	counts := facetCounts{suppliers: make([]int, len(snap.suppliers))}
-	// Only the IDs up to the end of the requested page are kept; the rest are counted. The
-	// default sort lists the products in season first: both lists are kept up to that end.
-	end := len(snap.items)
-	if q.Page <= end/q.PerPage {
-		end = q.Page * q.PerPage
-	}
-	var matched, later []int64 // later: the default sort's products out of season
-	var nMatched, nLater int
-	visit := func(it *indexItem) {
-		if !m.base(it) {
-			return
-		}
-		now := it.season&(1<<m.month) != 0
-		miss := m.misses(it, now)
-		switch {
-		case miss == 0:
-			counts.addAll(it, now)
-			if q.Sort == SortDefault && !now {
-				if nLater < end {
-					later = append(later, it.id)
-				}
-				nLater++
-			} else {
-				if nMatched < end {
-					matched = append(matched, it.id)
-				}
-				nMatched++
-			}
-		case miss&(miss-1) == 0: // fails exactly one group: counts for that group
-			counts.add(bits.TrailingZeros8(miss), it, now)
-		}
-	}
-	switch q.Sort {
-	case SortPriceAsc:
-		for i := range snap.byPrice {
-			visit(&snap.byPrice[i])
-		}
-	case SortPriceDesc:
-		// Dearest first; equal prices keep newest first.
-		items := snap.byPrice
-		for i := len(items) - 1; i >= 0; {
-			j := i
-			for j > 0 && items[j-1].price == items[i].price {
-				j--
-			}
-			for k := j; k <= i; k++ {
-				visit(&items[k])
-			}
-			i = j - 1
-		}
-	case SortNewest:
-		for i := range snap.items {
-			visit(&snap.items[i])
-		}
-	case SortDefault:
-		for i := range snap.byName {
-			visit(&snap.byName[i])
-		}
-	default:
-		return ProductPage{}, nil, zhenxing.Errorf(zhenxing.EInvalid, "排序方式“%s”无效。", q.Sort)
-	}
-	matched = append(matched, later...)
-
-	page := ProductPage{Total: nMatched + nLater, Page: q.Page, Facets: snap.facets(q, &counts)}
-	page.Pages = (page.Total + q.PerPage - 1) / q.PerPage
-	from := len(matched) // a page past the end (the product could overflow) is empty
-	if q.Page-1 <= len(matched)/q.PerPage {
-		from = min((q.Page-1)*q.PerPage, len(matched))
-	}
-	to := min(from+q.PerPage, len(matched))
-	return page, matched[from:to], nil
-}
-
-func (snap *snapshot) facets(q *ProductQuery, c *facetCounts) Facets {
-	add := func(list *[]FacetValue, v, label string, count int, selected bool) {
-		if count > 0 || selected {
-			*list = append(*list, FacetValue{Value: v, Label: label, Count: count, Selected: selected})
-		}
-	}
-	f := Facets{Categories: []FacetValue{}, Counties: []FacetValue{}, Suppliers: []FacetValue{},
-		PriceBands: []FacetValue{}, Flags: []FacetValue{}, InSeason: c.season}
-	for i, name := range snap.categories {
-		add(&f.Categories, name, name, c.categories[i], slices.Contains(q.Categories, name))
-	}
-	for i, name := range []string{CountyPaired, CountyLocal} {
-		add(&f.Counties, name, name, c.counties[i], slices.Contains(q.Counties, name))
-	}
-	for i, r := range snap.suppliers {
-		add(&f.Suppliers, r.Slug, r.Name, c.suppliers[i], slices.Contains(q.Suppliers, r.Slug))
-	}
-	slices.SortStableFunc(f.Suppliers, func(a, b FacetValue) int { return b.Count - a.Count })
-	for i, b := range PriceBands {
-		add(&f.PriceBands, b.Key, b.Label, c.bands[i], q.PriceBand == b.Key)
-	}
-	for i, name := range Flags {
-		add(&f.Flags, name, name, c.flags[i], slices.Contains(q.Flags, name))
-	}
-	return f
-}
-
-// pageRow is a product read with its cover photo.
-type pageRow struct {
-	product *Product
-	cover   *Photo
-}
-
-// pageRows reads the products with the given IDs, their covers and the catalogue's version in
-// one round trip (the version alone when there are no IDs).
-func (s *Store) pageRows(ctx context.Context, ids []int64) (map[int64]pageRow, int64, error) {
-	var version int64
-	if len(ids) == 0 {
-		if err := s.pool.QueryRow(ctx, `SELECT version FROM catalog_state`).Scan(&version); err != nil {
-			return nil, 0, fmt.Errorf("read catalog version: %w", err)
-		}
-		return nil, version, nil
-	}
-	rows, err := s.pool.Query(ctx, `SELECT `+productColumns+`, (SELECT version FROM catalog_state),
-			c.id, c.position, c.content_type, c.size, c.sha256, c.alt, c.created_at
-		FROM products p
-		LEFT JOIN LATERAL (SELECT * FROM product_photos ph WHERE ph.product_id = p.id ORDER BY ph.position LIMIT 1) c ON true
-		WHERE p.id = ANY($1)`, ids)
-	if err != nil {
-		return nil, 0, fmt.Errorf("read page: %w", err)
-	}
-	defer rows.Close()
-	out := make(map[int64]pageRow, len(ids))
-	for rows.Next() {
-		var (
-			coverID, size, position *int64
-			contentType, sum, alt   *string
-			created                 *time.Time
-		)
-		p, err := scanProduct(rows, &version, &coverID, &position, &contentType, &size, &sum, &alt, &created)
-		if err != nil {
-			return nil, 0, fmt.Errorf("read page: %w", err)
-		}
-		r := pageRow{product: p}
-		if coverID != nil {
-			r.cover = &Photo{ID: *coverID, ProductID: p.ID, Position: int(*position), ContentType: *contentType,
-				Size: int(*size), Hash: *sum, Alt: *alt, CreatedAt: *created}
-		}
-		out[p.ID] = r
-	}
-	if err := rows.Err(); err != nil {
-		return nil, 0, fmt.Errorf("read page: %w", err)
-	}
-	if len(out) == 0 { // every product of the page is gone: the version alone says what to do
-		return s.pageRows(ctx, nil)
-	}
-	return out, version, nil
-}
-
-// cards builds the page's cards in the order of ids, skipping any product that vanished.
-func (snap *snapshot) cards(ids []int64, rows map[int64]pageRow) []ProductCard {
-	cards := make([]ProductCard, 0, len(ids))
-	for _, id := range ids {
-		r, ok := rows[id]
-		if !ok {
-			continue
-		}
-		card := ProductCard{Product: *r.product, Photo: r.cover}
-		if i, ok := snap.supplierOf[r.product.SupplierID]; ok {
-			card.SupplierName, card.SupplierSlug = snap.suppliers[i].Name, snap.suppliers[i].Slug
-		}
-		cards = append(cards, card)
-	}
-	return cards
-}
-
-// RelatedProducts returns up to n listed products to show beside p: same category and supplier
-// first, then same category, then same supplier; in season at today before out of season, newest
-// first.
-func (s *Store) RelatedProducts(ctx context.Context, p *Product, n int, today time.Time) ([]ProductCard, error) {
+// Related returns up to n listed products to show beside p: same category and supplier first,
+// then same category, then same supplier; in season at today before out of season, newest first.
+// n below 1 gives none; a product with no relation gives an empty list.
+func (s *Products) Related(ctx context.Context, p *Product, n int, today time.Time) ([]ProductCard, error) {
 	if n <= 0 {
 		return []ProductCard{}, nil
 	}
 	if today.IsZero() {
 		today = time.Now()
 	}
-	month := int(today.In(shanghai).Month())
-	snap, err := s.snapshotFor(ctx, 0)
+	snap, err := s.db.snapshot(ctx)
 	if err != nil {
 		return nil, err
 	}
-	for attempt := 0; ; attempt++ {
-		var buckets [6][]int64
-		for i := range snap.items {
-			it := &snap.items[i]
-			if !it.listed || it.id == p.ID {
-				continue
-			}
-			sameCat := snap.categories[it.category] == p.Category
-			sameSup := snap.suppliers[it.supplier].ID == p.SupplierID
-			rank := 0
-			switch {
-			case sameCat && sameSup:
-			case sameCat:
-				rank = 2
-			case sameSup:
-				rank = 4
-			default:
-				continue
-			}
-			if it.season&(1<<month) == 0 {
-				rank++
-			}
-			buckets[rank] = append(buckets[rank], it.id)
+	season := snap.season[today.In(zhenxing.Beijing).Month()]
+	ci := slices.Index(snap.categories, p.Category)
+	si, hasSupplier := snap.supplierOf[p.SupplierID]
+	var buckets [6][]int32
+	snap.listed.each(func(pos int32) {
+		if snap.cards[pos].ID == p.ID {
+			return
 		}
-		ids := slices.Concat(buckets[:]...)
-		ids = ids[:min(n, len(ids))]
-		rows, version, err := s.pageRows(ctx, ids)
-		if err != nil {
-			return nil, err
+		sameCat := ci >= 0 && snap.category[ci].has(pos)
+		sameSup := hasSupplier && snap.supplierIdx[pos] == si
+		rank := 0
+		switch {
+		case sameCat && sameSup:
+		case sameCat:
+			rank = 2
+		case sameSup:
+			rank = 4
+		default:
+			return
 		}
-		if version == snap.version || attempt == 2 {
-			return snap.cards(ids, rows), nil
+		if !season.has(pos) {
+			rank++
 		}
-		if snap, err = s.snapshotFor(ctx, version); err != nil {
-			return nil, err
+		buckets[rank] = append(buckets[rank], pos)
+	})
+	cards := []ProductCard{}
+	for _, b := range buckets {
+		for _, pos := range b {
+			if len(cards) == n {
+				return cards, nil
+			}
+			cards = append(cards, snap.cards[pos])
 		}
 	}
+	return cards, nil
+}
+
+// scratch holds the sets one listing computes; listings reuse them.
+type scratch struct {
+	base, final  bitset
+	masks        [nGroups]bitset // the selection of each facet group; nil: no selection
+	others, rest bitset
+	owned        [nGroups]bitset // masks this scratch may write (ORs of several values)
+	picked       []int32         // the page's positions
+}
+
+var scratches sync.Pool
+
+func getScratch(words int) *scratch {
+	sc, _ := scratches.Get().(*scratch)
+	if sc == nil || len(sc.base) != words {
+		sc = &scratch{base: make(bitset, words), final: make(bitset, words), others: make(bitset, words), rest: make(bitset, words)}
+		for g := range sc.owned {
+			sc.owned[g] = make(bitset, words)
+		}
+	}
+	return sc
+}
+
+// union returns the group's mask: the set of the one value, or the union of several in the
+// scratch's own set for the group.
+func (sc *scratch) union(g int, sets []bitset) bitset {
+	if len(sets) == 1 {
+		return sets[0]
+	}
+	m := sc.owned[g]
+	clear(m)
+	for _, s := range sets {
+		for i, w := range s {
+			m[i] |= w
+		}
+	}
+	return m
+}
+
+// list filters, counts and pages.
+func (snap *snapshot) list(q ProductQuery) (ProductPage, error) {
+	if err := q.check(); err != nil {
+		return ProductPage{}, err
+	}
+	if q.Today.IsZero() {
+		q.Today = time.Now()
+	}
+	q.Page = max(q.Page, 1)
+	if q.PerPage < 1 || q.PerPage > MaxPerPage {
+		q.PerPage = DefaultPerPage
+	}
+	sc := getScratch(len(snap.all))
+	defer scratches.Put(sc)
+
+	// Facet selections.
+	sc.masks = [nGroups]bitset{}
+	pick := func(g int, values []string, index func(string) (int, bool), sets []bitset) error {
+		if len(values) == 0 {
+			return nil
+		}
+		chosen := make([]bitset, 0, len(values))
+		for _, v := range values {
+			i, ok := index(v)
+			if !ok {
+				return unknownSupplier(v) // the only values check has not refused already
+			}
+			chosen = append(chosen, sets[i])
+		}
+		sc.masks[g] = sc.union(g, chosen)
+		return nil
+	}
+	in := func(list []string) func(string) (int, bool) {
+		return func(v string) (int, bool) { i := slices.Index(list, v); return i, i >= 0 }
+	}
+	if err := pick(gCategory, q.Categories, in(snap.categories), snap.category); err != nil {
+		return ProductPage{}, err
+	}
+	if err := pick(gCounty, q.Counties, func(v string) (int, bool) { return countyIndex(v), true }, snap.county[:]); err != nil {
+		return ProductPage{}, err
+	}
+	supplierAt := func(v string) (int, bool) { i, ok := snap.supplierAt[v]; return int(i), ok }
+	if err := pick(gSupplier, q.Suppliers, supplierAt, snap.supplier); err != nil {
+		return ProductPage{}, err
+	}
+	if q.PriceBand != "" {
+		_ = pick(gBand, []string{q.PriceBand}, func(v string) (int, bool) {
+			i := slices.IndexFunc(PriceBands, func(b PriceBand) bool { return b.Key == v })
+			return i, i >= 0
+		}, snap.band)
+	}
+	if err := pick(gFlag, q.Flags, in(Flags), snap.flag); err != nil {
+		return ProductPage{}, err
+	}
+	seasonNow := snap.season[q.Today.In(zhenxing.Beijing).Month()]
+	if q.InSeason {
+		sc.masks[gSeason] = seasonNow
+	}
+
+	// The filters that are not facets: listing, price bounds, words.
+	base := sc.base
+	if q.IncludeUnlisted {
+		copy(base, snap.all)
+	} else {
+		copy(base, snap.listed)
+	}
+	if q.MinPrice > 0 || q.MaxPrice > 0 {
+		snap.priceRange(q.MinPrice, q.MaxPrice, sc.others).and(base)
+	}
+	if terms := strings.Fields(strings.ToLower(q.Q)); len(terms) > 0 {
+		base.each(func(pos int32) {
+			for _, t := range terms {
+				if !strings.Contains(snap.texts[pos], t) {
+					base.clear(pos)
+					return
+				}
+			}
+		})
+	}
+
+	final := sc.final
+	copy(final, base)
+	for _, m := range sc.masks {
+		if m != nil {
+			m.and(final)
+		}
+	}
+	// A facet's counts apply every filter but its own group's.
+	othersOf := func(g int) bitset {
+		if sc.masks[g] == nil {
+			return final
+		}
+		copy(sc.others, base)
+		for h, m := range sc.masks {
+			if h != g && m != nil {
+				m.and(sc.others)
+			}
+		}
+		return sc.others
+	}
+	f := Facets{Categories: []FacetValue{}, Counties: []FacetValue{}, Suppliers: []FacetValue{},
+		PriceBands: []FacetValue{}, Flags: []FacetValue{}}
+	add := func(list *[]FacetValue, v, label string, count int, selected bool) {
+		if count > 0 || selected {
+			*list = append(*list, FacetValue{Value: v, Label: label, Count: count, Selected: selected})
+		}
+	}
+	for i, n := range countBy(othersOf(gCategory), snap.category, snap.categoryIdx) {
+		name := snap.categories[i]
+		add(&f.Categories, name, name, n, slices.Contains(q.Categories, name))
+	}
+	others := othersOf(gCounty)
+	for i, name := range []string{CountyPaired, CountyLocal} {
+		add(&f.Counties, name, name, andCount(others, snap.county[i]), slices.Contains(q.Counties, name))
+	}
+	for i, n := range countBy(othersOf(gSupplier), snap.supplier, snap.supplierIdx) {
+		r := snap.suppliers[i]
+		add(&f.Suppliers, r.Slug, r.Name, n, slices.Contains(q.Suppliers, r.Slug))
+	}
+	slices.SortStableFunc(f.Suppliers, func(a, b FacetValue) int { return b.Count - a.Count })
+	others = othersOf(gBand)
+	for i, b := range PriceBands {
+		add(&f.PriceBands, b.Key, b.Label, andCount(others, snap.band[i]), q.PriceBand == b.Key)
+	}
+	others = othersOf(gFlag)
+	for i, name := range Flags {
+		add(&f.Flags, name, name, andCount(others, snap.flag[i]), slices.Contains(q.Flags, name))
+	}
+	f.InSeason = andCount(othersOf(gSeason), seasonNow)
+
+	page := ProductPage{Total: final.count(), Page: q.Page, Facets: f}
+	page.Pages = (page.Total + q.PerPage - 1) / q.PerPage
+	page.Products = make([]ProductCard, 0, min(q.PerPage, page.Total))
+	if q.Page > page.Pages {
+		return page, nil // past the last page (a huge page number included)
+	}
+	skip, take := (q.Page-1)*q.PerPage, q.PerPage
+	var picked []int32
+	switch q.Sort {
+	case SortNewest:
+		picked = final.positions(skip, take, sc.picked[:0])
+	case SortPriceAsc:
+		picked = pickPage(final, page.Total, snap.byPrice, snap.rankPrice, skip, take, sc.picked[:0])
+	case SortPriceDesc:
+		picked = pickPage(final, page.Total, snap.byPriceDesc, snap.rankPriceDesc, skip, take, sc.picked[:0])
+	default: // in season first, each part by name
+		in, out := sc.others, sc.rest
+		for i, w := range final {
+			in[i], out[i] = w&seasonNow[i], w&^seasonNow[i]
+		}
+		nIn := in.count()
+		picked = pickPage(in, nIn, snap.byName, snap.rankName, skip, take, sc.picked[:0])
+		picked = pickPage(out, page.Total-nIn, snap.byName, snap.rankName, max(skip-nIn, 0), take-len(picked), picked)
+	}
+	for _, pos := range picked {
+		page.Products = append(page.Products, snap.cards[pos])
+	}
+	sc.picked = picked
+	return page, nil
+}
+
+// pickPage appends to dst the positions of set (k of them) in the given order, leaving out the
+// first skip and keeping at most take; rank[pos] is the place of pos in order. A set dense
+// enough is read by walking the order; a sparse one is sorted by rank instead.
+func pickPage(set bitset, k int, order, rank []int32, skip, take int, dst []int32) []int32 {
+	if skip >= k || take <= 0 {
+		return dst
+	}
+	if walk := (skip + take) * (len(order) / k); walk <= 4*k*bits.Len(uint(k)) {
+		for _, pos := range order {
+			if !set.has(pos) {
+				continue
+			}
+			if skip > 0 {
+				skip--
+				continue
+			}
+			dst = append(dst, pos)
+			if take--; take == 0 {
+				break
+			}
+		}
+		return dst
+	}
+	all := set.positions(0, k, make([]int32, 0, k))
+	slices.SortFunc(all, func(a, b int32) int { return cmp.Compare(rank[a], rank[b]) })
+	return append(dst, all[skip:min(skip+take, len(all))]...)
+}
+
+// positions appends to dst the positions in b in order, leaving out the first skip and keeping
+// at most take; it passes over whole words while skip covers them.
+func (b bitset) positions(skip, take int, dst []int32) []int32 {
+	for i, w := range b {
+		if n := bits.OnesCount64(w); skip >= n {
+			skip -= n
+			continue
+		}
+		for ; w != 0 && take > 0; w &= w - 1 {
+			if skip > 0 {
+				skip--
+				continue
+			}
+			dst = append(dst, int32(i<<6+bits.TrailingZeros64(w)))
+			take--
+		}
+		if take == 0 {
+			break
+		}
+	}
+	return dst
+}
+
+// priceRange returns, in dst, the positions whose price is from lo to hi inclusive (hi 0: no
+// upper bound). The positions in and out of the range are each a run of byPrice: it marks the
+// shorter run.
+func (snap *snapshot) priceRange(lo, hi zhenxing.Money, dst bitset) bitset {
+	from, _ := slices.BinarySearch(snap.priceOrder, lo)
+	to := len(snap.priceOrder)
+	if hi > 0 {
+		to, _ = slices.BinarySearch(snap.priceOrder, hi+1)
+	}
+	to = max(to, from)
+	if inside := snap.byPrice[from:to]; len(inside) <= len(snap.byPrice)/2 {
+		clear(dst)
+		for _, pos := range inside {
+			dst.set(pos)
+		}
+		return dst
+	}
+	copy(dst, snap.all)
+	for _, pos := range snap.byPrice[:from] {
+		dst.clear(pos)
+	}
+	for _, pos := range snap.byPrice[to:] {
+		dst.clear(pos)
+	}
+	return dst
+}
+
+// countBy counts the positions of set by value, where sets[v] are the positions with the value v
+// and idx[pos] is the value of pos: one intersection per value when set is large, one pass over
+// its positions when that is less work.
+func countBy(set bitset, sets []bitset, idx []int32) []int {
+	counts := make([]int, len(sets))
+	if n := set.count(); n < len(sets)*len(set) {
+		set.each(func(pos int32) { counts[idx[pos]]++ })
+		return counts
+	}
+	for v := range counts {
+		counts[v] = andCount(set, sets[v])
+	}
+	return counts
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"zhenxing"
 	"zhenxing/catalog"
 	"zhenxing/internal/testdb"
 )
@@ -39,7 +40,7 @@ func generateCatalogue(b testing.TB, pool *pgxpool.Pool, n int) {
 	}
 	rows := make([][]any, n)
 	for i := range rows {
-		price := int64(500 + rnd.IntN(40000))
+		price := zhenxing.Money(500 + rnd.IntN(40000))
 		season := [2]int{}
 		if i%5 == 0 {
 			season = [2]int{1 + i%12, 1 + (i+1)%12}
@@ -69,7 +70,7 @@ func generateCatalogue(b testing.TB, pool *pgxpool.Pool, n int) {
 func BenchmarkProducts(b *testing.B) {
 	pool := testdb.New(b)
 	generateCatalogue(b, pool, 20000)
-	store := catalog.NewStore(pool)
+	store := catalog.New(pool, catalog.Config{})
 	ctx := context.Background()
 	for name, q := range map[string]catalog.ProductQuery{
 		"two-facets":         {Categories: []string{"菌菇"}, Counties: []string{catalog.CountyPaired}},
@@ -78,13 +79,13 @@ func BenchmarkProducts(b *testing.B) {
 	} {
 		b.Run(name, func(b *testing.B) {
 			q.Today = time.Date(2026, time.May, 15, 0, 0, 0, 0, time.UTC)
-			if _, err := store.Products(ctx, q); err != nil { // loads the index
+			if _, err := store.Products.List(ctx, q); err != nil { // loads the index
 				b.Fatal(err)
 			}
 			b.ResetTimer()
 			b.RunParallel(func(pb *testing.PB) {
 				for pb.Next() {
-					res, err := store.Products(ctx, q)
+					res, err := store.Products.List(ctx, q)
 					if err != nil || len(res.Products) == 0 {
 						b.Errorf("%v, %d products", err, len(res.Products))
 						return

@@ -2,20 +2,14 @@ package catalog
 
 import (
 	"fmt"
-	"strconv"
-	"strings"
 	"time"
 
 	"zhenxing"
 )
 
-// shanghai is the zone the hall's months and dates are read in. China keeps no daylight time, so a
-// fixed zone gives the same answers as the zone database.
-var shanghai = time.FixedZone("CST", 8*60*60)
-
-// PriceFor returns the price in fen of one unit when qty units are bought: the price of the
-// highest tier whose MinQty is at most qty, else the base price.
-func (p *Product) PriceFor(qty int) int64 {
+// PriceFor returns the price of one unit when qty units are bought: the price of the highest
+// tier whose MinQty is at most qty, else the base price.
+func (p *Product) PriceFor(qty int) zhenxing.Money {
 	price := p.Price
 	for _, t := range p.Tiers {
 		if qty >= t.MinQty {
@@ -25,8 +19,8 @@ func (p *Product) PriceFor(qty int) int64 {
 	return price
 }
 
-// Total returns the price in fen of qty units.
-func (p *Product) Total(qty int) int64 { return p.PriceFor(qty) * int64(qty) }
+// Total returns the price of qty units.
+func (p *Product) Total(qty int) zhenxing.Money { return p.PriceFor(qty) * zhenxing.Money(qty) }
 
 // CheckQuantity returns nil when qty units may be ordered: at least MinQty and a multiple of
 // Multiple. Otherwise an EInvalid error says why in Chinese. It does not look at stock.
@@ -43,11 +37,11 @@ func (p *Product) CheckQuantity(qty int) error {
 // Seasonal reports whether the product sells only in a window of months (cherries: May–June).
 func (p *Product) Seasonal() bool { return p.SeasonStart != 0 }
 
-// InSeasonOn reports whether the product is seasonal and t (read in Asia/Shanghai) falls in its
+// InSeasonOn reports whether the product is seasonal and t (read in Beijing time) falls in its
 // window. A window may run over the new year (November to February). Products sold all year are
 // not "in season": the hall's 当季 facet shows produce at its time.
 func (p *Product) InSeasonOn(t time.Time) bool {
-	return inSeason(p.SeasonStart, p.SeasonEnd, int(t.In(shanghai).Month()))
+	return inSeason(p.SeasonStart, p.SeasonEnd, int(t.In(zhenxing.Beijing).Month()))
 }
 
 func inSeason(start, end, month int) bool {
@@ -122,49 +116,6 @@ func (s *Supplier) CertValid(t time.Time) bool {
 		return true
 	}
 	y, m, d := s.CertExpiry.Date()
-	end := time.Date(y, m, d+1, 0, 0, 0, 0, shanghai)
+	end := time.Date(y, m, d+1, 0, 0, 0, 0, zhenxing.Beijing)
 	return t.Before(end)
-}
-
-// FormatYuan writes an amount in fen as yuan with two decimals: 3990 → "39.90".
-func FormatYuan(fen int64) string {
-	sign := ""
-	if fen < 0 {
-		sign, fen = "-", -fen
-	}
-	return fmt.Sprintf("%s%d.%02d", sign, fen/100, fen%100)
-}
-
-// ParseYuan reads an amount of yuan with at most two decimals ("39.9", "39.90", "¥1,200",
-// "1200元") and returns it in fen. Negative, non-numeric, over-precise and absurdly large
-// amounts are an EInvalid error.
-func ParseYuan(s string) (int64, error) {
-	t := strings.TrimSpace(s)
-	t = strings.TrimPrefix(strings.TrimPrefix(t, "¥"), "\uffe5") // ¥ or the full-width ￥
-	t = strings.TrimSuffix(t, "元")
-	t = strings.ReplaceAll(strings.TrimSpace(t), ",", "")
-	bad := zhenxing.Errorf(zhenxing.EInvalid, "金额“%s”无效，应为不小于 0、最多两位小数的数字，如 39.90", s)
-	if t == "" || len(t) > 15 {
-		return 0, bad
-	}
-	whole, frac, hasDot := strings.Cut(t, ".")
-	if whole == "" || (hasDot && (frac == "" || len(frac) > 2)) {
-		return 0, bad
-	}
-	for _, part := range []string{whole, frac} {
-		for _, c := range part {
-			if c < '0' || c > '9' {
-				return 0, bad
-			}
-		}
-	}
-	w, err := strconv.ParseInt(whole, 10, 64)
-	if err != nil {
-		return 0, bad
-	}
-	for len(frac) < 2 {
-		frac += "0"
-	}
-	f, _ := strconv.ParseInt(frac, 10, 64)
-	return w*100 + f, nil
 }

@@ -27,9 +27,9 @@ var (
 	nov28 = time.Date(2026, time.November, 28, 10, 0, 0, 0, time.UTC)
 )
 
-func newCatalog(t testing.TB) *catalog.Store {
+func newCatalog(t testing.TB) *catalog.Catalog {
 	t.Helper()
-	return catalog.NewStore(testdb.New(t))
+	return catalog.New(testdb.New(t), catalog.Config{})
 }
 
 func assertCode(t testing.TB, err error, code string) {
@@ -45,10 +45,10 @@ func testSupplier(t testing.TB, slug, name, county string, seq int) *catalog.Sup
 		CreditCode: creditCode(t, fmt.Sprintf("93610727MA63PW%03d", seq)), Households: 12, Linkage: "订单收购"}
 }
 
-func mustSaveSupplier(t testing.TB, store *catalog.Store, sp *catalog.Supplier) *catalog.Supplier {
+func mustSaveSupplier(t testing.TB, store *catalog.Catalog, sp *catalog.Supplier) *catalog.Supplier {
 	t.Helper()
-	if err := store.SaveSupplier(context.Background(), db.CommandLine, sp); err != nil {
-		t.Fatalf("SaveSupplier(%s): %v", sp.Slug, err)
+	if err := store.Suppliers.Create(context.Background(), db.CommandLine, sp); err != nil {
+		t.Fatalf("Suppliers.Create(%s): %v", sp.Slug, err)
 	}
 	return sp
 }
@@ -56,26 +56,26 @@ func mustSaveSupplier(t testing.TB, store *catalog.Store, sp *catalog.Supplier) 
 // productSpec is the little that differs between the test products.
 type productSpec struct {
 	slug, name, category, county, supplier string
-	price                                  int64
+	price                                  zhenxing.Money
 	season                                 [2]int
 	flags                                  []string
 	stock                                  int
 	unlisted                               bool
 }
 
-func mustSaveProduct(t testing.TB, store *catalog.Store, s productSpec) *catalog.Product {
+func mustSaveProduct(t testing.TB, store *catalog.Catalog, s productSpec) *catalog.Product {
 	t.Helper()
 	p := &catalog.Product{Slug: s.slug, Name: s.name, Category: s.category, County: s.county, Township: "某镇",
 		Spec: "500克/袋", Unit: "袋", Price: s.price, MinQty: 1, Multiple: 1, Stock: s.stock,
 		SeasonStart: s.season[0], SeasonEnd: s.season[1], Flags: s.flags, Listed: !s.unlisted}
-	if err := store.SaveProduct(context.Background(), db.CommandLine, p, s.supplier); err != nil {
-		t.Fatalf("SaveProduct(%s): %v", s.slug, err)
+	if err := store.Products.Create(context.Background(), db.CommandLine, p, s.supplier); err != nil {
+		t.Fatalf("Products.Create(%s): %v", s.slug, err)
 	}
 	return p
 }
 
 // smallCatalogue is two suppliers and seven products, one of them unlisted.
-func smallCatalogue(t testing.TB, store *catalog.Store) {
+func smallCatalogue(t testing.TB, store *catalog.Catalog) {
 	t.Helper()
 	mustSaveSupplier(t, store, testSupplier(t, "hongyuan", "鸿源乌鸡合作社", catalog.CountyPaired, 1))
 	mustSaveSupplier(t, store, testSupplier(t, "dizhai", "狄寨樱桃合作社", catalog.CountyLocal, 2))
@@ -128,7 +128,7 @@ func TestProductsFacets(t *testing.T) {
 	smallCatalogue(t, store)
 	ctx := context.Background()
 
-	all, err := store.Products(ctx, catalog.ProductQuery{Today: nov28})
+	all, err := store.Products.List(ctx, catalog.ProductQuery{Today: nov28})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -148,7 +148,7 @@ func TestProductsFacets(t *testing.T) {
 	}
 
 	// Two categories (OR) and one county (AND): each facet counts with the others' filters only.
-	res, err := store.Products(ctx, catalog.ProductQuery{Today: may15, Categories: []string{"樱桃", "中药材"}, Counties: []string{catalog.CountyLocal}})
+	res, err := store.Products.List(ctx, catalog.ProductQuery{Today: may15, Categories: []string{"樱桃", "中药材"}, Counties: []string{catalog.CountyLocal}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -167,7 +167,7 @@ func TestProductsFacets(t *testing.T) {
 	}
 
 	// Every remaining filter at once.
-	res, err = store.Products(ctx, catalog.ProductQuery{Today: may15, InSeason: true, PriceBand: "50-100",
+	res, err = store.Products.List(ctx, catalog.ProductQuery{Today: may15, InSeason: true, PriceBand: "50-100",
 		Flags: []string{"绿色"}, Suppliers: []string{"dizhai"}})
 	if err != nil {
 		t.Fatal(err)
@@ -179,35 +179,35 @@ func TestProductsFacets(t *testing.T) {
 	sameCounts(t, "flags with the rest", res.Facets.Flags, map[string]int{"绿色": 1})
 
 	// Price bounds, search, sorting, pages, staff lists.
-	res, _ = store.Products(ctx, catalog.ProductQuery{Today: may15, MinPrice: 4500, MaxPrice: 9800, Sort: catalog.SortPriceAsc})
+	res, _ = store.Products.List(ctx, catalog.ProductQuery{Today: may15, MinPrice: 4500, MaxPrice: 9800, Sort: catalog.SortPriceAsc})
 	if got := slugsOf(res.Products); !slices.Equal(got, []string{"wuji-eggs", "hongdeng", "meizao"}) {
 		t.Errorf("45 to 98 yuan, cheapest first: %v", got)
 	}
-	res, _ = store.Products(ctx, catalog.ProductQuery{Today: may15, Sort: catalog.SortPriceDesc, PerPage: 2, Page: 2})
+	res, _ = store.Products.List(ctx, catalog.ProductQuery{Today: may15, Sort: catalog.SortPriceDesc, PerPage: 2, Page: 2})
 	if got := slugsOf(res.Products); !slices.Equal(got, []string{"meizao", "hongdeng"}) || res.Pages != 3 || res.Page != 2 {
 		t.Errorf("dearest first, page 2 of 3: %v (page %d of %d)", got, res.Page, res.Pages)
 	}
-	res, _ = store.Products(ctx, catalog.ProductQuery{Today: may15, Sort: catalog.SortNewest, PerPage: 1})
+	res, _ = store.Products.List(ctx, catalog.ProductQuery{Today: may15, Sort: catalog.SortNewest, PerPage: 1})
 	if got := slugsOf(res.Products); !slices.Equal(got, []string{"meizao"}) {
 		t.Errorf("newest: %v", got)
 	}
-	res, _ = store.Products(ctx, catalog.ProductQuery{Today: may15, Q: "略阳 乌鸡合作社"})
+	res, _ = store.Products.List(ctx, catalog.ProductQuery{Today: may15, Q: "略阳 乌鸡合作社"})
 	if res.Total != 4 {
 		t.Errorf("search for 略阳 and the supplier's name: %d results", res.Total)
 	}
-	res, err = store.Products(ctx, catalog.ProductQuery{Today: may15, Page: 9})
+	res, err = store.Products.List(ctx, catalog.ProductQuery{Today: may15, Page: 9})
 	if err != nil || len(res.Products) != 0 || res.Total != 6 {
 		t.Errorf("page past the end: %v, %d products, total %d", err, len(res.Products), res.Total)
 	}
-	res, err = store.Products(ctx, catalog.ProductQuery{Today: may15, Page: math.MaxInt, PerPage: catalog.MaxPerPage})
+	res, err = store.Products.List(ctx, catalog.ProductQuery{Today: may15, Page: math.MaxInt, PerPage: catalog.MaxPerPage})
 	if err != nil || len(res.Products) != 0 {
 		t.Errorf("the largest page number: %v, %d products", err, len(res.Products))
 	}
-	res, _ = store.Products(ctx, catalog.ProductQuery{Today: may15, IncludeUnlisted: true})
+	res, _ = store.Products.List(ctx, catalog.ProductQuery{Today: may15, IncludeUnlisted: true})
 	if res.Total != 7 {
 		t.Errorf("staff list: %d products, want 7 with the unlisted one", res.Total)
 	}
-	res, err = store.Products(ctx, catalog.ProductQuery{Today: may15, Categories: []string{"茶叶"}})
+	res, err = store.Products.List(ctx, catalog.ProductQuery{Today: may15, Categories: []string{"茶叶"}})
 	if err != nil || res.Total != 0 || res.Pages != 0 {
 		t.Errorf("a known category without products: %v, total %d", err, res.Total)
 	}
@@ -222,7 +222,7 @@ func TestProductsFacets(t *testing.T) {
 		"inverted prices":  {MinPrice: 5000, MaxPrice: 100},
 		"unknown sort":     {Sort: "name"},
 	} {
-		if _, err := store.Products(ctx, q); zhenxing.ErrorCode(err) != zhenxing.EInvalid || zhenxing.ErrorMessage(err) == "" {
+		if _, err := store.Products.List(ctx, q); zhenxing.ErrorCode(err) != zhenxing.EInvalid || zhenxing.ErrorMessage(err) == "" {
 			t.Errorf("%s: %v, want EInvalid with a message", name, err)
 		}
 	}
@@ -232,21 +232,21 @@ func TestInSeasonAndRelated(t *testing.T) {
 	store := newCatalog(t)
 	smallCatalogue(t, store)
 	ctx := context.Background()
-	cards, err := store.InSeason(ctx, may15, 10)
+	cards, err := store.Products.InSeason(ctx, may15, 10)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if got := slugsOf(cards); !slices.Equal(got, []string{"meizao", "hongdeng"}) {
 		t.Errorf("in season in May: %v", got)
 	}
-	if cards, _ = store.InSeason(ctx, nov28, 10); !slices.Equal(slugsOf(cards), []string{"walnuts"}) {
+	if cards, _ = store.Products.InSeason(ctx, nov28, 10); !slices.Equal(slugsOf(cards), []string{"walnuts"}) {
 		t.Errorf("in season in November: %v", slugsOf(cards))
 	}
-	d, err := store.Product(ctx, "wuji")
+	d, err := store.Products.Find(ctx, "wuji")
 	if err != nil {
 		t.Fatal(err)
 	}
-	related, err := store.RelatedProducts(ctx, &d.Product, 3, may15)
+	related, err := store.Products.Related(ctx, &d.Product, 3, may15)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -258,32 +258,33 @@ func TestInSeasonAndRelated(t *testing.T) {
 
 func TestIndexFollowsOtherReplicas(t *testing.T) {
 	pool := testdb.New(t)
-	a, b := catalog.NewStore(pool), catalog.NewStore(pool) // two replicas
+	// Two replicas; b reads the catalogue's version on every listing.
+	a, b := catalog.New(pool, catalog.Config{}), catalog.New(pool, catalog.Config{Recheck: time.Nanosecond})
 	smallCatalogue(t, a)
 	ctx := context.Background()
-	if res, _ := b.Products(ctx, catalog.ProductQuery{Categories: []string{"樱桃"}}); res.Total != 2 {
+	if res, _ := b.Products.List(ctx, catalog.ProductQuery{Categories: []string{"樱桃"}}); res.Total != 2 {
 		t.Fatalf("replica b sees %d cherries", res.Total)
 	}
-	p, err := a.ProductBySlug(ctx, "jam")
+	p, err := a.Products.Find(ctx, "jam")
 	if err != nil {
 		t.Fatal(err)
 	}
 	p.Category = "樱桃"
-	if err := a.SaveProduct(ctx, db.CommandLine, p, "dizhai"); err != nil {
+	if err := a.Products.Update(ctx, db.CommandLine, &p.Product, "dizhai"); err != nil {
 		t.Fatal(err)
 	}
-	if err := a.SetListed(ctx, db.CommandLine, "jam", true); err != nil {
+	if err := a.Products.SetListed(ctx, db.CommandLine, "jam", true); err != nil {
 		t.Fatal(err)
 	}
-	res, err := b.Products(ctx, catalog.ProductQuery{Categories: []string{"樱桃"}})
+	res, err := b.Products.List(ctx, catalog.ProductQuery{Categories: []string{"樱桃"}})
 	if err != nil || res.Total != 3 || !slices.Contains(slugsOf(res.Products), "jam") {
 		t.Fatalf("replica b after a's change: %v, %d cherries %v", err, res.Total, slugsOf(res.Products))
 	}
-	// Stock is read with the page, whatever the index holds.
-	if _, err := a.AdjustStock(ctx, db.CommandLine, "jam", -50, "售出"); err != nil {
+	// Stock, which the cards show, follows too.
+	if _, err := a.Stock.Adjust(ctx, db.CommandLine, "jam", -50, "售出"); err != nil {
 		t.Fatal(err)
 	}
-	res, _ = b.Products(ctx, catalog.ProductQuery{Categories: []string{"樱桃"}, Sort: catalog.SortNewest, PerPage: 1})
+	res, _ = b.Products.List(ctx, catalog.ProductQuery{Categories: []string{"樱桃"}, Sort: catalog.SortNewest, PerPage: 1})
 	if len(res.Products) != 1 || res.Products[0].Slug != "jam" || res.Products[0].Stock != 0 || res.Products[0].StockState() != catalog.StockOut {
 		t.Fatalf("replica b reads the stock: %+v", res.Products)
 	}
@@ -306,7 +307,7 @@ func TestAdjustStockConcurrently(t *testing.T) {
 			defer wg.Done()
 			<-start
 			staff := db.Actor{ID: int64(i + 1), Name: fmt.Sprintf("员工%d", i)}
-			_, err := store.AdjustStock(ctx, staff, "hongdeng", -1, "订单出库")
+			_, err := store.Stock.Adjust(ctx, staff, "hongdeng", -1, "订单出库")
 			mu.Lock()
 			defer mu.Unlock()
 			switch {
@@ -324,11 +325,11 @@ func TestAdjustStockConcurrently(t *testing.T) {
 	if ok != 10 || conflicts != 90 || len(others) != 0 {
 		t.Fatalf("100 takers of 10: %d succeeded, %d refused, other errors %v", ok, conflicts, others)
 	}
-	p, _ := store.ProductBySlug(ctx, "hongdeng")
+	p, _ := store.Products.Find(ctx, "hongdeng")
 	if p.Stock != 0 {
 		t.Fatalf("stock = %d, want 0", p.Stock)
 	}
-	moves, err := store.StockMovements(ctx, p.ID, 100)
+	moves, err := store.Stock.Movements(ctx, p.ID, 100)
 	if err != nil || len(moves) != 11 { // the opening stock and ten takings
 		t.Fatalf("movements: %d, %v", len(moves), err)
 	}
@@ -365,19 +366,19 @@ func TestAdjustStockRefusals(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, err := store.AdjustStock(ctx, db.CommandLine, tt.slug, tt.delta, tt.reason)
+			_, err := store.Stock.Adjust(ctx, db.CommandLine, tt.slug, tt.delta, tt.reason)
 			assertCode(t, err, tt.code)
 			if !strings.Contains(zhenxing.ErrorMessage(err), tt.msg) {
 				t.Errorf("message %q lacks %q", zhenxing.ErrorMessage(err), tt.msg)
 			}
 		})
 	}
-	if n, err := store.AdjustStock(ctx, db.CommandLine, "hongdeng", 7, "采摘入库"); err != nil || n != 12 {
+	if n, err := store.Stock.Adjust(ctx, db.CommandLine, "hongdeng", 7, "采摘入库"); err != nil || n != 12 {
 		t.Fatalf("adding 7 to 5: %d, %v", n, err)
 	}
 }
 
-func TestSaveSupplier(t *testing.T) {
+func TestSuppliersCreateAndUpdate(t *testing.T) {
 	store := newCatalog(t)
 	ctx := context.Background()
 	sp := testSupplier(t, "hongyuan", "鸿源乌鸡合作社", catalog.CountyPaired, 1)
@@ -385,20 +386,32 @@ func TestSaveSupplier(t *testing.T) {
 	e := d.AddDate(3, 0, -1)
 	sp.CertNumber, sp.CertDate, sp.CertExpiry = "FP61072720240031", &d, &e
 	mustSaveSupplier(t, store, sp)
-	if sp.ID == 0 || sp.CreatedAt.IsZero() {
-		t.Fatalf("saved supplier has no ID or time: %+v", sp)
+	if sp.ID == 0 || sp.CreatedAt.IsZero() || sp.Version != 1 {
+		t.Fatalf("created supplier has no ID, time or first version: %+v", sp)
 	}
-	got, err := store.Supplier(ctx, "hongyuan")
+	got, err := store.Suppliers.Find(ctx, "hongyuan")
 	if err != nil || got.CertNumber != "FP61072720240031" || !got.CertValid(nov28) || got.CertValid(e.AddDate(0, 0, 2)) {
 		t.Fatalf("stored supplier: %+v, %v", got, err)
 	}
 
-	// Saving the same supplier again changes nothing and records nothing.
+	// Creating the same slug again is a conflict on the slug, and changes nothing.
+	twice := testSupplier(t, "hongyuan", "另一个名字", catalog.CountyPaired, 3)
+	err = store.Suppliers.Create(ctx, db.CommandLine, twice)
+	assertCode(t, err, zhenxing.EConflict)
+	if msg := catalog.AsFieldErrors(err).For("slug"); !strings.Contains(msg, "已被其他供应商使用") {
+		t.Errorf("the slug conflict is not reported on slug: %v", err)
+	}
+
+	// Saving the same supplier again changes nothing and records nothing; a change moves the version.
 	again := *got
-	mustSaveSupplier(t, store, &again)
+	if err := store.Suppliers.Update(ctx, db.CommandLine, &again); err != nil || again.Version != 1 {
+		t.Fatalf("unchanged update: version %d, %v", again.Version, err)
+	}
 	changed := *got
 	changed.Households = 300
-	mustSaveSupplier(t, store, &changed)
+	if err := store.Suppliers.Update(ctx, db.CommandLine, &changed); err != nil || changed.Version != 2 {
+		t.Fatalf("update: version %d, %v", changed.Version, err)
+	}
 	entries, _ := db.Audit(ctx, store.Pool(), db.AuditQuery{Entity: "supplier", EntityID: "hongyuan"})
 	if len(entries) != 2 || entries[0].Action != "supplier.update" || entries[1].Action != "supplier.create" {
 		t.Fatalf("audit: %+v", entries)
@@ -408,45 +421,72 @@ func TestSaveSupplier(t *testing.T) {
 		before.Households != 12 || after.Households != 300 {
 		t.Errorf("audit before/after: %s → %s", entries[0].Before, entries[0].After)
 	}
+	// An update based on the version read before that change is refused and writes nothing.
+	stale := *got
+	stale.Households = 5
+	err = store.Suppliers.Update(ctx, db.CommandLine, &stale)
+	assertCode(t, err, zhenxing.EConflict)
+	if !errors.Is(err, catalog.ErrModified) || !strings.Contains(zhenxing.ErrorMessage(err), "已被他人修改") {
+		t.Errorf("stale update: %v", err)
+	}
+	if now, _ := store.Suppliers.Find(ctx, "hongyuan"); now.Households != 300 || now.Version != 2 {
+		t.Errorf("after the refused update: households %d version %d", now.Households, now.Version)
+	}
+	missing := testSupplier(t, "nobody", "无名", catalog.CountyPaired, 4)
+	assertCode(t, store.Suppliers.Update(ctx, db.CommandLine, missing), zhenxing.ENotFound)
 
 	bad := testSupplier(t, "other", "另一家", catalog.CountyPaired, 2)
 	bad.CreditCode = bad.CreditCode[:17] + "0"
 	if bad.CreditCode == testSupplier(t, "x", "x", catalog.CountyPaired, 2).CreditCode {
 		bad.CreditCode = bad.CreditCode[:17] + "1"
 	}
-	err = store.SaveSupplier(ctx, db.CommandLine, bad)
+	err = store.Suppliers.Create(ctx, db.CommandLine, bad)
 	assertCode(t, err, zhenxing.EInvalid)
 	if catalog.AsFieldErrors(err).For("credit_code") == "" {
 		t.Errorf("a wrong check digit is not reported on credit_code: %v", err)
 	}
 	taken := testSupplier(t, "other", "另一家", catalog.CountyPaired, 1) // hongyuan's code
-	assertCode(t, store.SaveSupplier(ctx, db.CommandLine, taken), zhenxing.EConflict)
-	assertCode(t, store.ValidateCreditCode("91350100M000100Y43"), "")
-	_, err = store.Supplier(ctx, "nobody")
+	assertCode(t, store.Suppliers.Create(ctx, db.CommandLine, taken), zhenxing.EConflict)
+	assertCode(t, catalog.CheckCreditCode("91350100M000100Y43"), "")
+	_, err = store.Suppliers.Find(ctx, "nobody")
 	assertCode(t, err, zhenxing.ENotFound)
 
-	list, err := store.Suppliers(ctx)
+	list, err := store.Suppliers.List(ctx)
 	if err != nil || len(list) != 1 || list[0].Slug != "hongyuan" {
 		t.Fatalf("Suppliers = %v, %v", list, err)
 	}
 }
 
-func TestSaveProduct(t *testing.T) {
+func TestProductsCreateAndUpdate(t *testing.T) {
 	store := newCatalog(t)
 	smallCatalogue(t, store)
 	ctx := context.Background()
 
+	// Creating an existing slug is a conflict and overwrites nothing.
 	p := &catalog.Product{Slug: "tianma", Name: "略阳天麻（鲜）", Category: "中药材", County: catalog.CountyPaired,
-		Spec: "1千克/箱", Unit: "箱", Price: 13000, MinQty: 2, Multiple: 2, Stock: 999, Listed: true,
+		Spec: "1千克/箱", Unit: "箱", Price: 13000, MinQty: 2, Multiple: 2, Stock: 999, Listed: false,
 		Tiers: []catalog.PriceTier{{MinQty: 20, Price: 12000}}}
-	if err := store.SaveProduct(ctx, db.Actor{ID: 7, Name: "李明"}, p, "hongyuan"); err != nil {
-		t.Fatal(err)
+	err := store.Products.Create(ctx, db.CommandLine, p, "hongyuan")
+	assertCode(t, err, zhenxing.EConflict)
+	if msg := catalog.AsFieldErrors(err).For("slug"); !strings.Contains(msg, "已被其他产品使用") {
+		t.Errorf("the slug conflict is not reported on slug: %v", err)
 	}
-	d, err := store.Product(ctx, "tianma")
+
+	// Update saves all but stock and listing, and moves the version.
+	current, err := store.Products.Find(ctx, "tianma")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if d.Name != "略阳天麻（鲜）" || d.Stock != 50 || d.Supplier.Slug != "hongyuan" || d.PriceFor(20) != 12000 || len(d.Photos) != 0 {
+	p.Version = current.Version
+	if err := store.Products.Update(ctx, db.Actor{ID: 7, Name: "李明"}, p, "hongyuan"); err != nil {
+		t.Fatal(err)
+	}
+	d, err := store.Products.Find(ctx, "tianma")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d.Name != "略阳天麻（鲜）" || d.Stock != 50 || !d.Listed || d.Supplier.Slug != "hongyuan" || d.PriceFor(20) != 12000 ||
+		len(d.Photos) != 0 || d.Version != current.Version+1 || p.Version != d.Version {
 		t.Fatalf("updated product: %+v", d)
 	}
 	entries, _ := db.Audit(ctx, store.Pool(), db.AuditQuery{Entity: "product", EntityID: "tianma"})
@@ -454,24 +494,70 @@ func TestSaveProduct(t *testing.T) {
 		t.Fatalf("audit: %+v", entries)
 	}
 
-	err = store.SaveProduct(ctx, db.CommandLine, &catalog.Product{Slug: "x", Name: "x"}, "nobody")
+	err = store.Products.Create(ctx, db.CommandLine, &catalog.Product{Slug: "x", Name: "x"}, "nobody")
 	assertCode(t, err, zhenxing.EInvalid)
 	if catalog.AsFieldErrors(err).For("supplier") == "" {
 		t.Errorf("an unknown supplier is not reported on supplier: %v", err)
 	}
-	_, err = store.Product(ctx, "nothing")
+	_, err = store.Products.Find(ctx, "nothing")
 	assertCode(t, err, zhenxing.ENotFound)
-	assertCode(t, store.SetListed(ctx, db.CommandLine, "nothing", true), zhenxing.ENotFound)
+	assertCode(t, store.Products.SetListed(ctx, db.CommandLine, "nothing", true), zhenxing.ENotFound)
+	missing := d.Product
+	missing.Slug = "nothing"
+	assertCode(t, store.Products.Update(ctx, db.CommandLine, &missing, "hongyuan"), zhenxing.ENotFound)
 
 	// Two staff editing the same product: the second save, based on an old copy, is refused.
-	first, _ := store.ProductBySlug(ctx, "wuji")
+	first, _ := store.Products.Find(ctx, "wuji")
 	second := *first
 	first.Price = 16000
-	if err := store.UpdateProduct(ctx, db.CommandLine, first); err != nil {
+	if err := store.Products.Update(ctx, db.CommandLine, &first.Product, "hongyuan"); err != nil {
 		t.Fatal(err)
 	}
 	second.Price = 15000
-	assertCode(t, store.UpdateProduct(ctx, db.CommandLine, &second), zhenxing.EConflict)
+	err = store.Products.Update(ctx, db.CommandLine, &second.Product, "hongyuan")
+	assertCode(t, err, zhenxing.EConflict)
+	if !errors.Is(err, catalog.ErrModified) || !strings.Contains(zhenxing.ErrorMessage(err), "已被他人修改") {
+		t.Errorf("second save: %v", err)
+	}
+	if now, _ := store.Products.Find(ctx, "wuji"); now.Price != 16000 {
+		t.Errorf("the refused save wrote the price %d", now.Price)
+	}
+	// Stock and listing changes leave the version: a form loaded before them still saves.
+	loaded, _ := store.Products.Find(ctx, "wuji")
+	if _, err := store.Stock.Adjust(ctx, db.CommandLine, "wuji", 5, "入库"); err != nil {
+		t.Fatal(err)
+	}
+	if err := store.Products.SetListed(ctx, db.CommandLine, "wuji", false); err != nil {
+		t.Fatal(err)
+	}
+	loaded.Name = "略阳乌鸡（整只）"
+	if err := store.Products.Update(ctx, db.CommandLine, &loaded.Product, "hongyuan"); err != nil {
+		t.Fatalf("save after a stock and a listing change: %v", err)
+	}
+	if now, _ := store.Products.Find(ctx, "wuji"); now.Name != "略阳乌鸡（整只）" || now.Stock != 55 || now.Listed {
+		t.Errorf("after the save: %s, stock %d, listed %v", now.Name, now.Stock, now.Listed)
+	}
+}
+
+func TestFindListed(t *testing.T) {
+	store := newCatalog(t)
+	smallCatalogue(t, store)
+	ctx := context.Background()
+	d, err := store.Products.FindListed(ctx, "wuji")
+	if err != nil || d.Slug != "wuji" || d.Supplier.Slug != "hongyuan" {
+		t.Fatalf("listed product: %+v, %v", d, err)
+	}
+	// The unlisted jam and a product that never existed are the same to the public.
+	for _, slug := range []string{"jam", "nothing"} {
+		_, err := store.Products.FindListed(ctx, slug)
+		assertCode(t, err, zhenxing.ENotFound)
+		if msg := zhenxing.ErrorMessage(err); msg != "您查找的产品不存在或已下架。" {
+			t.Errorf("%s: message %q", slug, msg)
+		}
+	}
+	if d, err := store.Products.Find(ctx, "jam"); err != nil || d.Listed {
+		t.Errorf("the back office finds the unlisted jam: %+v, %v", d, err)
+	}
 }
 
 func pngBytes(t testing.TB, w, h int) []byte {
@@ -491,14 +577,14 @@ func TestPhotos(t *testing.T) {
 	ctx := context.Background()
 	staff := db.Actor{ID: 3, Name: "王芳"}
 
-	ph, err := store.AddPhoto(ctx, staff, "wuji", pngBytes(t, 40, 30), "乌鸡整只")
+	ph, err := store.Photos.Add(ctx, staff, "wuji", pngBytes(t, 40, 30), "乌鸡整只")
 	if err != nil {
 		t.Fatal(err)
 	}
 	if ph.ContentType != "image/png" || ph.Position != 1 || len(ph.Hash) != 64 || ph.URL() != "/hall/photos/"+ph.Hash+".png" {
 		t.Fatalf("photo = %+v, URL %s", ph, ph.URL())
 	}
-	data, ct, err := store.PhotoContent(ctx, ph.Hash+".png")
+	data, ct, err := store.Photos.Content(ctx, ph.Hash+".png")
 	if err != nil || ct != "image/png" || !bytes.Equal(data, pngBytes(t, 40, 30)) {
 		t.Fatalf("PhotoContent: %s, %v", ct, err)
 	}
@@ -510,32 +596,32 @@ func TestPhotos(t *testing.T) {
 		"huge":           append(pngBytes(t, 2, 2), make([]byte, catalog.MaxPhotoBytes)...),
 		"too big a side": pngBytes(t, catalog.MaxPhotoSide+1, 1),
 	} {
-		if _, err := store.AddPhoto(ctx, staff, "wuji", bad, ""); zhenxing.ErrorCode(err) != zhenxing.EInvalid {
+		if _, err := store.Photos.Add(ctx, staff, "wuji", bad, ""); zhenxing.ErrorCode(err) != zhenxing.EInvalid {
 			t.Errorf("%s: %v, want EInvalid", name, err)
 		}
 	}
-	_, err = store.AddPhoto(ctx, staff, "nothing", pngBytes(t, 4, 4), "")
+	_, err = store.Photos.Add(ctx, staff, "nothing", pngBytes(t, 4, 4), "")
 	assertCode(t, err, zhenxing.ENotFound)
 	for _, hash := range []string{"nothing", strings.Repeat("0", 64), "../etc/passwd"} {
-		_, _, err := store.PhotoContent(ctx, hash)
+		_, _, err := store.Photos.Content(ctx, hash)
 		assertCode(t, err, zhenxing.ENotFound)
 	}
 
-	second, err := store.AddPhoto(ctx, staff, "wuji", pngBytes(t, 20, 20), "乌鸡切块")
+	second, err := store.Photos.Add(ctx, staff, "wuji", pngBytes(t, 20, 20), "乌鸡切块")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := store.MakeCover(ctx, staff, second.ID); err != nil {
+	if err := store.Photos.MakeCover(ctx, staff, second.ID); err != nil {
 		t.Fatal(err)
 	}
-	res, _ := store.Products(ctx, catalog.ProductQuery{Suppliers: []string{"hongyuan"}, Sort: catalog.SortPriceDesc, PerPage: 1})
+	res, _ := store.Products.List(ctx, catalog.ProductQuery{Suppliers: []string{"hongyuan"}, Sort: catalog.SortPriceDesc, PerPage: 1})
 	if len(res.Products) != 1 || res.Products[0].Photo == nil || res.Products[0].Photo.Hash != second.Hash {
 		t.Fatalf("the listing's cover is not the new cover: %+v", res.Products)
 	}
-	if err := store.DeletePhoto(ctx, staff, second.ID); err != nil {
+	if err := store.Photos.Delete(ctx, staff, second.ID); err != nil {
 		t.Fatal(err)
 	}
-	photos, _ := store.ProductPhotos(ctx, ph.ProductID)
+	photos, _ := store.Photos.List(ctx, ph.ProductID)
 	if len(photos) != 1 || photos[0].ID != ph.ID || photos[0].Position != 1 {
 		t.Fatalf("after deleting the cover: %+v", photos)
 	}

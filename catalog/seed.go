@@ -34,15 +34,15 @@ type SeedResult struct {
 // photos/): it creates the suppliers and products that are missing and leaves existing ones as
 // they are, so that running it again changes nothing and records nothing. Each file is imported
 // whole or not at all; problems are ImportProblems inside an EInvalid error.
-func (s *Store) Seed(ctx context.Context, fsys fs.FS) (SeedResult, error) {
+func (c *Catalog) Seed(ctx context.Context, fsys fs.FS) (SeedResult, error) {
 	var res SeedResult
 	for _, step := range []struct {
 		name   string
 		result *ImportResult
 		load   func(context.Context, db.Actor, io.Reader, ImportOptions) (ImportResult, error)
 	}{
-		{"suppliers.json", &res.Suppliers, s.ImportSuppliers},
-		{"products.json", &res.Products, s.ImportProducts},
+		{"suppliers.json", &res.Suppliers, c.ImportSuppliers},
+		{"products.json", &res.Products, c.ImportProducts},
 	} {
 		data, err := fs.ReadFile(fsys, step.name)
 		if errors.Is(err, fs.ErrNotExist) {

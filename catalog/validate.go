@@ -191,7 +191,7 @@ func (p *Product) Normalize() {
 }
 
 // MaxPrice is the highest unit price the hall accepts: 100,000 yuan.
-const MaxPrice = 10_000_000
+const MaxPrice zhenxing.Money = 10_000_000
 
 // Validate checks every field of the product and returns nil or an EInvalid error wrapping
 // FieldErrors. Call Normalize first. It does not look at the database (the supplier and unique
@@ -209,7 +209,7 @@ func (p *Product) Validate() error {
 	checkText(&fe, "spec", "规格", p.Spec, 1, 100)
 	checkText(&fe, "unit", "单位", p.Unit, 1, 10)
 	if p.Price <= 0 || p.Price > MaxPrice {
-		fe.add("price", "单价应大于 0 元、不超过 %s 元", FormatYuan(MaxPrice))
+		fe.add("price", "单价应大于 0 元、不超过 %s 元", MaxPrice.Yuan())
 	}
 	if p.MinQty < 1 || p.MinQty > 100_000 {
 		fe.add("min_qty", "起订量应为 1 到 100000 之间的整数")
@@ -261,7 +261,7 @@ func checkTiers(fe *FieldErrors, p *Product) {
 			fe.add("tiers", "阶梯价第 %d 档的单价应大于 0", i+1)
 			return
 		case t.Price >= prevPrice:
-			fe.add("tiers", "阶梯价第 %d 档的单价 %s 元应低于上一档的 %s 元", i+1, FormatYuan(t.Price), FormatYuan(prevPrice))
+			fe.add("tiers", "阶梯价第 %d 档的单价 %s 元应低于上一档的 %s 元", i+1, t.Price.Yuan(), prevPrice.Yuan())
 			return
 		}
 		prevQty, prevPrice = t.MinQty, t.Price

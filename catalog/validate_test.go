@@ -58,7 +58,7 @@ func TestPriceFor(t *testing.T) {
 		Tiers: []catalog.PriceTier{{MinQty: 50, Price: 7200}, {MinQty: 200, Price: 6800}}}
 	for _, tt := range []struct {
 		qty  int
-		want int64
+		want zhenxing.Money
 	}{{1, 7800}, {49, 7800}, {50, 7200}, {199, 7200}, {200, 6800}, {5000, 6800}} {
 		if got := p.PriceFor(tt.qty); got != tt.want {
 			t.Errorf("PriceFor(%d) = %d, want %d", tt.qty, got, tt.want)
@@ -163,23 +163,6 @@ func TestProductValidate(t *testing.T) {
 	}
 }
 
-func TestParseYuan(t *testing.T) {
-	for _, tt := range []struct {
-		in   string
-		want int64
-		ok   bool
-	}{{"39.9", 3990, true}, {"39.90", 3990, true}, {"¥1,200", 120000, true}, {"50元", 5000, true}, {"0", 0, true},
-		{"-1", 0, false}, {"abc", 0, false}, {"1.234", 0, false}, {"", 0, false}, {"1e3", 0, false}, {".5", 0, false}} {
-		got, err := catalog.ParseYuan(tt.in)
-		if tt.ok != (err == nil) || got != tt.want {
-			t.Errorf("ParseYuan(%q) = %d, %v; want %d, ok %v", tt.in, got, err, tt.want, tt.ok)
-		}
-	}
-	if got := catalog.FormatYuan(3990); got != "39.90" {
-		t.Errorf("FormatYuan(3990) = %q", got)
-	}
-}
-
 func TestParseTiers(t *testing.T) {
 	tiers, err := catalog.ParseTiers("50:6500；100：6200|200:6000")
 	want := []catalog.PriceTier{{50, 6500}, {100, 6200}, {200, 6000}}
@@ -223,18 +206,6 @@ func FuzzParseTiers(f *testing.F) {
 		again, err := catalog.ParseTiers(catalog.FormatTiers(tiers))
 		if err != nil || len(again) != len(tiers) {
 			t.Fatalf("round trip of %q: %v %v", s, again, err)
-		}
-	})
-}
-
-func FuzzParseYuan(f *testing.F) {
-	for _, s := range []string{"39.90", "¥1,200", "-1", "1e3", "99999999999999"} {
-		f.Add(s)
-	}
-	f.Fuzz(func(t *testing.T, s string) {
-		fen, err := catalog.ParseYuan(s)
-		if err == nil && fen < 0 {
-			t.Fatalf("ParseYuan(%q) = %d", s, fen)
 		}
 	})
 }

@@ -78,9 +78,6 @@ type loginView struct {
 // adminLoginForm shows the login form. It starts an anonymous session to carry the form's CSRF
 // token; a logged-in staff member goes straight to the back office.
 func (s *Server) adminLoginForm(c *fiber.Ctx) error {
-	if s.deps.Catalog == nil {
-		return errNoCatalog()
-	}
 	if userOf(c).IsStaff() {
 		return c.Redirect("/admin/", fiber.StatusSeeOther)
 	}
@@ -110,9 +107,6 @@ func (s *Server) renderLogin(c *fiber.Ctx, status int, v loginView) error {
 // pre-login session by a new one and goes to the password page for an account that must change
 // its password, else to next (a back-office path) or the back-office home.
 func (s *Server) adminLogin(c *fiber.Ctx) error {
-	if s.deps.Catalog == nil {
-		return errNoCatalog()
-	}
 	v := loginView{CSRF: csrfOf(c), Next: formField(c, "next"), Username: strings.TrimSpace(formField(c, "username"))}
 	password := formField(c, "password")
 	if v.Username == "" || password == "" {
@@ -165,7 +159,7 @@ func (s *Server) adminLogout(c *fiber.Ctx) error {
 func (s *Server) adminHome(c *fiber.Ctx) error {
 	ctx, cancel := dbContext(c)
 	defer cancel()
-	entries, err := db.Audit(ctx, s.deps.Catalog.Pool(), db.AuditQuery{Limit: 5})
+	entries, err := db.Audit(ctx, s.deps.DB, db.AuditQuery{Limit: 5})
 	if err != nil {
 		return err
 	}
@@ -319,7 +313,7 @@ func (s *Server) adminAudit(c *fiber.Ctx) error {
 	ctx, cancel := dbContext(c)
 	defer cancel()
 	// One more than a page tells whether there is a next one.
-	entries, err := db.Audit(ctx, s.deps.Catalog.Pool(), db.AuditQuery{Entity: entity, Limit: auditPerPage + 1, Offset: (pageNo - 1) * auditPerPage})
+	entries, err := db.Audit(ctx, s.deps.DB, db.AuditQuery{Entity: entity, Limit: auditPerPage + 1, Offset: (pageNo - 1) * auditPerPage})
 	if err != nil {
 		return err
 	}

@@ -1,6 +1,8 @@
 package site
 
 import (
+	"context"
+	"errors"
 	"io"
 	"mime/multipart"
 	"slices"
@@ -11,10 +13,11 @@ import (
 
 	"zhenxing"
 	"zhenxing/catalog"
+	"zhenxing/internal/db"
 )
 
 // The back office's products: list, create, edit, list/unlist, stock and photos. Every change
-// goes through the catalogue store, which validates it and writes the audit entry.
+// goes through the catalogue's stores, which validate it and write the audit entry.
 
 // tierRow is one bulk price tier as typed in the form.
 type tierRow struct {
@@ -22,11 +25,11 @@ type tierRow struct {
 }
 
 // productForm is the product form as submitted, kept as text so a rejected form shows what was
-// typed.
+// typed. Version is the row version the form was loaded with (a hidden field).
 type productForm struct {
 	Slug, Name, Category, County, Township, Supplier, Spec, Unit string
 	Price, MinQty, Multiple, Stock, SeasonStart, SeasonEnd       string
-	Description                                                  string
+	Description, Version                                         string
 	Flags                                                        []string
 	Tiers                                                        []tierRow
 	Listed                                                       bool
@@ -38,15 +41,15 @@ const emptyTierRows = 3
 func productFormOf(p *catalog.Product, supplierSlug string) productForm {
 	f := productForm{
 		Slug: p.Slug, Name: p.Name, Category: p.Category, County: p.County, Township: p.Township,
-		Supplier: supplierSlug, Spec: p.Spec, Unit: p.Unit, Price: catalog.FormatYuan(p.Price),
+		Supplier: supplierSlug, Spec: p.Spec, Unit: p.Unit, Price: p.Price.Yuan(),
 		MinQty: strconv.Itoa(p.MinQty), Multiple: strconv.Itoa(p.Multiple), Stock: strconv.Itoa(p.Stock),
-		Description: p.Description, Flags: p.Flags, Listed: p.Listed,
+		Description: p.Description, Version: strconv.FormatInt(p.Version, 10), Flags: p.Flags, Listed: p.Listed,
 	}
 	if p.SeasonStart != 0 {
 		f.SeasonStart, f.SeasonEnd = strconv.Itoa(p.SeasonStart), strconv.Itoa(p.SeasonEnd)
 	}
 	for _, t := range p.Tiers {
-		f.Tiers = append(f.Tiers, tierRow{Qty: strconv.Itoa(t.MinQty), Price: catalog.FormatYuan(t.Price)})
+		f.Tiers = append(f.Tiers, tierRow{Qty: strconv.Itoa(t.MinQty), Price: t.Price.Yuan()})
 	}
 	return f
 }
@@ -68,7 +71,7 @@ func readProductForm(c *fiber.Ctx) productForm {
 		Spec: formField(c, "spec"), Unit: formField(c, "unit"), Price: formField(c, "price"),
 		MinQty: formField(c, "min_qty"), Multiple: formField(c, "multiple"), Stock: formField(c, "stock"),
 		SeasonStart: formField(c, "season_start"), SeasonEnd: formField(c, "season_end"),
-		Description: formField(c, "description"), Flags: formValues(c, "flags"),
+		Description: formField(c, "description"), Version: formField(c, "version"), Flags: formValues(c, "flags"),
 		Listed: formField(c, "listed") == "1",
 	}
 	qtys, prices := formValues(c, "tier_qty"), formValues(c, "tier_price")
@@ -101,18 +104,19 @@ func formInt(errs map[string]string, field, label, v string, def int) int {
 }
 
 // product turns the form into a product. Problems the form itself can see (numbers that are
-// not numbers) are in errs; the store validates the rest, the supplier included.
+// not numbers) are in errs; the store validates the rest, the supplier included. A version that
+// is not a number is 0, which no stored product has: the update is refused as a conflict.
 func (f productForm) product() (*catalog.Product, map[string]string) {
 	errs := map[string]string{}
 	p := &catalog.Product{
 		Slug: f.Slug, Name: f.Name, Category: f.Category, County: f.County, Township: f.Township,
 		Spec: f.Spec, Unit: f.Unit, Description: strings.ReplaceAll(f.Description, "\r\n", "\n"),
-		Flags: f.Flags, Listed: f.Listed,
+		Flags: f.Flags, Listed: f.Listed, Version: formVersion(f.Version),
 	}
 	if f.Supplier == "" {
 		errs["supplier"] = "请选择供应商"
 	}
-	if price, err := parseYuan(f.Price); err != nil {
+	if price, err := zhenxing.ParseYuan(f.Price); err != nil {
 		errs["price"] = zhenxing.ErrorMessage(err)
 	} else {
 		p.Price = price
@@ -129,7 +133,7 @@ func (f productForm) product() (*catalog.Product, map[string]string) {
 			errs["tiers"] = "第 " + strconv.Itoa(i+1) + " 档阶梯价的起购数量应为正整数"
 			continue
 		}
-		price, err := parseYuan(t.Price)
+		price, err := zhenxing.ParseYuan(t.Price)
 		if err != nil {
 			errs["tiers"] = "第 " + strconv.Itoa(i+1) + " 档阶梯价：" + zhenxing.ErrorMessage(err)
 			continue
@@ -139,27 +143,10 @@ func (f productForm) product() (*catalog.Product, map[string]string) {
 	return p, errs
 }
 
-// parseYuan reads an amount of yuan with at most two decimals ("39", "39.9", "39.90", "¥39.90")
-// as an exact number of fen, without floating point. Anything else, a negative amount included,
-// is an EInvalid error.
-func parseYuan(s string) (int64, error) {
-	t := strings.TrimSpace(s)
-	t = strings.TrimSpace(strings.TrimSuffix(strings.TrimPrefix(strings.TrimPrefix(t, "¥"), "¥"), "元"))
-	whole, frac, dot := strings.Cut(t, ".")
-	digits := func(d string) bool {
-		for _, c := range d {
-			if c < '0' || c > '9' {
-				return false
-			}
-		}
-		return true
-	}
-	if whole == "" || len(whole) > 9 || !digits(whole) || (dot && (frac == "" || len(frac) > 2 || !digits(frac))) {
-		return 0, zhenxing.Errorf(zhenxing.EInvalid, "金额“%s”无效：应为不小于 0、最多两位小数的数字，如 39.90", s)
-	}
-	yuan, _ := strconv.ParseInt(whole, 10, 64)
-	fen, _ := strconv.ParseInt((frac + "00")[:2], 10, 64)
-	return yuan*100 + fen, nil
+// formVersion reads the row version of a form's hidden field; anything but a number is 0.
+func formVersion(v string) int64 {
+	n, _ := strconv.ParseInt(strings.TrimSpace(v), 10, 64)
+	return n
 }
 
 // productView is the data of the product form page.
@@ -169,6 +156,7 @@ type productView struct {
 	Form    productForm
 	Errors  map[string]string
 	Error   string
+	Reload  string // with Error: the address that loads the form again, after a conflicting save
 	Notice  string
 	Product *catalog.ProductDetail
 	Photos  []photoView
@@ -232,7 +220,7 @@ var months = []int{1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12}
 func (s *Server) newProductView(c *fiber.Ctx, p *catalog.ProductDetail) (*productView, error) {
 	ctx, cancel := dbContext(c)
 	defer cancel()
-	suppliers, err := s.deps.Catalog.Suppliers(ctx)
+	suppliers, err := s.deps.Suppliers.List(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -264,7 +252,7 @@ func (s *Server) renderProduct(c *fiber.Ctx, status int, v *productView) error {
 func (s *Server) adminProductBySlug(c *fiber.Ctx) (*catalog.ProductDetail, error) {
 	ctx, cancel := dbContext(c)
 	defer cancel()
-	return s.deps.Catalog.Product(ctx, c.Params("slug"))
+	return s.deps.Products.Find(ctx, c.Params("slug"))
 }
 
 // productNotices are the messages shown after a change, by the done= parameter of the redirect.
@@ -285,7 +273,7 @@ func (s *Server) adminProducts(c *fiber.Ctx) error {
 	}
 	ctx, cancel := dbContext(c)
 	defer cancel()
-	res, err := s.deps.Catalog.Products(ctx, catalog.ProductQuery{
+	res, err := s.deps.Products.List(ctx, catalog.ProductQuery{
 		IncludeUnlisted: true, Sort: "newest", Page: pageNo, PerPage: 50, Today: s.now(),
 	})
 	if err != nil {
@@ -356,7 +344,17 @@ func formFailure(err error, errs map[string]string) (int, string, error) {
 	return statusOf[code], msg, nil
 }
 
-// adminProductCreate creates a product from the form.
+// reloadURL is where the form of a record refused because someone saved it first (the update's
+// ErrModified) is loaded again with what is stored now; "" for any other error.
+func reloadURL(err error, formURL string) string {
+	if errors.Is(err, catalog.ErrModified) {
+		return formURL
+	}
+	return ""
+}
+
+// adminProductCreate creates a product from the form. A slug another product has is a conflict
+// shown beside the slug: nothing is overwritten.
 func (s *Server) adminProductCreate(c *fiber.Ctx) error {
 	v, err := s.newProductView(c, nil)
 	if err != nil {
@@ -365,19 +363,12 @@ func (s *Server) adminProductCreate(c *fiber.Ctx) error {
 	v.Form = readProductForm(c)
 	p, errs := v.Form.product()
 	v.Errors = errs
-	ctx, cancel := dbContext(c)
-	defer cancel()
-	// SaveProduct updates a product whose slug exists: a new one must not take an old one's.
-	if _, err := s.deps.Catalog.Product(ctx, strings.TrimSpace(p.Slug)); err == nil {
-		errs["slug"] = "网址标识“" + p.Slug + "”已被其他产品使用"
-	} else if zhenxing.ErrorCode(err) != zhenxing.ENotFound {
-		return err
-	}
-	return s.saveProduct(c, v, p, "created")
+	return s.saveProduct(c, v, p, "created", s.deps.Products.Create)
 }
 
-// adminProductUpdate saves the product form over the product of the URL. Stock and listing are
-// not part of it: they have their own buttons.
+// adminProductUpdate saves the product form over the product of the URL, if nobody saved it
+// since the form was loaded (its version). Stock and listing are not part of it: they have their
+// own buttons.
 func (s *Server) adminProductUpdate(c *fiber.Ctx) error {
 	current, err := s.adminProductBySlug(c)
 	if err != nil {
@@ -388,33 +379,35 @@ func (s *Server) adminProductUpdate(c *fiber.Ctx) error {
 		return err
 	}
 	v.Form = readProductForm(c)
-	// The slug names the product (SaveProduct saves by slug); stock and listing have their own
-	// buttons and are not part of this form.
+	// The URL names the product; stock and listing are shown as they are.
 	v.Form.Slug, v.Form.Listed, v.Form.Stock = current.Slug, current.Listed, strconv.Itoa(current.Stock)
 	p, errs := v.Form.product()
 	v.Errors = errs
-	return s.saveProduct(c, v, p, "saved")
+	return s.saveProduct(c, v, p, "saved", s.deps.Products.Update)
 }
 
-// saveProduct saves the product read from the form of v unless the form found problems (in
-// v.Errors), then goes to its page with the done notice. A form that the form itself or the store
-// rejects comes back with the values typed and each message beside its field.
-func (s *Server) saveProduct(c *fiber.Ctx, v *productView, p *catalog.Product, done string) error {
+// saveProduct saves the product read from the form of v with save (create or update) unless the
+// form found problems (in v.Errors), then goes to its page with the done notice. A form that the
+// form itself or the store rejects comes back with the values typed and each message beside its
+// field; one refused because someone saved the product first also links to the form as it is
+// now.
+func (s *Server) saveProduct(c *fiber.Ctx, v *productView, p *catalog.Product, done string,
+	save func(context.Context, db.Actor, *catalog.Product, string) error) error {
 	var err error
 	if len(v.Errors) > 0 {
 		err = zhenxing.Errorf(zhenxing.EInvalid, fixFieldsMessage)
 	} else {
 		ctx, cancel := dbContext(c)
 		defer cancel()
-		if err = s.deps.Catalog.SaveProduct(ctx, userOf(c).Actor(), p, v.Form.Supplier); err == nil {
+		if err = save(ctx, userOf(c).Actor(), p, v.Form.Supplier); err == nil {
 			return c.Redirect("/admin/products/"+p.Slug+"?done="+done, fiber.StatusSeeOther)
 		}
 	}
-	status, msg, err := formFailure(err, v.Errors)
-	if err != nil {
-		return err
+	status, msg, err2 := formFailure(err, v.Errors)
+	if err2 != nil {
+		return err2
 	}
-	v.Error = msg
+	v.Error, v.Reload = msg, reloadURL(err, "/admin/products/"+p.Slug)
 	return s.renderProduct(c, status, v)
 }
 
@@ -434,7 +427,7 @@ func (s *Server) adminProductListing(c *fiber.Ctx) error {
 	}
 	ctx, cancel := dbContext(c)
 	defer cancel()
-	if err := s.deps.Catalog.SetListed(ctx, userOf(c).Actor(), p.Slug, listed); err != nil {
+	if err := s.deps.Products.SetListed(ctx, userOf(c).Actor(), p.Slug, listed); err != nil {
 		return err
 	}
 	done := "unlisted"
@@ -461,7 +454,7 @@ func (s *Server) adminProductStock(c *fiber.Ctx) error {
 	} else {
 		ctx, cancel := dbContext(c)
 		defer cancel()
-		_, err = s.deps.Catalog.AdjustStock(ctx, userOf(c).Actor(), p.Slug, delta, reason)
+		_, err = s.deps.Stock.Adjust(ctx, userOf(c).Actor(), p.Slug, delta, reason)
 	}
 	return s.finishProductChange(c, p, err, "stock", func(v *productView, msg string) {
 		v.StockDelta, v.StockReason, v.StockError = deltaText, reason, msg
@@ -490,7 +483,7 @@ func (s *Server) adminProductPhoto(c *fiber.Ctx) error {
 	if err == nil {
 		ctx, cancel := dbContext(c)
 		defer cancel()
-		_, err = s.deps.Catalog.AddPhoto(ctx, userOf(c).Actor(), p.Slug, data, alt)
+		_, err = s.deps.Photos.Add(ctx, userOf(c).Actor(), p.Slug, data, alt)
 	}
 	return s.finishProductChange(c, p, err, "photo", func(v *productView, msg string) {
 		v.PhotoAlt, v.PhotoError = alt, msg

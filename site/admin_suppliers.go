@@ -15,10 +15,10 @@ import (
 // check digit included) and writes the audit entry.
 
 // supplierForm is the supplier form as submitted, kept as text so a rejected form shows what was
-// typed.
+// typed. Version is the row version the form was loaded with (a hidden field).
 type supplierForm struct {
 	Slug, Name, Kind, County, Township, CreditCode, CertNumber, CertDate, CertExpiry string
-	Households, Linkage, ContactName, ContactPhone, Description                      string
+	Households, Linkage, ContactName, ContactPhone, Description, Version             string
 }
 
 func supplierFormOf(sp *catalog.Supplier) supplierForm {
@@ -32,7 +32,7 @@ func supplierFormOf(sp *catalog.Supplier) supplierForm {
 		Slug: sp.Slug, Name: sp.Name, Kind: sp.Kind, County: sp.County, Township: sp.Township,
 		CreditCode: sp.CreditCode, CertNumber: sp.CertNumber, CertDate: day(sp.CertDate), CertExpiry: day(sp.CertExpiry),
 		Households: strconv.Itoa(sp.Households), Linkage: sp.Linkage, ContactName: sp.ContactName,
-		ContactPhone: sp.ContactPhone, Description: sp.Description,
+		ContactPhone: sp.ContactPhone, Description: sp.Description, Version: strconv.FormatInt(sp.Version, 10),
 	}
 }
 
@@ -47,7 +47,7 @@ func readSupplierForm(c *fiber.Ctx) supplierForm {
 		Slug: v["slug"], Name: v["name"], Kind: v["kind"], County: v["county"], Township: v["township"],
 		CreditCode: v["credit_code"], CertNumber: v["cert_number"], CertDate: v["cert_date"], CertExpiry: v["cert_expiry"],
 		Households: v["households"], Linkage: v["linkage"], ContactName: v["contact_name"], ContactPhone: v["contact_phone"],
-		Description: strings.ReplaceAll(v["description"], "\r\n", "\n"),
+		Description: strings.ReplaceAll(v["description"], "\r\n", "\n"), Version: formField(c, "version"),
 	}
 }
 
@@ -58,7 +58,7 @@ func (f supplierForm) supplier() (*catalog.Supplier, map[string]string) {
 	sp := &catalog.Supplier{
 		Slug: f.Slug, Name: f.Name, Kind: f.Kind, County: f.County, Township: f.Township, CreditCode: f.CreditCode,
 		CertNumber: f.CertNumber, Linkage: f.Linkage, ContactName: f.ContactName, ContactPhone: f.ContactPhone,
-		Description: f.Description,
+		Description: f.Description, Version: formVersion(f.Version),
 	}
 	date := func(field, label, v string) *time.Time {
 		v = strings.TrimSpace(v)
@@ -86,6 +86,7 @@ type supplierView struct {
 	Form     supplierForm
 	Errors   map[string]string
 	Error    string
+	Reload   string // with Error: the address that loads the form again, after a conflicting save
 	Notice   string
 	Kinds    []string
 	Counties []string
@@ -141,7 +142,7 @@ var supplierNotices = map[string]string{"created": "供应商已创建。", "sav
 func (s *Server) adminSuppliers(c *fiber.Ctx) error {
 	ctx, cancel := dbContext(c)
 	defer cancel()
-	list, err := s.deps.Catalog.Suppliers(ctx)
+	list, err := s.deps.Suppliers.List(ctx)
 	if err != nil {
 		return err
 	}
@@ -161,7 +162,7 @@ func (s *Server) adminSupplierNew(c *fiber.Ctx) error {
 func (s *Server) adminSupplierEdit(c *fiber.Ctx) error {
 	ctx, cancel := dbContext(c)
 	defer cancel()
-	sp, err := s.deps.Catalog.Supplier(ctx, c.Params("slug"))
+	sp, err := s.deps.Suppliers.Find(ctx, c.Params("slug"))
 	if err != nil {
 		return err
 	}
@@ -170,53 +171,47 @@ func (s *Server) adminSupplierEdit(c *fiber.Ctx) error {
 	return s.renderSupplier(c, fiber.StatusOK, v)
 }
 
-// adminSupplierSave creates a supplier (no slug in the URL) or saves the one of the URL. A
-// rejected form comes back with the values typed and each message beside its field.
+// adminSupplierSave creates a supplier (no slug in the URL) or updates the one of the URL, if
+// nobody saved it since the form was loaded (its version). A rejected form comes back with the
+// values typed and each message beside its field; one refused because someone saved the supplier
+// first also links to the form as it is now. A slug another supplier has is a conflict shown
+// beside the slug: nothing is overwritten.
 func (s *Server) adminSupplierSave(c *fiber.Ctx) error {
 	ctx, cancel := dbContext(c)
 	defer cancel()
 	var current *catalog.Supplier
+	save, done := s.deps.Suppliers.Create, "created"
 	if slug := c.Params("slug"); slug != "" {
 		var err error
-		if current, err = s.deps.Catalog.Supplier(ctx, slug); err != nil {
+		if current, err = s.deps.Suppliers.Find(ctx, slug); err != nil {
 			return err
 		}
+		save, done = s.deps.Suppliers.Update, "saved"
 	}
 	v := s.newSupplierView(c, current)
 	v.Form = readSupplierForm(c)
 	if current != nil {
-		v.Form.Slug = current.Slug // SaveSupplier saves by slug: the slug names the supplier
+		v.Form.Slug = current.Slug // the URL names the supplier
 	}
 	sp, errs := v.Form.supplier()
 	v.Errors = errs
-	if err := s.deps.Catalog.ValidateCreditCode(strings.ToUpper(strings.TrimSpace(sp.CreditCode))); err != nil {
-		errs["credit_code"] = zhenxing.ErrorMessage(err)
-	}
-	if current == nil {
-		// SaveSupplier updates a supplier whose slug exists: a new one must not take an old one's.
-		if _, err := s.deps.Catalog.Supplier(ctx, strings.TrimSpace(sp.Slug)); err == nil {
-			errs["slug"] = "网址标识“" + sp.Slug + "”已被其他供应商使用"
-		} else if zhenxing.ErrorCode(err) != zhenxing.ENotFound {
-			return err
-		}
-	}
 	var err error
 	if len(errs) > 0 {
-		err = zhenxing.Errorf(zhenxing.EInvalid, fixFieldsMessage)
-	} else {
-		err = s.deps.Catalog.SaveSupplier(ctx, userOf(c).Actor(), sp)
-	}
-	if err == nil {
-		done := "saved"
-		if current == nil {
-			done = "created"
+		// The form could not even be read: the store's checks of the other fields show too.
+		sp.Normalize()
+		for _, fe := range catalog.AsFieldErrors(sp.Validate()) {
+			if _, ok := errs[fe.Field]; !ok {
+				errs[fe.Field] = fe.Message
+			}
 		}
+		err = zhenxing.Errorf(zhenxing.EInvalid, fixFieldsMessage)
+	} else if err = save(ctx, userOf(c).Actor(), sp); err == nil {
 		return c.Redirect("/admin/suppliers/"+sp.Slug+"?done="+done, fiber.StatusSeeOther)
 	}
-	status, msg, err := formFailure(err, v.Errors)
-	if err != nil {
-		return err
+	status, msg, err2 := formFailure(err, v.Errors)
+	if err2 != nil {
+		return err2
 	}
-	v.Error = msg
+	v.Error, v.Reload = msg, reloadURL(err, "/admin/suppliers/"+sp.Slug)
 	return s.renderSupplier(c, status, v)
 }

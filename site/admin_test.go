@@ -36,7 +36,7 @@ const (
 // test moves.
 type adminEnv struct {
 	s        *Server
-	store    *catalog.Store
+	cat      *catalog.Catalog // suppliers, products, photos, stock
 	accounts *account.Store
 	now      time.Time
 	staff    *account.User
@@ -45,7 +45,7 @@ type adminEnv struct {
 func newAdminEnv(t *testing.T) *adminEnv {
 	t.Helper()
 	pool := testdb.New(t)
-	env := &adminEnv{store: catalog.NewStore(pool), accounts: account.NewStore(pool), now: testNow}
+	env := &adminEnv{cat: catalog.New(pool, catalog.Config{}), accounts: account.NewStore(pool), now: testNow}
 	env.s = mustServer(t, env.deps)
 	env.staff = env.mustAccount(t, account.NewUser{Username: adminStaffUser, Name: "李明", Password: adminStaffPassword,
 		Kind: account.KindStaff, Roles: []account.Role{account.RoleHall}})
@@ -55,7 +55,7 @@ func newAdminEnv(t *testing.T) *adminEnv {
 // deps gives a site the environment's stores and clock.
 func (env *adminEnv) deps(c *Config, d *Deps) {
 	c.Now = func() time.Time { return env.now }
-	d.Catalog = env.store
+	useCatalog(d, env.cat)
 	d.Accounts = env.accounts
 }
 
@@ -113,10 +113,16 @@ var adminCSRFField = regexp.MustCompile(`name="_csrf" value="([^"]+)"`)
 // csrf returns the CSRF token of the forms of the page at target.
 func (b *adminClient) csrf(target string) string {
 	b.t.Helper()
+	return b.hiddenField(target, adminCSRFField)
+}
+
+// hiddenField returns the value of the hidden field that field matches in the page at target.
+func (b *adminClient) hiddenField(target string, field *regexp.Regexp) string {
+	b.t.Helper()
 	res := b.get(target)
-	m := adminCSRFField.FindStringSubmatch(res.Body)
+	m := field.FindStringSubmatch(res.Body)
 	if m == nil {
-		b.t.Fatalf("GET %s (%d): no CSRF field", target, res.Status)
+		b.t.Fatalf("GET %s (%d): no field %s", target, res.Status, field)
 	}
 	return m[1]
 }
@@ -414,7 +420,7 @@ func TestAdminCSRF(t *testing.T) {
 			mustContain(t, res.Body, "安全校验未通过")
 		})
 	}
-	after, err := env.store.ProductBySlug(context.Background(), p.Slug)
+	after, err := env.cat.Products.Find(context.Background(), p.Slug)
 	if err != nil || after.Stock != 5 {
 		t.Fatalf("stock after refused posts = %d (%v), want 5", after.Stock, err)
 	}
@@ -516,7 +522,7 @@ func TestAdminRoles(t *testing.T) {
 			// A valid form from a page of its own is still refused, and changes nothing.
 			res = b.submit("/admin/", "/admin/suppliers", url.Values{"slug": {"role-test"}, "name": {"角色测试合作社"}})
 			wantAdminStatus(t, res, http.StatusForbidden)
-			if _, err := env.store.Supplier(context.Background(), "role-test"); err == nil {
+			if _, err := env.cat.Suppliers.Find(context.Background(), "role-test"); err == nil {
 				t.Error("a staff member without the hall role created a supplier")
 			}
 			wantAdminStatus(t, b.submit("/admin/", "/admin/logout", url.Values{}), http.StatusSeeOther)
@@ -544,7 +550,7 @@ func mustAdminSupplier(t *testing.T, env *adminEnv) *catalog.Supplier {
 	t.Helper()
 	sp := &catalog.Supplier{Slug: "baqiao-cherry-coop", Name: "白鹿原樱桃专业合作社", Kind: "合作社", County: catalog.CountyLocal,
 		Township: "狄寨街道", CreditCode: adminCreditCode(t, "93610111MA6TXXXX0")}
-	if err := env.store.SaveSupplier(context.Background(), db.CommandLine, sp); err != nil {
+	if err := env.cat.Suppliers.Create(context.Background(), db.CommandLine, sp); err != nil {
 		t.Fatalf("create supplier: %v", err)
 	}
 	return sp
@@ -555,7 +561,7 @@ func mustAdminProduct(t *testing.T, env *adminEnv, sup *catalog.Supplier, stock 
 	p := &catalog.Product{Slug: "bailuyuan-cherry", Name: "白鹿原大樱桃", Category: "樱桃", County: catalog.CountyLocal,
 		Spec: "2.5千克/箱", Unit: "箱", Price: 12800, MinQty: 1, Multiple: 1, Stock: stock,
 		SeasonStart: 5, SeasonEnd: 6, Listed: true}
-	if err := env.store.SaveProduct(context.Background(), db.CommandLine, p, sup.Slug); err != nil {
+	if err := env.cat.Products.Create(context.Background(), db.CommandLine, p, sup.Slug); err != nil {
 		t.Fatalf("create product: %v", err)
 	}
 	return p
@@ -603,7 +609,7 @@ func TestAdminSuppliersThroughForms(t *testing.T) {
 	res := b.submit("/admin/suppliers/new", "/admin/suppliers", form)
 	wantAdminStatus(t, res, http.StatusBadRequest)
 	mustContain(t, res.Body, `id="credit_code-error"`, "校验", `value="略阳县乌鸡养殖专业合作社"`, `value="126"`, `value="2025-03-01"`)
-	if list, _ := env.store.Suppliers(context.Background()); len(list) != 0 {
+	if list, _ := env.cat.Suppliers.List(context.Background()); len(list) != 0 {
 		t.Fatalf("a rejected form created a supplier: %v", list)
 	}
 	form.Set("households", "很多")
@@ -624,6 +630,7 @@ func TestAdminSuppliersThroughForms(t *testing.T) {
 
 	form.Set("households", "140")
 	form.Set("slug", "an-attempt-to-rename") // ignored: the URL names the supplier
+	form.Set("version", b.formVersion("/admin/suppliers/lueyang-wuji-coop"))
 	res = b.submit("/admin/suppliers/lueyang-wuji-coop", "/admin/suppliers/lueyang-wuji-coop", form)
 	wantAdminStatus(t, res, http.StatusSeeOther)
 	list := b.get("/admin/suppliers")
@@ -652,7 +659,7 @@ func TestAdminProductsThroughForms(t *testing.T) {
 	form.Set("price", "0.29")
 	res = b.submit("/admin/products/new", "/admin/products", form)
 	wantAdminStatus(t, res, http.StatusSeeOther)
-	p, err := env.store.ProductBySlug(ctx, "lueyang-tianma")
+	p, err := env.cat.Products.Find(ctx, "lueyang-tianma")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -667,16 +674,17 @@ func TestAdminProductsThroughForms(t *testing.T) {
 	mustContain(t, edit.Body, `value="0.29"`, "未上架", "20 盒", `value="0.25"`)
 	form.Set("price", "1234.5")
 	form.Set("stock", "9999")
+	form.Set("version", b.formVersion("/admin/products/lueyang-tianma"))
 	res = b.submit("/admin/products/lueyang-tianma", "/admin/products/lueyang-tianma", form)
 	wantAdminStatus(t, res, http.StatusSeeOther)
-	p, _ = env.store.ProductBySlug(ctx, "lueyang-tianma")
+	p, _ = env.cat.Products.Find(ctx, "lueyang-tianma")
 	if p.Price != 123450 || p.Stock != 20 || p.Listed {
 		t.Fatalf("after edit price %d stock %d listed %v, want 123450, 20, false", p.Price, p.Stock, p.Listed)
 	}
-	// A new product cannot take an existing slug (it would overwrite it).
+	// A new product cannot take an existing slug (it would overwrite it): a conflict.
 	res = b.submit("/admin/products/new", "/admin/products", form)
-	wantAdminStatus(t, res, http.StatusBadRequest)
-	mustContain(t, res.Body, "已被其他产品使用")
+	wantAdminStatus(t, res, http.StatusConflict)
+	mustContain(t, res.Body, "已被其他产品使用", `id="slug-error"`)
 
 	// Stock: add, then take too much.
 	res = b.submit("/admin/products/lueyang-tianma", "/admin/products/lueyang-tianma/stock", url.Values{"delta": {"+10"}, "reason": {"新到货"}})
@@ -687,7 +695,7 @@ func TestAdminProductsThroughForms(t *testing.T) {
 	res = b.submit("/admin/products/lueyang-tianma", "/admin/products/lueyang-tianma/stock", url.Values{"delta": {"-3"}})
 	wantAdminStatus(t, res, http.StatusBadRequest)
 	mustContain(t, res.Body, "原因")
-	if p, _ = env.store.ProductBySlug(ctx, "lueyang-tianma"); p.Stock != 30 {
+	if p, _ = env.cat.Products.Find(ctx, "lueyang-tianma"); p.Stock != 30 {
 		t.Fatalf("stock = %d, want 30", p.Stock)
 	}
 
@@ -699,7 +707,7 @@ func TestAdminProductsThroughForms(t *testing.T) {
 	res = b.upload("lueyang-tianma", "huge.png", bytes.Repeat([]byte{0}, catalog.MaxPhotoBytes+1), "")
 	wantAdminStatus(t, res, http.StatusBadRequest)
 	mustContain(t, res.Body, "图片过大")
-	d, err := env.store.Product(ctx, "lueyang-tianma")
+	d, err := env.cat.Products.Find(ctx, "lueyang-tianma")
 	if err != nil || len(d.Photos) != 1 || d.Photos[0].ContentType != "image/png" || d.Photos[0].Alt != "天麻切片" {
 		t.Fatalf("photos = %+v (%v)", d.Photos, err)
 	}
@@ -708,7 +716,7 @@ func TestAdminProductsThroughForms(t *testing.T) {
 	// Listing buttons.
 	res = b.submit("/admin/products", "/admin/products/lueyang-tianma/listing", url.Values{"listed": {"1"}, "back": {"list"}})
 	wantAdminStatus(t, res, http.StatusSeeOther)
-	if p, _ = env.store.ProductBySlug(ctx, "lueyang-tianma"); !p.Listed {
+	if p, _ = env.cat.Products.Find(ctx, "lueyang-tianma"); !p.Listed {
 		t.Fatal("not listed")
 	}
 	list := b.get("/admin/products?done=listed")
@@ -716,7 +724,7 @@ func TestAdminProductsThroughForms(t *testing.T) {
 	mustContain(t, list.Body, "产品已上架", "略阳天麻", "1234.50", "30 盒", "已上架")
 	res = b.submit("/admin/products/lueyang-tianma", "/admin/products/lueyang-tianma/listing", url.Values{"listed": {"0"}})
 	wantAdminStatus(t, res, http.StatusSeeOther)
-	if p, _ = env.store.ProductBySlug(ctx, "lueyang-tianma"); p.Listed {
+	if p, _ = env.cat.Products.Find(ctx, "lueyang-tianma"); p.Listed {
 		t.Fatal("still listed")
 	}
 
@@ -726,7 +734,7 @@ func TestAdminProductsThroughForms(t *testing.T) {
 	mustContain(t, audit.Body, "新建产品", "修改产品", "调整库存", "下架产品", "上架产品", "李明",
 		"单价（分）", "<td class=\"diff-before\">29</td>", "<td class=\"diff-after\">123450</td>", "新到货")
 	// Times are those of the database clock, shown in Beijing time.
-	entries, err := db.Audit(ctx, env.store.Pool(), db.AuditQuery{Entity: "product", Limit: 1})
+	entries, err := db.Audit(ctx, env.cat.Pool(), db.AuditQuery{Entity: "product", Limit: 1})
 	if err != nil || len(entries) != 1 {
 		t.Fatalf("audit entries: %v", err)
 	}
@@ -739,12 +747,105 @@ func TestAdminProductsThroughForms(t *testing.T) {
 	wantAdminStatus(t, b.get("/admin/products/no-such-product"), http.StatusNotFound)
 }
 
+var adminVersionField = regexp.MustCompile(`name="version" value="([0-9]+)"`)
+
+// formVersion returns the row version the form at target was loaded with.
+func (b *adminClient) formVersion(target string) string {
+	b.t.Helper()
+	return b.hiddenField(target, adminVersionField)
+}
+
+// TestAdminConcurrentSaves: two staff members open the same form; the first save wins, the second
+// is refused with a Chinese conflict message and a link to reload the form, and overwrites
+// nothing. After reloading, the second can save.
+func TestAdminConcurrentSaves(t *testing.T) {
+	env := newAdminEnv(t)
+	ctx := context.Background()
+	env.mustAccount(t, account.NewUser{Username: "wangfang", Name: "王芳", Password: adminStaffPassword,
+		Kind: account.KindStaff, Roles: []account.Role{account.RoleHall}})
+	sup := mustAdminSupplier(t, env)
+	p := mustAdminProduct(t, env, sup, 10)
+	liming, wangfang := env.adminClient(t), env.adminClient(t)
+	liming.mustLogin()
+	if res := wangfang.login("wangfang", adminStaffPassword); res.Status != http.StatusSeeOther {
+		t.Fatalf("second login: %d", res.Status)
+	}
+
+	t.Run("product", func(t *testing.T) {
+		target := "/admin/products/" + p.Slug
+		form := func(price, version string) url.Values {
+			return url.Values{"name": {p.Name}, "category": {p.Category}, "county": {p.County}, "supplier": {sup.Slug},
+				"spec": {p.Spec}, "unit": {p.Unit}, "price": {price}, "min_qty": {"1"}, "multiple": {"1"}, "version": {version}}
+		}
+		first, second := liming.formVersion(target), wangfang.formVersion(target)
+		wantAdminStatus(t, liming.submit(target, target, form("130", first)), http.StatusSeeOther)
+		res := wangfang.submit(target, target, form("99.5", second))
+		wantAdminStatus(t, res, http.StatusConflict)
+		mustContain(t, res.Body, "已被他人修改", "本次修改没有保存", `<a href="`+target+`">重新打开表单</a>`, `value="99.5"`)
+		if now, _ := env.cat.Products.Find(ctx, p.Slug); now.Price != 13000 {
+			t.Fatalf("the refused save wrote the price %d", now.Price)
+		}
+		// Saving the same old form again is still refused; reloading shows the first save.
+		wantAdminStatus(t, wangfang.submit(target, target, form("99.5", second)), http.StatusConflict)
+		reloaded := wangfang.get(target)
+		mustContain(t, reloaded.Body, `value="130.00"`)
+		wantAdminStatus(t, wangfang.submit(target, target, form("99.5", wangfang.formVersion(target))), http.StatusSeeOther)
+		if now, _ := env.cat.Products.Find(ctx, p.Slug); now.Price != 9950 || now.Stock != 10 {
+			t.Fatalf("after the reloaded save: price %d stock %d", now.Price, now.Stock)
+		}
+		audit := liming.get("/admin/audit?entity=product")
+		mustContain(t, audit.Body, "李明", "王芳")
+	})
+
+	t.Run("supplier", func(t *testing.T) {
+		target := "/admin/suppliers/" + sup.Slug
+		form := func(households, version string) url.Values {
+			return url.Values{"name": {sup.Name}, "kind": {sup.Kind}, "county": {sup.County}, "township": {sup.Township},
+				"credit_code": {sup.CreditCode}, "households": {households}, "version": {version}}
+		}
+		first, second := liming.formVersion(target), wangfang.formVersion(target)
+		wantAdminStatus(t, liming.submit(target, target, form("40", first)), http.StatusSeeOther)
+		res := wangfang.submit(target, target, form("75", second))
+		wantAdminStatus(t, res, http.StatusConflict)
+		mustContain(t, res.Body, "已被他人修改", `<a href="`+target+`">重新打开表单</a>`, `value="75"`)
+		if now, _ := env.cat.Suppliers.Find(ctx, sup.Slug); now.Households != 40 {
+			t.Fatalf("the refused save wrote %d households", now.Households)
+		}
+		mustContain(t, wangfang.get(target).Body, `value="40"`)
+		wantAdminStatus(t, wangfang.submit(target, target, form("75", wangfang.formVersion(target))), http.StatusSeeOther)
+		if now, _ := env.cat.Suppliers.Find(ctx, sup.Slug); now.Households != 75 {
+			t.Fatalf("after the reloaded save: %d households", now.Households)
+		}
+	})
+
+	// A form without its version (or with a made-up one) never overwrites either.
+	res := liming.submit("/admin/suppliers/"+sup.Slug, "/admin/suppliers/"+sup.Slug, url.Values{"name": {sup.Name},
+		"kind": {sup.Kind}, "county": {sup.County}, "credit_code": {sup.CreditCode}, "households": {"1"}})
+	wantAdminStatus(t, res, http.StatusConflict)
+	mustContain(t, res.Body, "已被他人修改")
+}
+
+// TestAdminCreateTakenSlug: creating a supplier whose slug exists is a conflict on the slug.
+func TestAdminCreateTakenSlug(t *testing.T) {
+	env := newAdminEnv(t)
+	sup := mustAdminSupplier(t, env)
+	b := env.adminClient(t)
+	b.mustLogin()
+	res := b.submit("/admin/suppliers/new", "/admin/suppliers", url.Values{"slug": {sup.Slug}, "name": {"另一家合作社"},
+		"kind": {"合作社"}, "county": {catalog.CountyLocal}, "credit_code": {adminCreditCode(t, "93610111MA6TQQQQ0")}, "households": {"3"}})
+	wantAdminStatus(t, res, http.StatusConflict)
+	mustContain(t, res.Body, "已被其他供应商使用", `id="slug-error"`, `value="另一家合作社"`)
+	if now, _ := env.cat.Suppliers.Find(context.Background(), sup.Slug); now.Name != sup.Name {
+		t.Errorf("the refused create renamed the supplier to %s", now.Name)
+	}
+}
+
 func TestAdminAuditPagination(t *testing.T) {
 	env := newAdminEnv(t)
 	sup := mustAdminSupplier(t, env)
 	p := mustAdminProduct(t, env, sup, 0)
 	for i := range auditPerPage + 5 {
-		if _, err := env.store.AdjustStock(context.Background(), env.staff.Actor(), p.Slug, 1, "盘点 "+strconv.Itoa(i)); err != nil {
+		if _, err := env.cat.Stock.Adjust(context.Background(), env.staff.Actor(), p.Slug, 1, "盘点 "+strconv.Itoa(i)); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -1,7 +1,6 @@
 package site
 
 import (
-	"context"
 	"crypto/subtle"
 	"errors"
 	"math"
@@ -27,9 +26,6 @@ const (
 	// DefaultSessionIdle and DefaultSessionMaxAge apply when Config leaves the timeouts zero.
 	DefaultSessionIdle   = 30 * time.Minute
 	DefaultSessionMaxAge = 12 * time.Hour
-
-	// dbTimeout bounds each request's database work.
-	dbTimeout = 10 * time.Second
 )
 
 func (s *Server) sessionIdle() time.Duration {
@@ -44,16 +40,6 @@ func (s *Server) sessionMaxAge() time.Duration {
 		return s.cfg.SessionMaxAge
 	}
 	return DefaultSessionMaxAge
-}
-
-// dbContext derives the deadline of a request's database work from the request.
-func dbContext(c *fiber.Ctx) (context.Context, context.CancelFunc) {
-	return context.WithTimeout(c.UserContext(), dbTimeout)
-}
-
-// errNoCatalog is what account pages answer when the site runs without a database.
-func errNoCatalog() error {
-	return zhenxing.Errorf(zhenxing.EInternal, "数据库未配置，后台暂不可用。")
 }
 
 // loadSession puts the live session named by the cookie, if any, into c.Locals. A cookie whose

@@ -11,7 +11,6 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"zhenxing/catalog"
-	"zhenxing/internal/account"
 	"zhenxing/internal/testdb"
 )
 
@@ -159,11 +158,11 @@ func checkContrast(t *testing.T, mode string, ratios []contrast, least float64) 
 // display modes and on a phone, and checks contrast, width and that nothing needs JavaScript.
 func TestBrowserEverySection(t *testing.T) {
 	pool := testdb.New(t)
-	store := catalog.NewStore(pool)
+	store := catalog.New(pool, catalog.Config{})
 	if _, err := store.Seed(context.Background(), catalog.SeedFS()); err != nil {
 		t.Fatal(err)
 	}
-	base, ctx := chromium(t, mustServer(t, func(_ *Config, d *Deps) { d.Catalog, d.Accounts = store, account.NewStore(pool) }))
+	base, ctx := chromium(t, mustServer(t, func(_ *Config, d *Deps) { useCatalog(d, store) }))
 	pages := []string{
 		"/", "/open/", "/open/policies/", "/open/policies/bridging-fund-management-2021",
 		"/hall/", "/hall/products?county=略阳县", "/hall/products/lueyang-kiwi-3kg", "/hall/suppliers/dizhai-cherry-coop",

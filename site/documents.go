@@ -40,7 +40,6 @@ func (s *Server) home(c *fiber.Ctx) error {
 		Latest:  lib.Latest("", 8),
 		Notices: lib.Latest(content.KindNotice, 6),
 		Kinds:   content.Kinds,
-		Hall:    s.deps.Catalog != nil,
 		Season:  s.homeInSeason(c),
 		Jobs:    s.jobsHomeData(lib),
 	})

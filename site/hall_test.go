@@ -18,8 +18,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5/pgxpool"
+
 	"zhenxing"
 	"zhenxing/catalog"
+	"zhenxing/internal/account"
 	"zhenxing/internal/db"
 	"zhenxing/internal/testdb"
 )
@@ -31,7 +34,7 @@ var mayNow = time.Date(2026, 5, 20, 10, 0, 0, 0, zhenxing.Beijing)
 // valid certification, an enterprise whose certification expired in 2025, a family farm without
 // one) and seven products, one of them unlisted.
 type hallFixture struct {
-	store      *catalog.Store
+	store      *catalog.Catalog
 	photoURL   string // the PNG cover of the red cherries
 	svgURL     string // an SVG drawing of the herbs
 	unlistedID string
@@ -58,7 +61,7 @@ func creditCode(t testing.TB, first17 string) string {
 func newHallFixture(t testing.TB) *hallFixture {
 	t.Helper()
 	pool := testdb.New(t)
-	store := catalog.NewStore(pool)
+	store := catalog.New(pool, catalog.Config{})
 	ctx := context.Background()
 	actor := db.CommandLine
 	suppliers := []catalog.Supplier{
@@ -72,7 +75,7 @@ func newHallFixture(t testing.TB) *hallFixture {
 			CreditCode: creditCode(t, "92610727MA6Q8W3K1"), Households: 16, Linkage: "带动邻近农户林下散养。"},
 	}
 	for i := range suppliers {
-		if err := store.SaveSupplier(ctx, actor, &suppliers[i]); err != nil {
+		if err := store.Suppliers.Create(ctx, actor, &suppliers[i]); err != nil {
 			t.Fatalf("save supplier %s: %v", suppliers[i].Slug, err)
 		}
 	}
@@ -100,7 +103,7 @@ func newHallFixture(t testing.TB) *hallFixture {
 			Spec: "500克/袋", Unit: "袋", Price: 3000, MinQty: 1, Multiple: 1, Stock: 50, Listed: false}},
 	}
 	for i := range products {
-		if err := store.SaveProduct(ctx, actor, &products[i].p, products[i].supplier); err != nil {
+		if err := store.Products.Create(ctx, actor, &products[i].p, products[i].supplier); err != nil {
 			t.Fatalf("save product %s: %v", products[i].p.Slug, err)
 		}
 	}
@@ -112,7 +115,7 @@ func newHallFixture(t testing.TB) *hallFixture {
 	if err := png.Encode(&buf, img); err != nil {
 		t.Fatal(err)
 	}
-	ph, err := store.AddPhoto(ctx, actor, "hongdeng-cherry", buf.Bytes(), "一盒红灯樱桃")
+	ph, err := store.Photos.Add(ctx, actor, "hongdeng-cherry", buf.Bytes(), "一盒红灯樱桃")
 	if err != nil {
 		t.Fatalf("add photo: %v", err)
 	}
@@ -134,9 +137,29 @@ func newHallFixture(t testing.TB) *hallFixture {
 func (f *hallFixture) server(t testing.TB, now time.Time) *Server {
 	t.Helper()
 	return mustServer(t, func(c *Config, d *Deps) {
-		d.Catalog = f.store
+		useCatalog(d, f.store)
 		c.Now = func() time.Time { return now }
 	})
+}
+
+// useCatalog gives the site the catalogue's stores, and the accounts and the pool (readiness,
+// audit log) of the same database.
+func useCatalog(d *Deps, cat *catalog.Catalog) {
+	d.Suppliers, d.Products, d.Photos, d.Stock = cat.Suppliers, cat.Products, cat.Photos, cat.Stock
+	d.Accounts = account.NewStore(cat.Pool())
+	d.DB = cat.Pool()
+}
+
+// unreachableCatalog is a catalogue on a pool whose server does not answer: every call fails
+// with a connection error, at once.
+func unreachableCatalog(t testing.TB) *catalog.Catalog {
+	t.Helper()
+	pool, err := pgxpool.New(context.Background(), "postgres://nobody@127.0.0.1:1/none?sslmode=disable&connect_timeout=1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(pool.Close)
+	return catalog.New(pool, catalog.Config{})
 }
 
 func hallStatus(t *testing.T, target string, res response, want int) {
@@ -531,16 +554,23 @@ func TestHallSitemap(t *testing.T) {
 	}
 }
 
-func TestHallWithoutCatalog(t *testing.T) {
+// TestHallDatabaseUnreachable: the hall needs its database, the documents do not. With the
+// database unreachable the hall's pages fail while the home page and the sitemap still serve.
+func TestHallDatabaseUnreachable(t *testing.T) {
 	s := mustServer(t)
 	res := get(t, s, "/")
 	hallStatus(t, "/", res, http.StatusOK)
-	if strings.Contains(res.Body, "当季产品") {
-		t.Error("the home page shows the hall without a catalogue")
+	mustContain(t, res.Body, `<a href="/hall/">消费帮扶馆</a>`, "最新公开")
+	if strings.Contains(res.Body, "product-card") {
+		t.Error("the home page shows product cards without a database")
 	}
-	mustContain(t, res.Body, `<a href="/hall/">消费帮扶馆</a>`)
-	if res := get(t, s, "/hall/products"); res.Status != http.StatusInternalServerError || !strings.Contains(res.Body, "消费帮扶馆暂不可用") {
-		t.Errorf("/hall/products without a catalogue: %d", res.Status)
+	res = get(t, s, "/sitemap.xml")
+	hallStatus(t, "/sitemap.xml", res, http.StatusOK)
+	mustContain(t, res.Body, "/open/policies/")
+	for _, target := range []string{"/hall/", "/hall/products", "/hall/products/hongdeng-cherry", "/api/v1/products"} {
+		if res := get(t, s, target); res.Status < 500 {
+			t.Errorf("%s without a database: %d", target, res.Status)
+		}
 	}
 }
 
@@ -549,8 +579,8 @@ func TestHallPaginationAndCache(t *testing.T) {
 	ctx := context.Background()
 	for i := 1; i <= 20; i++ {
 		p := catalog.Product{Slug: fmt.Sprintf("xianggu-%02d", i), Name: fmt.Sprintf("香菇%02d号", i), Category: "菌菇",
-			County: catalog.CountyPaired, Spec: "500克/袋", Unit: "袋", Price: int64(1000 + i), MinQty: 1, Multiple: 1, Stock: 80, Listed: true}
-		if err := f.store.SaveProduct(ctx, db.CommandLine, &p, "jieguanting-wuji"); err != nil {
+			County: catalog.CountyPaired, Spec: "500克/袋", Unit: "袋", Price: zhenxing.Money(1000 + i), MinQty: 1, Multiple: 1, Stock: 80, Listed: true}
+		if err := f.store.Products.Create(ctx, db.CommandLine, &p, "jieguanting-wuji"); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -588,5 +618,101 @@ func TestHallPaginationAndCache(t *testing.T) {
 	req.Header.Set("Cookie", "zx_prefs=large")
 	if res := do(t, s, req); !strings.Contains(res.Body, `class="large-text"`) {
 		t.Error("the large-text reader got the cached standard page")
+	}
+}
+
+// TestLinkWithEncodesLikeURLValues: the facet links are what url.Values.Encode gives, and
+// building them leaves the listing's own values alone.
+func TestLinkWithEncodesLikeURLValues(t *testing.T) {
+	old := func(path string, v url.Values, edit func(url.Values)) string {
+		q := url.Values{}
+		for k, vals := range v {
+			q[k] = append([]string(nil), vals...)
+		}
+		q.Del("page")
+		edit(q)
+		if len(q) == 0 {
+			return path
+		}
+		return path + "?" + q.Encode()
+	}
+	vs := []url.Values{{}, {"category": {"菌菇", "樱桃"}, "county": {"略阳县"}, "page": {"3"}}, {"q": {"a b&c=d+e/f?"}, "min": {"1.00"}, "sort": {"-price"}}, {"x y": {"~!*'()"}}}
+	edits := []func(url.Values){toggle("category", "菌菇"), toggle("category", "茶叶"), setOrDel("sort", ""), setOrDel("q", "新 词"), toggle("supplier", "a-b"), setOrDel("category", "")}
+	for _, v := range vs {
+		before := v.Encode()
+		for _, e := range edits {
+			if a, b := linkWith("/p", v, e), old("/p", v, e); a != b {
+				t.Errorf("%v: %q != %q", v, a, b)
+			}
+		}
+		if v.Encode() != before {
+			t.Errorf("v changed: %s", v.Encode())
+		}
+	}
+}
+
+// TestHallEscapesWhatItShows: names, units and search words reach the page escaped, in text and
+// in attributes alike.
+func TestHallEscapesWhatItShows(t *testing.T) {
+	f := newHallFixture(t)
+	p := catalog.Product{Slug: "tricky-name", Name: `<b>"甜"&'脆'+</b>`, Category: "果蔬", County: catalog.CountyLocal,
+		Spec: "1<2千克", Unit: "箱&", Price: 1000, MinQty: 1, Multiple: 1, Stock: 9, Listed: true}
+	if err := f.store.Products.Create(context.Background(), db.CommandLine, &p, "dizhai-cherry"); err != nil {
+		t.Fatal(err)
+	}
+	s := f.server(t, testNow)
+	target := "/hall/products?" + url.Values{"category": {"果蔬"}, "q": {`<b>"甜"`}}.Encode()
+	res := get(t, s, target)
+	hallStatus(t, target, res, http.StatusOK)
+	mustContain(t, res.Body, `&lt;b&gt;&#34;甜&#34;&amp;&#39;脆&#39;&#43;&lt;/b&gt;`, "1&lt;2千克", "/ 箱&amp;",
+		`value="&lt;b&gt;&#34;甜&#34;"`, "关键词：&lt;b&gt;&#34;甜&#34;")
+	if strings.Contains(res.Body, "<b>") {
+		t.Error("the listing shows markup from the catalogue")
+	}
+}
+
+// TestHallListingShell: the layout around a listing is rendered once per display mode and
+// robots flag and the page built from it is the page rendered whole; the display mode links keep
+// each listing's own address.
+func TestHallListingShell(t *testing.T) {
+	f := newHallFixture(t)
+	s := f.server(t, testNow)
+	first := get(t, s, "/hall/products?county=灞桥区")
+	again := get(t, s, "/hall/products?county=略阳县&sort=price")
+	hallStatus(t, "listing", again, http.StatusOK)
+	if s.shells.broken.Load() || len(s.shells.shells) != 1 {
+		t.Fatalf("shells: broken %v, %d kept; the layout no longer fits a listing shell", s.shells.broken.Load(), len(s.shells.shells))
+	}
+	mustContain(t, first.Body, "back=%2fhall%2fproducts%3fcounty%3d%25E7%2581%259E%25E6%25A1%25A5%25E5%258C%25BA")
+	mustContain(t, again.Body, "back=%2fhall%2fproducts%3fcounty%3d%25E7%2595%25A5%25E9%2598%25B3%25E5%258E%25BF%26sort%3dprice",
+		"共 4 种产品", "略阳黑木耳")
+}
+
+// TestHallCacheTTL: with HALL_CACHE_TTL set a listing is served again as rendered until it ages;
+// with 0 every request shows the catalogue as it is.
+func TestHallCacheTTL(t *testing.T) {
+	f := newHallFixture(t)
+	ctx := context.Background()
+	for _, tt := range []struct {
+		ttl   time.Duration
+		fresh bool
+	}{{time.Hour, false}, {0, true}} {
+		s := mustServer(t, func(c *Config, d *Deps) {
+			useCatalog(d, f.store)
+			c.Now = func() time.Time { return testNow }
+			c.HallCacheTTL = tt.ttl
+		})
+		target := "/hall/products?category=茶叶"
+		mustContain(t, get(t, s, target).Body, "杜仲雄花茶", "有货")
+		if _, err := f.store.Stock.Adjust(ctx, db.CommandLine, "duzhong-tea", -500, "售出"); err != nil {
+			t.Fatal(err)
+		}
+		body := get(t, s, target).Body
+		if sold := strings.Contains(body, "已售罄"); sold != tt.fresh {
+			t.Errorf("ttl %s: the sold-out tea shows sold out: %v", tt.ttl, sold)
+		}
+		if _, err := f.store.Stock.Adjust(ctx, db.CommandLine, "duzhong-tea", 500, "补货"); err != nil {
+			t.Fatal(err)
+		}
 	}
 }

@@ -7,15 +7,14 @@ import (
 	"time"
 )
 
-// hallCache keeps the hall's rendered listings (pages and API answers) for its TTL. Under load,
+// hallCache keeps the hall's rendered listings (pages and API answers) for ttl. Under load,
 // requests for the same filters within that time are served from memory instead of filtering
-// the catalogue, reading the page's rows and rendering again; a change of stock or listing shows
-// after at most the TTL. Expired entries are dropped by age, at most one TTL after they expire,
-// by whichever lookup or insert comes first after that (no goroutine of its own), and also when
-// the cache is full. Each replica keeps its own; nothing else depends on it.
+// the catalogue and rendering again; a change of stock or listing shows after at most ttl. A ttl
+// of 0 turns it off. Expired entries are dropped by age, at most one ttl after they expire, by
+// whichever lookup or insert comes first after that (no goroutine of its own), and also when the
+// cache is full. Each replica keeps its own; nothing else depends on it.
 type hallCache struct {
-	ttl time.Duration // how long an entry is served; hallCacheTTL when 0
-
+	ttl     time.Duration
 	mu      sync.RWMutex
 	entries map[string]hallCached
 	swept   time.Time // when expired entries were last dropped
@@ -27,17 +26,7 @@ type hallCached struct {
 	expires time.Time
 }
 
-const (
-	hallCacheTTL  = 2 * time.Second
-	maxHallCached = 1000 // past it, listings are rendered per request until entries expire
-)
-
-func (hc *hallCache) lifetime() time.Duration {
-	if hc.ttl > 0 {
-		return hc.ttl
-	}
-	return hallCacheTTL
-}
+const maxHallCached = 1000 // past it, listings are rendered per request until entries expire
 
 // get returns the live entry for key; an expired or missing one is a miss.
 func (hc *hallCache) get(key string, now time.Time) (hallCached, bool) {
@@ -59,7 +48,7 @@ func (hc *hallCache) get(key string, now time.Time) (hallCached, bool) {
 // put keeps body under key for the TTL (unless the cache is full of live entries) and returns
 // the entry to send.
 func (hc *hallCache) put(key, contentType string, body []byte, now time.Time) hallCached {
-	e := hallCached{newRendered(contentType, body, false), now.Add(hc.lifetime())}
+	e := hallCached{newRendered(contentType, body, false), now.Add(hc.ttl)}
 	hc.mu.Lock()
 	defer hc.mu.Unlock()
 	if hc.entries == nil {
@@ -77,12 +66,12 @@ func (hc *hallCache) put(key, contentType string, body []byte, now time.Time) ha
 // sweepDue reports whether a TTL has passed since the last sweep and something could have
 // expired. The caller holds mu, for reading at least.
 func (hc *hallCache) sweepDue(now time.Time) bool {
-	return len(hc.entries) > 0 && now.Sub(hc.swept) >= hc.lifetime()
+	return len(hc.entries) > 0 && now.Sub(hc.swept) >= hc.ttl
 }
 
 // sweep drops every expired entry. The caller holds mu for writing.
 func (hc *hallCache) sweep(now time.Time) {
-	if now.Sub(hc.swept) < hc.lifetime() && len(hc.entries) < maxHallCached {
+	if now.Sub(hc.swept) < hc.ttl && len(hc.entries) < maxHallCached {
 		return // another caller swept in the meantime
 	}
 	hc.swept = now

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/gofiber/fiber/v2"
+	"github.com/jackc/pgx/v5/pgxpool"
 )
 
 // healthz answers while the process is alive.
@@ -40,7 +41,7 @@ func (s *Server) readyz(c *fiber.Ctx) error {
 // add to the count. It is safe for concurrent use.
 type databaseOutage struct {
 	log     *slog.Logger
-	db      Pinger          // nil: nothing to ping, the first outage is never seen to end
+	db      *pgxpool.Pool   // nil: nothing to ping, the first outage is never seen to end
 	stop    <-chan struct{} // closed when the server shuts down; the watcher then logs and ends
 	recheck time.Duration
 
@@ -50,7 +51,7 @@ type databaseOutage struct {
 	count int // 503 answers since the outage began
 }
 
-func newDatabaseOutage(log *slog.Logger, db Pinger, stop <-chan struct{}) *databaseOutage {
+func newDatabaseOutage(log *slog.Logger, db *pgxpool.Pool, stop <-chan struct{}) *databaseOutage {
 	return &databaseOutage{log: log, db: db, stop: stop, recheck: time.Second}
 }
 

@@ -1,8 +1,10 @@
 package site
 
 import (
+	"context"
 	"net/url"
 	"strconv"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/gofiber/fiber/v2/utils"
@@ -220,4 +222,12 @@ func (l link) String() string {
 		return l.path
 	}
 	return l.path + "?" + l.query.Encode()
+}
+
+// dbTimeout bounds each request's database work.
+const dbTimeout = 10 * time.Second
+
+// dbContext derives the deadline of a request's database work from the request.
+func dbContext(c *fiber.Ctx) (context.Context, context.CancelFunc) {
+	return context.WithTimeout(c.UserContext(), dbTimeout)
 }

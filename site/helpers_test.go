@@ -18,8 +18,9 @@ import (
 // testNow is the clock of every site test: "now" never depends on the real date.
 var testNow = time.Date(2026, 11, 28, 10, 0, 0, 0, zhenxing.Beijing)
 
-// mustServer builds a site on the embedded content with no database. Options adjust the config
-// and dependencies (a catalogue store on a test database, another content store, ...).
+// mustServer builds a site on the embedded content whose database cannot be reached (the hall
+// and the back office fail, the documents serve). Options adjust the config and dependencies (a
+// catalogue on a test database, another content store, ...).
 func mustServer(t testing.TB, opts ...func(*Config, *Deps)) *Server {
 	t.Helper()
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
@@ -35,6 +36,8 @@ func mustServer(t testing.TB, opts ...func(*Config, *Deps)) *Server {
 		Now:    func() time.Time { return testNow },
 	}
 	deps := Deps{Content: content.NewStore(content.Embedded(), log)}
+	useCatalog(&deps, unreachableCatalog(t))
+	deps.DB = nil // no readiness dependency unless a test gives one
 	for _, o := range opts {
 		o(&cfg, &deps)
 	}

@@ -9,7 +9,6 @@ import (
 	"slices"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -18,8 +17,8 @@ import (
 	"zhenxing/content"
 )
 
-// The consumption-assistance hall (消费帮扶馆): the hall, the product listing with facets, product
-// pages, photos and the product API. Suppliers are in suppliers.go.
+// The hall's products (消费帮扶馆): the listing with facets, the product pages and the product
+// API. The hall's own page is in hall.go, photos in photos.go, suppliers in suppliers.go.
 //
 // Query parameters of /hall/products and /api/v1/products. Repeat a parameter to combine values
 // (category=樱桃&category=菌菇: either category); different parameters must all match.
@@ -35,122 +34,29 @@ import (
 //	sort      price (cheapest first), -price (dearest first) or newest; default: in season first
 //	page      page number from 1; 20 products a page
 //
-// Bad values (an unknown category, county, supplier, flag or band; a negative or non-numeric
-// price; min above max; an unknown sort) are 400 with a Chinese message; a page past the last is
-// an empty page with a message.
+// catalog.ParseProductQuery reads them: a bad value (an unknown category, county, supplier, flag
+// or band; a negative or non-numeric price; min above max; an unknown sort) is 400 with its
+// Chinese message; a page past the last is an empty page with a message.
 
 const (
 	hallColumn  = "消费帮扶馆"
 	hallPerPage = 20
 )
 
-// productQuery reads the listing parameters shared by /hall/products and /api/v1/products. It
-// returns the catalogue query (20 a page, on the server's clock) and the filters as normalized URL
-// values, without the page, from which every facet, sort and pager link is built. Unknown
-// categories, counties, flags and bands are rejected here; unknown suppliers by the store.
+// productQuery reads the listing's filters, which the catalogue validates (a bad value is its
+// EInvalid error), and returns them as the catalogue query (20 a page, on the server's clock)
+// and as normalized URL values without the page, from which every facet, sort and pager link
+// and the cache key are built.
 func (s *Server) productQuery(c *fiber.Ctx) (catalog.ProductQuery, url.Values, error) {
-	q := catalog.ProductQuery{Today: s.now(), PerPage: hallPerPage}
-	v := url.Values{}
-	multi := []struct {
-		key, name string
-		allowed   []string
-		dst       *[]string
-	}{
-		{"category", "品类", catalog.Categories, &q.Categories},
-		{"county", "产地", []string{catalog.CountyPaired, catalog.CountyLocal}, &q.Counties},
-		{"supplier", "供应商", nil, &q.Suppliers},
-		{"flag", "认证标志", catalog.Flags, &q.Flags},
-	}
-	args := c.Context().QueryArgs()
-	for _, m := range multi {
-		for _, b := range args.PeekMulti(m.key) {
-			val := strings.TrimSpace(string(b))
-			if val == "" || slices.Contains(*m.dst, val) {
-				continue
-			}
-			if m.allowed != nil && !slices.Contains(m.allowed, val) {
-				return q, nil, zhenxing.Errorf(zhenxing.EInvalid, "%s“%s”不存在，可选：%s。", m.name, val, strings.Join(m.allowed, "、"))
-			}
-			*m.dst = append(*m.dst, val)
-			v.Add(m.key, val)
-		}
-	}
-	if band := strings.TrimSpace(c.Query("band")); band != "" {
-		var keys []string
-		for _, b := range catalog.PriceBands {
-			keys = append(keys, b.Key)
-		}
-		if !slices.Contains(keys, band) {
-			return q, nil, zhenxing.Errorf(zhenxing.EInvalid, "价格区间“%s”不存在，可选：%s。", band, strings.Join(keys, "、"))
-		}
-		q.PriceBand = band
-		v.Set("band", band)
-	}
-	var err error
-	if q.MinPrice, err = priceParam(c.Query("min"), "最低价"); err != nil {
-		return q, nil, err
-	}
-	if q.MaxPrice, err = priceParam(c.Query("max"), "最高价"); err != nil {
-		return q, nil, err
-	}
-	if q.MinPrice > 0 && q.MaxPrice > 0 && q.MinPrice > q.MaxPrice {
-		return q, nil, zhenxing.Errorf(zhenxing.EInvalid, "最低价（%s 元）高于最高价（%s 元），请调整价格范围。", catalog.FormatYuan(q.MinPrice), catalog.FormatYuan(q.MaxPrice))
-	}
-	if q.MinPrice > 0 {
-		v.Set("min", catalog.FormatYuan(q.MinPrice))
-	}
-	if q.MaxPrice > 0 {
-		v.Set("max", catalog.FormatYuan(q.MaxPrice))
-	}
-	switch val := c.Query("season"); val {
-	case "", "0":
-	case "1", "true", "on":
-		q.InSeason = true
-		v.Set("season", "1")
-	default:
-		return q, nil, zhenxing.Errorf(zhenxing.EInvalid, "参数 season 的值“%s”无效：只看当季产品请用 season=1。", val)
-	}
-	if q.Q = strings.TrimSpace(c.Query("q")); q.Q != "" {
-		if utf8.RuneCountInString(q.Q) > 100 {
-			return q, nil, zhenxing.Errorf(zhenxing.EInvalid, "关键词不能超过 100 个字。")
-		}
-		v.Set("q", q.Q)
-	}
-	switch val := c.Query("sort"); val {
-	case catalog.SortDefault:
-	case catalog.SortPriceAsc, catalog.SortPriceDesc, catalog.SortNewest:
-		q.Sort = val
-		v.Set("sort", val)
-	default:
-		return q, nil, zhenxing.Errorf(zhenxing.EInvalid, "排序方式“%s”无效，可选：price（价格从低到高）、-price（价格从高到低）、newest（最新上架）。", val)
-	}
-	if q.Page, err = positiveInt(c.Query("page"), "页码"); err != nil {
-		return q, nil, err
-	}
-	q.Page = max(q.Page, 1)
-	return q, v, nil
-}
-
-// priceParam reads a price bound in yuan ("50", "49.9") as fen; "" is 0, no bound.
-func priceParam(val, name string) (int64, error) {
-	val = strings.TrimSpace(val)
-	if val == "" {
-		return 0, nil
-	}
-	if strings.HasPrefix(val, "-") {
-		return 0, zhenxing.Errorf(zhenxing.EInvalid, "%s“%s”无效：价格不能为负数。", name, val)
-	}
-	fen, err := catalog.ParseYuan(val)
-	if err != nil || fen > catalog.MaxPrice {
-		return 0, zhenxing.Errorf(zhenxing.EInvalid, "%s“%s”无效，应为以元为单位的金额，最多两位小数，如 50 或 49.90。", name, val)
-	}
-	return fen, nil
+	q, err := catalog.ParseProductQuery(queryValues(c))
+	q.Today, q.PerPage = s.now(), hallPerPage
+	return q, q.Values(), err
 }
 
 // products runs a listing query. A page past the last is an empty page (the store's answer)
 // with a message saying how many pages there are.
-func (s *Server) products(ctx context.Context, store *catalog.Store, q catalog.ProductQuery) (catalog.ProductPage, string, error) {
-	res, err := store.Products(ctx, q)
+func (s *Server) products(ctx context.Context, q catalog.ProductQuery) (catalog.ProductPage, string, error) {
+	res, err := s.deps.Products.List(ctx, q)
 	if err != nil {
 		return res, "", err
 	}
@@ -166,18 +72,59 @@ func (s *Server) products(ctx context.Context, store *catalog.Store, q catalog.P
 }
 
 // linkWith returns path with the filters in v changed by edit and the page reset: the link of a
-// facet value, a sort order or a removable filter.
+// facet value, a sort order or a removable filter. The query is encoded as url.Values.Encode
+// does. A listing has some seventy such links, so this one avoids Encode's allocations: edit gets
+// v's value lists clipped to their length, which it may replace or append to without touching v.
 func linkWith(path string, v url.Values, edit func(url.Values)) string {
-	q := url.Values{}
+	q := make(url.Values, len(v)+1)
 	for k, vals := range v {
-		q[k] = append([]string(nil), vals...)
+		q[k] = vals[:len(vals):len(vals)]
 	}
 	q.Del("page")
 	edit(q)
 	if len(q) == 0 {
 		return path
 	}
-	return path + "?" + q.Encode()
+	var keys [16]string
+	sorted := keys[:0]
+	n := len(path) + 1
+	for k, vals := range q {
+		sorted = append(sorted, k)
+		for _, val := range vals {
+			n += 3*(len(k)+len(val)) + 2
+		}
+	}
+	slices.Sort(sorted)
+	b := make([]byte, 0, n)
+	b = append(b, path...)
+	sep := byte('?')
+	for _, k := range sorted {
+		for _, val := range q[k] {
+			b = append(b, sep)
+			sep = '&'
+			b = appendQueryEscaped(b, k)
+			b = append(b, '=')
+			b = appendQueryEscaped(b, val)
+		}
+	}
+	return string(b)
+}
+
+// appendQueryEscaped appends s escaped as url.QueryEscape does: letters, digits and "-_.~" as
+// they are, a space as "+", every other byte as %XX.
+func appendQueryEscaped(b []byte, s string) []byte {
+	const hex = "0123456789ABCDEF"
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', '0' <= c && c <= '9', c == '-', c == '_', c == '.', c == '~':
+			b = append(b, c)
+		case c == ' ':
+			b = append(b, '+')
+		default:
+			b = append(b, '%', hex[c>>4], hex[c&15])
+		}
+	}
+	return b
 }
 
 // toggle adds value to the repeatable parameter key, or removes it when present.
@@ -400,60 +347,9 @@ func seasonText(p *catalog.Product) string {
 	return p.SeasonLabel() + " 上市"
 }
 
-// catalogStore returns the catalogue, or an error page when the site runs without a database.
-func (s *Server) catalogStore() (*catalog.Store, error) {
-	if s.deps.Catalog == nil {
-		return nil, zhenxing.Errorf(zhenxing.EInternal, "数据库未配置，消费帮扶馆暂不可用。")
-	}
-	return s.deps.Catalog, nil
-}
-
-// hallIndex is the hall: products in season, categories, counties and suppliers.
-func (s *Server) hallIndex(c *fiber.Ctx) error {
-	if c.Path() != "/hall/" {
-		return c.Redirect("/hall/", fiber.StatusMovedPermanently)
-	}
-	store, err := s.catalogStore()
-	if err != nil {
-		return err
-	}
-	ctx, cancel := dbContext(c)
-	defer cancel()
-	season, err := store.InSeason(ctx, s.now(), 8)
-	if err != nil {
-		return err
-	}
-	all, err := store.Products(ctx, catalog.ProductQuery{Today: s.now(), PerPage: 1})
-	if err != nil {
-		return err
-	}
-	suppliers, err := store.SupplierSummaries(ctx, catalog.SupplierQuery{})
-	if err != nil {
-		return err
-	}
-	return s.render(c, fiber.StatusOK, "hall", &page{
-		Title:       hallColumn,
-		Description: "消费帮扶馆：对口帮扶县略阳县和灞桥区本地的农产品，面向基层工会集中采购。",
-		Column:      hallColumn,
-		Crumbs:      []crumb{{"首页", "/"}, {hallColumn, ""}},
-		Data: fiber.Map{
-			"InSeason":      s.cards(season),
-			"InSeasonTotal": all.Facets.InSeason,
-			"Total":         all.Total,
-			"Categories":    all.Facets.Categories,
-			"Counties":      all.Facets.Counties,
-			"Suppliers":     s.supplierViews(suppliers),
-		},
-	})
-}
-
 // productList is the listing with facets, counts, sorting and pagination. Rendered pages are
 // kept for a moment (hallcache.go), keyed by their normalized filters and the display mode.
 func (s *Server) productList(c *fiber.Ctx) error {
-	store, err := s.catalogStore()
-	if err != nil {
-		return err
-	}
 	q, v, err := s.productQuery(c)
 	if err != nil {
 		return err
@@ -461,19 +357,19 @@ func (s *Server) productList(c *fiber.Ctx) error {
 	const path = "/hall/products"
 	uri := listingURI(path, v, q.Page)
 	key := "page|" + prefsOf(c).Class() + "|" + uri
-	if e, ok := s.hall.get(key, time.Now()); ok {
-		return e.send(c)
+	if sent, err := s.cachedListing(c, key); sent {
+		return err
 	}
 	ctx, cancel := dbContext(c)
 	defer cancel()
-	res, msg, err := s.products(ctx, store, q)
+	res, msg, err := s.products(ctx, q)
 	if err != nil {
 		return err
 	}
 	l := newHallListing(path, q, v, res)
 	l.Products = s.cards(res.Products)
 	l.Pager = hallPager(path, v, res.Page, res.Pages)
-	body, err := s.renderBytes(c, "hallproducts", &page{
+	body, err := s.renderListing(c, &page{
 		Title:       "全部产品",
 		Description: "消费帮扶馆的产品：按品类、产地、供应商、价格、上市季节和认证筛选。",
 		Column:      hallColumn,
@@ -481,18 +377,38 @@ func (s *Server) productList(c *fiber.Ctx) error {
 		NoIndex:     len(v) > 0 || res.Page > 1,
 		Message:     msg,
 		Path:        uri,
-		Data:        l,
-	})
+	}, &l)
 	if err != nil {
 		return err
 	}
-	return s.hall.put(key, fiber.MIMETextHTMLCharsetUTF8, body, time.Now()).send(c)
+	return s.sendListing(c, key, fiber.MIMETextHTMLCharsetUTF8, body)
 }
 
-// hallTier is one row of the price table: from Qty units on, each costs Price fen.
+// cachedListing sends the listing the hall cache keeps under key and reports whether there was
+// one; with the cache off (HallCacheTTL 0) there never is.
+func (s *Server) cachedListing(c *fiber.Ctx, key string) (bool, error) {
+	if s.hall.ttl <= 0 {
+		return false, nil
+	}
+	if e, ok := s.hall.get(key, time.Now()); ok {
+		return true, e.send(c)
+	}
+	return false, nil
+}
+
+// sendListing sends a listing just rendered, with its ETag, and keeps it under key while the hall
+// cache is on.
+func (s *Server) sendListing(c *fiber.Ctx, key, contentType string, body []byte) error {
+	if s.hall.ttl <= 0 {
+		return newRendered(contentType, body, false).send(c)
+	}
+	return s.hall.put(key, contentType, body, time.Now()).send(c)
+}
+
+// hallTier is one row of the price table: from Qty units on, each costs Price.
 type hallTier struct {
 	Qty   int
-	Price int64
+	Price zhenxing.Money
 }
 
 // hallProduct is a product page.
@@ -517,7 +433,7 @@ func (s *Server) productPage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	related, err := s.deps.Catalog.RelatedProducts(ctx, &v.Product, 6, s.now())
+	related, err := s.deps.Products.Related(ctx, &v.Product, 6, s.now())
 	if err != nil {
 		return err
 	}
@@ -533,23 +449,12 @@ func (s *Server) productPage(c *fiber.Ctx) error {
 	})
 }
 
-// loadProduct reads a listed product with its supplier and photos; an unknown or unlisted slug
-// is ENotFound; without a catalogue it is catalogStore's error.
+// loadProduct reads a product on sale with its supplier and photos, as the public sees it: an
+// unknown or unlisted slug is the catalogue's ENotFound.
 func (s *Server) loadProduct(ctx context.Context, slug string) (*hallProduct, error) {
-	store, err := s.catalogStore()
+	d, err := s.deps.Products.FindListed(ctx, slug)
 	if err != nil {
 		return nil, err
-	}
-	notFound := zhenxing.Errorf(zhenxing.ENotFound, "您查找的产品不存在或已下架。")
-	d, err := store.Product(ctx, slug)
-	if zhenxing.ErrorCode(err) == zhenxing.ENotFound {
-		return nil, notFound
-	}
-	if err != nil {
-		return nil, err
-	}
-	if !d.Listed {
-		return nil, notFound
 	}
 	now := s.now()
 	state, class := stockState(&d.Product)
@@ -585,7 +490,7 @@ func (s *Server) productLD(v *hallProduct) map[string]any {
 	var specs []map[string]any
 	for _, t := range v.Tiers {
 		specs = append(specs, map[string]any{
-			"@type": "UnitPriceSpecification", "price": catalog.FormatYuan(t.Price), "priceCurrency": "CNY",
+			"@type": "UnitPriceSpecification", "price": t.Price.Yuan(), "priceCurrency": "CNY",
 			"eligibleQuantity": map[string]any{"@type": "QuantitativeValue", "minValue": t.Qty, "unitText": v.Unit},
 		})
 	}
@@ -601,7 +506,7 @@ func (s *Server) productLD(v *hallProduct) map[string]any {
 		"brand":       org,
 		"offers": map[string]any{
 			"@type":              "Offer",
-			"price":              catalog.FormatYuan(v.Price),
+			"price":              v.Price.Yuan(),
 			"priceCurrency":      "CNY",
 			"availability":       availability[v.StockClass],
 			"url":                s.absURL(productURL(v.Slug)),
@@ -619,34 +524,6 @@ func (s *Server) productLD(v *hallProduct) map[string]any {
 	return ld
 }
 
-// productPhoto serves a photo's bytes by content hash: immutable, with the stored content type.
-// An SVG gets a policy of its own so that nothing inside it could ever run.
-func (s *Server) productPhoto(c *fiber.Ctx) error {
-	store, err := s.catalogStore()
-	if err != nil {
-		return err
-	}
-	hash := strings.ToLower(c.Params("hash"))
-	if len(hash) != 64 || strings.Trim(hash, "0123456789abcdef") != "" {
-		return zhenxing.Errorf(zhenxing.ENotFound, "图片不存在。")
-	}
-	ctx, cancel := dbContext(c)
-	defer cancel()
-	data, ctype, err := store.PhotoContent(ctx, hash)
-	if err != nil {
-		return err
-	}
-	if want := (catalog.Photo{Hash: hash, ContentType: ctype}).URL(); want != c.Path() {
-		return c.Redirect(want, fiber.StatusMovedPermanently)
-	}
-	c.Set(fiber.HeaderContentType, ctype)
-	c.Set(fiber.HeaderCacheControl, "public, max-age=31536000, immutable")
-	if ctype == "image/svg+xml" {
-		c.Set(fiber.HeaderContentSecurityPolicy, "default-src 'none'; style-src 'unsafe-inline'")
-	}
-	return c.Send(data)
-}
-
 // productJSON is a product in the API. Prices are in fen (integers), with price_yuan to show.
 type productJSON struct {
 	Slug            string              `json:"slug"`
@@ -658,7 +535,7 @@ type productJSON struct {
 	Supplier        supplierRefJSON     `json:"supplier"`
 	Spec            string              `json:"spec"`
 	Unit            string              `json:"unit"`
-	Price           int64               `json:"price"`
+	Price           zhenxing.Money      `json:"price"`
 	PriceYuan       string              `json:"price_yuan"`
 	Tiers           []catalog.PriceTier `json:"tiers"`
 	MinQty          int                 `json:"min_qty"`
@@ -695,7 +572,7 @@ func (s *Server) toProductJSON(p *catalog.Product, supSlug, supName string) prod
 		Slug: p.Slug, Name: p.Name, URL: s.absURL(productURL(p.Slug)), Category: p.Category,
 		County: p.County, Township: p.Township,
 		Supplier: supplierRefJSON{Slug: supSlug, Name: supName, URL: s.absURL(supplierURL(supSlug))},
-		Spec:     p.Spec, Unit: p.Unit, Price: p.Price, PriceYuan: catalog.FormatYuan(p.Price), Tiers: p.Tiers,
+		Spec:     p.Spec, Unit: p.Unit, Price: p.Price, PriceYuan: p.Price.Yuan(), Tiers: p.Tiers,
 		MinQty: p.MinQty, Multiple: p.Multiple, Stock: p.Stock, StockState: state,
 		SeasonStart: p.SeasonStart, SeasonEnd: p.SeasonEnd, Season: seasonText(p), InSeason: p.InSeasonOn(s.now()),
 		Flags: p.Flags, UpdatedAt: p.UpdatedAt.In(zhenxing.Beijing).Format(time.RFC3339),
@@ -732,21 +609,17 @@ func toFacetsJSON(f catalog.Facets) facetsJSON {
 // apiProducts lists listed products as JSON with the filters, facet counts and pagination of
 // /hall/products; answers are kept for a moment like the pages.
 func (s *Server) apiProducts(c *fiber.Ctx) error {
-	store, err := s.catalogStore()
-	if err != nil {
-		return err
-	}
 	q, v, err := s.productQuery(c)
 	if err != nil {
 		return err
 	}
 	key := "api|" + listingURI("/api/v1/products", v, q.Page)
-	if e, ok := s.hall.get(key, time.Now()); ok {
-		return e.send(c)
+	if sent, err := s.cachedListing(c, key); sent {
+		return err
 	}
 	ctx, cancel := dbContext(c)
 	defer cancel()
-	res, msg, err := s.products(ctx, store, q)
+	res, msg, err := s.products(ctx, q)
 	if err != nil {
 		return err
 	}
@@ -769,7 +642,7 @@ func (s *Server) apiProducts(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return s.hall.put(key, fiber.MIMEApplicationJSONCharsetUTF8, body, time.Now()).send(c)
+	return s.sendListing(c, key, fiber.MIMEApplicationJSONCharsetUTF8, body)
 }
 
 // apiProduct is one listed product with its photos, rendered description and supplier.
@@ -791,55 +664,4 @@ func (s *Server) apiProduct(c *fiber.Ctx) error {
 	j.Description = v.Product.Description
 	j.DescriptionHTML = string(v.Description)
 	return c.JSON(fiber.Map{"product": j, "supplier": s.toSupplierJSON(v.Supplier)})
-}
-
-// homeInSeason is the home page's 当季产品: up to four products in season; none when the site
-// runs without the catalogue or the database fails (the home page never fails for the hall).
-func (s *Server) homeInSeason(c *fiber.Ctx) []hallCard {
-	if s.deps.Catalog == nil {
-		return nil
-	}
-	ctx, cancel := dbContext(c)
-	defer cancel()
-	list, err := s.deps.Catalog.InSeason(ctx, s.now(), 4)
-	if err != nil {
-		s.log.Warn("home: products in season", "request_id", requestID(c), "err", err)
-		return nil
-	}
-	return s.cards(list)
-}
-
-// hallSitemap adds the hall, its suppliers and its listed products to the sitemap. Without the
-// catalogue it adds nothing; when the database fails it logs and adds what it has, so the
-// sitemap of the documents never fails for the hall.
-func (s *Server) hallSitemap(c *fiber.Ctx, add func(path string, mod time.Time)) {
-	if s.deps.Catalog == nil {
-		return
-	}
-	ctx, cancel := dbContext(c)
-	defer cancel()
-	add("/hall/", time.Time{})
-	add("/hall/products", time.Time{})
-	fail := func(err error) { s.log.Warn("sitemap: hall", "request_id", requestID(c), "err", err) }
-	sups, err := s.deps.Catalog.Suppliers(ctx)
-	if err != nil {
-		fail(err)
-		return
-	}
-	for _, sup := range sups {
-		add(supplierURL(sup.Slug), sup.UpdatedAt)
-	}
-	for n := 1; ; n++ {
-		res, err := s.deps.Catalog.Products(ctx, catalog.ProductQuery{Sort: catalog.SortNewest, Page: n, PerPage: catalog.MaxPerPage, Today: s.now()})
-		if err != nil {
-			fail(err)
-			return
-		}
-		for _, card := range res.Products {
-			add(productURL(card.Slug), card.UpdatedAt)
-		}
-		if n >= res.Pages || len(res.Products) == 0 {
-			return
-		}
-	}
 }

@@ -14,6 +14,7 @@ import (
 	"github.com/gofiber/fiber/v2/middleware/etag"
 	"github.com/gofiber/fiber/v2/middleware/recover"
 	"github.com/gofiber/fiber/v2/middleware/requestid"
+	"github.com/jackc/pgx/v5/pgxpool"
 
 	"zhenxing"
 	"zhenxing/catalog"
@@ -43,20 +44,18 @@ type Config struct {
 	Now            func() time.Time // the clock; time.Now when nil
 	SessionIdle    time.Duration    // back-office session idle timeout; DefaultSessionIdle when 0
 	SessionMaxAge  time.Duration    // back-office session absolute timeout; DefaultSessionMaxAge when 0
+	HallCacheTTL   time.Duration    // how long a rendered hall listing is served again; 0 renders every request
 }
 
-// Pinger reports whether a dependency (the database) is reachable.
-type Pinger interface {
-	Ping(ctx context.Context) error
-}
-
-// Deps are the domain services the site calls.
+// Deps are the domain services the site calls. All are required.
 type Deps struct {
-	Content *content.Store
-	DB      Pinger
-	Catalog *catalog.Store // the hall; nil runs the site without them
-	// Accounts are the staff and buyer accounts and their sessions; the back office needs them.
-	Accounts *account.Store
+	Content   *content.Store
+	DB        *pgxpool.Pool  // the shared pool: readiness and the audit log
+	Accounts  *account.Store // staff and buyer accounts, their sessions and the login throttle
+	Suppliers *catalog.Suppliers
+	Products  *catalog.Products
+	Photos    *catalog.Photos
+	Stock     *catalog.Stock
 }
 
 // Server holds the application and what its handlers share.
@@ -70,6 +69,7 @@ type Server struct {
 	metrics *metrics
 	pages   pageCache
 	hall    hallCache // the hall's listings for a moment, see hallcache.go
+	shells  listingShells
 	log     *slog.Logger
 	outage  *databaseOutage // see health.go
 
@@ -85,7 +85,8 @@ func New(cfg Config, deps Deps) (*Server, error) {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
-	s := &Server{cfg: cfg, deps: deps, log: cfg.Logger, metrics: newMetrics(), stopping: make(chan struct{})}
+	s := &Server{cfg: cfg, deps: deps, log: cfg.Logger, metrics: newMetrics(), stopping: make(chan struct{}),
+		hall: hallCache{ttl: cfg.HallCacheTTL}}
 	s.outage = newDatabaseOutage(s.log, deps.DB, s.stopping)
 	var err error
 	if s.assets, err = loadAssets(); err != nil {

@@ -43,24 +43,20 @@ func (s *Server) supplierViews(list []catalog.SupplierSummary) []hallSupplier {
 // supplierPage shows a supplier with its certification, its links with farming households and
 // its listed products, 20 a page.
 func (s *Server) supplierPage(c *fiber.Ctx) error {
-	store, err := s.catalogStore()
-	if err != nil {
-		return err
-	}
 	pageNo, err := positiveInt(c.Query("page"), "页码")
 	if err != nil {
 		return err
 	}
 	ctx, cancel := dbContext(c)
 	defer cancel()
-	sup, err := store.Supplier(ctx, c.Params("slug"))
+	sup, err := s.deps.Suppliers.Find(ctx, c.Params("slug"))
 	if zhenxing.ErrorCode(err) == zhenxing.ENotFound {
 		return zhenxing.Errorf(zhenxing.ENotFound, "您查找的供应商不存在。")
 	}
 	if err != nil {
 		return err
 	}
-	res, msg, err := s.products(ctx, store, catalog.ProductQuery{
+	res, msg, err := s.products(ctx, catalog.ProductQuery{
 		Suppliers: []string{sup.Slug}, Page: max(pageNo, 1), PerPage: hallPerPage, Today: s.now(),
 	})
 	if err != nil {
@@ -134,13 +130,9 @@ func (s *Server) toSupplierJSON(v hallSupplier) supplierJSON {
 
 // apiSuppliers lists every supplier with its number of listed products.
 func (s *Server) apiSuppliers(c *fiber.Ctx) error {
-	store, err := s.catalogStore()
-	if err != nil {
-		return err
-	}
 	ctx, cancel := dbContext(c)
 	defer cancel()
-	list, err := store.SupplierSummaries(ctx, catalog.SupplierQuery{})
+	list, err := s.deps.Suppliers.Summaries(ctx, catalog.SupplierQuery{})
 	if err != nil {
 		return err
 	}

@@ -128,8 +128,9 @@ func unavailableSite(t *testing.T, dbURL string, logs *logRecords) (*Server, str
 	}
 	t.Cleanup(pool.Close)
 	s := mustServer(t, withLog(logs), func(_ *Config, d *Deps) {
-		d.Catalog = catalog.NewStore(pool)
-		d.DB = pool
+		// The listing index asks for the catalogue's version on every listing, so that each
+		// page of the hall needs the database, as it does after the index's recheck interval.
+		useCatalog(d, catalog.New(pool, catalog.Config{Recheck: time.Nanosecond}))
 	})
 	return s, listen(t, s)
 }

@@ -17,7 +17,6 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"zhenxing"
-	"zhenxing/catalog"
 )
 
 //go:embed templates
@@ -102,7 +101,8 @@ func loadViews(a *assets) (*views, error) {
 		"size":      humanSize,
 		"join":      strings.Join,
 		"add":       func(a, b int) int { return a + b },
-		"yuan":      catalog.FormatYuan,
+		"yuan":      zhenxing.Money.Yuan,
+		"cards":     productCardsHTML,
 		"timerange": timeRange,  // an event's time, e.g. 2026年12月5日 14:00–16:30
 		"place":     eventPlace, // where an event is held
 		"jsonld": func(v any) (template.HTML, error) {

@@ -20,9 +20,9 @@ type badArgs string
 
 func (e badArgs) Error() string { return string(e) }
 
-// withCatalog opens the database named by the environment and runs fn on a catalogue store.
-func withCatalog(ctx context.Context, getenv func(string) string, fn func(*catalog.Store) error) error {
-	return withDB(ctx, getenv, func(_ *config, pool *pgxpool.Pool) error { return fn(catalog.NewStore(pool)) })
+// withCatalog opens the database named by the environment and runs fn on the catalogue.
+func withCatalog(ctx context.Context, getenv func(string) string, fn func(*catalog.Catalog) error) error {
+	return withDB(ctx, getenv, func(_ *config, pool *pgxpool.Pool) error { return fn(catalog.New(pool, catalog.Config{})) })
 }
 
 // importFailure lists the problems of a refused import on stdout, one a line, and returns the
@@ -60,7 +60,7 @@ func importCmd(ctx context.Context, getenv func(string) string, args []string, s
 	}
 	defer f.Close()
 	opts := catalog.ImportOptions{Name: name, Photos: os.DirFS(filepath.Dir(name)), DryRun: dryRun}
-	return withCatalog(ctx, getenv, func(store *catalog.Store) error {
+	return withCatalog(ctx, getenv, func(store *catalog.Catalog) error {
 		load := store.ImportProducts
 		if kind == "suppliers" {
 			load = store.ImportSuppliers
@@ -83,7 +83,7 @@ func exportCmd(ctx context.Context, getenv func(string) string, args []string, s
 	if len(args) < 1 || len(args) > 2 || args[0] != "products" {
 		return badArgs("用法：zhenxing export products [文件.csv]（不写文件名时输出到标准输出）")
 	}
-	return withCatalog(ctx, getenv, func(store *catalog.Store) error {
+	return withCatalog(ctx, getenv, func(store *catalog.Catalog) error {
 		if len(args) == 1 {
 			return store.ExportProducts(ctx, stdout)
 		}
@@ -101,7 +101,7 @@ func exportCmd(ctx context.Context, getenv func(string) string, args []string, s
 
 // seedCmd is `zhenxing seed`: adds the embedded sample suppliers and products that are missing.
 func seedCmd(ctx context.Context, getenv func(string) string, stdout io.Writer) error {
-	return withCatalog(ctx, getenv, func(store *catalog.Store) error {
+	return withCatalog(ctx, getenv, func(store *catalog.Catalog) error {
 		res, err := store.Seed(ctx, catalog.SeedFS())
 		if err != nil {
 			return importFailure(err, stdout)

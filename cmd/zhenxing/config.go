@@ -32,6 +32,7 @@ type config struct {
 	Identity        site.Identity
 	SessionIdle     time.Duration // SESSION_IDLE_TIMEOUT: a back-office session unused this long ends
 	SessionMaxAge   time.Duration // SESSION_MAX_AGE: a back-office session ends this long after login
+	HallCacheTTL    time.Duration // HALL_CACHE_TTL: how long a rendered hall listing is served again; 0 turns the cache off
 }
 
 // configError names the setting that is wrong; main prints it and exits with status 2.
@@ -134,6 +135,10 @@ func loadConfig(getenv func(string) string, needDB bool) (*config, error) {
 		if *d.to, err = time.ParseDuration(v); err != nil || *d.to < time.Minute {
 			return nil, &configError{d.name, fmt.Sprintf("应为不短于 1 分钟的时长，如 %s（当前值 %q）", d.def, v)}
 		}
+	}
+	ht := get("HALL_CACHE_TTL", "2s")
+	if c.HallCacheTTL, err = time.ParseDuration(ht); err != nil || c.HallCacheTTL < 0 {
+		return nil, &configError{"HALL_CACHE_TTL", fmt.Sprintf("应为不小于 0 的时长，如 2s；0 表示不缓存（当前值 %q）", ht)}
 	}
 	if c.SessionIdle > c.SessionMaxAge {
 		return nil, &configError{"SESSION_IDLE_TIMEOUT", fmt.Sprintf("不应长于 SESSION_MAX_AGE（当前值 %s > %s）", c.SessionIdle, c.SessionMaxAge)}

@@ -130,8 +130,8 @@ func withDB(ctx context.Context, getenv func(string) string, fn func(*config, *p
 
 func migrateCmd(ctx context.Context, getenv func(string) string, stdout io.Writer) error {
 	var applied []db.MigrationResult
-	err := withCatalog(ctx, getenv, func(store *catalog.Store) (err error) {
-		applied, err = db.Migrate(ctx, store.Pool())
+	err := withDB(ctx, getenv, func(_ *config, pool *pgxpool.Pool) (err error) {
+		applied, err = db.Migrate(ctx, pool)
 		return err
 	})
 	if err != nil {
@@ -217,9 +217,9 @@ func serve(ctx context.Context, getenv func(string) string, stderr io.Writer) er
 		}()
 	}
 
-	catalogStore := catalog.NewStore(pool)
 	accounts := account.NewStore(pool)
 	go purgeSessions(ctx, accounts, cfg.SessionIdle, log)
+	cat := catalog.New(pool, catalog.Config{})
 
 	srv, err := site.New(site.Config{
 		BaseURL:        cfg.BaseURL,
@@ -228,7 +228,9 @@ func serve(ctx context.Context, getenv func(string) string, stderr io.Writer) er
 		Logger:         log,
 		SessionIdle:    cfg.SessionIdle,
 		SessionMaxAge:  cfg.SessionMaxAge,
-	}, site.Deps{Content: store, DB: pool, Catalog: catalogStore, Accounts: accounts})
+		HallCacheTTL:   cfg.HallCacheTTL,
+	}, site.Deps{Content: store, DB: pool, Accounts: accounts,
+		Suppliers: cat.Suppliers, Products: cat.Products, Photos: cat.Photos, Stock: cat.Stock})
 	if err != nil {
 		return err
 	}

@@ -41,6 +41,8 @@ func TestConfigErrorsNameTheSetting(t *testing.T) {
 		{"bad duration", "SHUTDOWN_TIMEOUT", "soon", "配置错误：SHUTDOWN_TIMEOUT"},
 		{"bad drain", "SHUTDOWN_DRAIN", "a while", "配置错误：SHUTDOWN_DRAIN"},
 		{"negative drain", "SHUTDOWN_DRAIN", "-1s", "配置错误：SHUTDOWN_DRAIN"},
+		{"bad hall cache ttl", "HALL_CACHE_TTL", "briefly", "配置错误：HALL_CACHE_TTL"},
+		{"negative hall cache ttl", "HALL_CACHE_TTL", "-1s", "配置错误：HALL_CACHE_TTL"},
 		{"bad proxy", "TRUSTED_PROXIES", "10.0.0.1,nope", "配置错误：TRUSTED_PROXIES"},
 		{"bad site id", "SITE_ID_CODE", "123", "配置错误：SITE_ID_CODE"},
 		{"bad log format", "LOG_FORMAT", "xml", "配置错误：LOG_FORMAT"},
