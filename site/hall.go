@@ -12,6 +12,17 @@ import (
 // its part of the sitemap. The products are in products.go, photos in photos.go, suppliers in
 // suppliers.go.
 
+// hallView is the hall's own page.
+type hallView struct {
+	Layout
+	InSeason      []hallCard
+	InSeasonTotal int // listed products in season
+	Total         int // listed products
+	Categories    []catalog.FacetValue
+	Counties      []catalog.FacetValue
+	Suppliers     []hallSupplier
+}
+
 // hallIndex is the hall: products in season, categories, counties and suppliers.
 func (s *Server) hallIndex(c *fiber.Ctx) error {
 	if c.Path() != "/hall/" {
@@ -31,19 +42,20 @@ func (s *Server) hallIndex(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return s.render(c, fiber.StatusOK, "hall", &page{
-		Title:       hallColumn,
-		Description: "消费帮扶馆：对口帮扶县略阳县和灞桥区本地的农产品，面向基层工会集中采购。",
-		Column:      hallColumn,
-		Crumbs:      []crumb{{"首页", "/"}, {hallColumn, ""}},
-		Data: fiber.Map{
-			"InSeason":      s.cards(season),
-			"InSeasonTotal": all.Facets.InSeason,
-			"Total":         all.Total,
-			"Categories":    all.Facets.Categories,
-			"Counties":      all.Facets.Counties,
-			"Suppliers":     s.supplierViews(suppliers),
+	return s.renderPage(c, fiber.StatusOK, "hall", &hallView{
+		Layout: Layout{
+			Title:       hallColumn,
+			Description: "消费帮扶馆：对口帮扶县略阳县和灞桥区本地的农产品，面向基层工会集中采购。",
+			Column:      hallColumn,
+			Section:     sectionHall,
+			Crumbs:      []crumb{{"首页", "/"}, {hallColumn, ""}},
 		},
+		InSeason:      s.cards(season),
+		InSeasonTotal: all.Facets.InSeason,
+		Total:         all.Total,
+		Categories:    all.Facets.Categories,
+		Counties:      all.Facets.Counties,
+		Suppliers:     s.supplierViews(suppliers),
 	})
 }
 

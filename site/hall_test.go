@@ -621,36 +621,6 @@ func TestHallPaginationAndCache(t *testing.T) {
 	}
 }
 
-// TestLinkWithEncodesLikeURLValues: the facet links are what url.Values.Encode gives, and
-// building them leaves the listing's own values alone.
-func TestLinkWithEncodesLikeURLValues(t *testing.T) {
-	old := func(path string, v url.Values, edit func(url.Values)) string {
-		q := url.Values{}
-		for k, vals := range v {
-			q[k] = append([]string(nil), vals...)
-		}
-		q.Del("page")
-		edit(q)
-		if len(q) == 0 {
-			return path
-		}
-		return path + "?" + q.Encode()
-	}
-	vs := []url.Values{{}, {"category": {"菌菇", "樱桃"}, "county": {"略阳县"}, "page": {"3"}}, {"q": {"a b&c=d+e/f?"}, "min": {"1.00"}, "sort": {"-price"}}, {"x y": {"~!*'()"}}}
-	edits := []func(url.Values){toggle("category", "菌菇"), toggle("category", "茶叶"), setOrDel("sort", ""), setOrDel("q", "新 词"), toggle("supplier", "a-b"), setOrDel("category", "")}
-	for _, v := range vs {
-		before := v.Encode()
-		for _, e := range edits {
-			if a, b := linkWith("/p", v, e), old("/p", v, e); a != b {
-				t.Errorf("%v: %q != %q", v, a, b)
-			}
-		}
-		if v.Encode() != before {
-			t.Errorf("v changed: %s", v.Encode())
-		}
-	}
-}
-
 // TestHallEscapesWhatItShows: names, units and search words reach the page escaped, in text and
 // in attributes alike.
 func TestHallEscapesWhatItShows(t *testing.T) {

@@ -1,8 +1,6 @@
 package site
 
 import (
-	"net/url"
-	"strconv"
 	"sync"
 	"time"
 )
@@ -87,26 +85,4 @@ func (hc *hallCache) size() int {
 	hc.mu.RLock()
 	defer hc.mu.RUnlock()
 	return len(hc.entries)
-}
-
-// listingURI is a listing's address built from its normalized filters and page: the cache key,
-// and the address the display-mode links return to.
-func listingURI(path string, v url.Values, page int) string {
-	q := url.Values{}
-	for k, vals := range v {
-		q[k] = vals
-	}
-	if page > 1 {
-		q.Set("page", strconv.Itoa(page))
-	}
-	if len(q) == 0 {
-		return path
-	}
-	return path + "?" + q.Encode()
-}
-
-// hallPager is newPager for a listing whose links are built from its normalized filters, so that
-// a cached page never carries one reader's stray parameters.
-func hallPager(path string, v url.Values, current, pages int) pager {
-	return buildPager(current, pages, func(n int) string { return listingURI(path, v, n) })
 }

@@ -46,33 +46,60 @@ func (h *htmlBuf) span(class, text string) {
 	h.WriteString("</span>")
 }
 
+// htmlEscapes are the replacements html/template makes in text and quoted attribute values, by
+// byte; "" for a byte written as it is.
+var htmlEscapes = [256]string{0: "\uFFFD", '"': "&#34;", '&': "&amp;", '\'': "&#39;", '+': "&#43;", '<': "&lt;", '>': "&gt;"}
+
 // esc writes s escaped as html/template escapes text and quoted attribute values.
 func (h *htmlBuf) esc(s string) {
 	start := 0
 	for i := 0; i < len(s); i++ {
-		var r string
-		switch s[i] {
-		case 0:
-			r = "\uFFFD"
-		case '"':
-			r = "&#34;"
-		case '&':
-			r = "&amp;"
-		case '\'':
-			r = "&#39;"
-		case '+':
-			r = "&#43;"
-		case '<':
-			r = "&lt;"
-		case '>':
-			r = "&gt;"
-		default:
-			continue
+		if r := htmlEscapes[s[i]]; r != "" {
+			h.b = append(append(h.b, s[start:i]...), r...)
+			start = i + 1
 		}
-		h.b = append(append(h.b, s[start:i]...), r...)
-		start = i + 1
 	}
 	h.b = append(h.b, s[start:]...)
+}
+
+// pagerHTML is the pager partial, which every list of the site shows: nothing for a list of one
+// page, else the links to the previous and next pages and to the pages around this one.
+func pagerHTML(p pager) template.HTML {
+	var b htmlBuf
+	writePager(&b, p)
+	return template.HTML(b.b)
+}
+
+func writePager(b *htmlBuf, p pager) {
+	if p.Pages <= 1 {
+		return
+	}
+	b.WriteString("\n<nav class=\"pager\" aria-label=\"分页\">\n  <ul>")
+	if p.Prev != "" {
+		b.WriteString("<li><a href=\"")
+		b.esc(p.Prev)
+		b.WriteString("\" rel=\"prev\">上一页</a></li>")
+	}
+	for _, l := range p.Links {
+		b.WriteString("\n    <li>")
+		switch n := strconv.Itoa(l.Number); {
+		case l.Gap:
+			b.WriteString("<span aria-hidden=\"true\">…</span>")
+		case l.Current:
+			b.WriteString("<span aria-current=\"page\">" + n + "</span>")
+		default:
+			b.WriteString("<a href=\"")
+			b.esc(l.URL)
+			b.WriteString("\" aria-label=\"第" + n + "页\">" + n + "</a>")
+		}
+		b.WriteString("</li>")
+	}
+	if p.Next != "" {
+		b.WriteString("<li><a href=\"")
+		b.esc(p.Next)
+		b.WriteString("\" rel=\"next\">下一页</a></li>")
+	}
+	b.WriteString("\n  </ul>\n</nav>")
 }
 
 // productCardsHTML is the productcards partial: the cards of a list of products, or a line
@@ -138,7 +165,7 @@ func writeCards(b *htmlBuf, cards []hallCard) {
 // writeListingMain writes the main part of a listing page (the hallproducts page): its title, the search
 // form with the filters it carries along, the facets, the filters in force with links that
 // remove them, the count, the sort orders, the cards and the pager (the pager partial).
-func (s *Server) writeListingMain(b *htmlBuf, title string, l *hallListing) error {
+func writeListingMain(b *htmlBuf, title string, l *hallListing) {
 	b.WriteString("\n<h1>")
 	b.esc(title)
 	b.WriteString("</h1>\n<div class=\"hall-listing\">\n  <aside class=\"facets\" aria-labelledby=\"facets-title\">\n    <h2 id=\"facets-title\">筛选</h2>\n    <form class=\"hall-search\" method=\"get\" action=\"/hall/products\">")
@@ -174,11 +201,8 @@ func (s *Server) writeListingMain(b *htmlBuf, title string, l *hallListing) erro
 	b.WriteString("\n    ")
 	writeCards(b, l.Products)
 	b.WriteString("\n    ")
-	if err := s.views.pages["hallproducts"].ExecuteTemplate(b, "pager", l.Pager); err != nil {
-		return err
-	}
+	writePager(b, l.Pager)
 	b.WriteString("\n  </div>\n</div>\n")
-	return nil
 }
 
 // writeFacets writes the listing's facets, each a section with its values as links that add or
@@ -281,50 +305,64 @@ type listingShell struct {
 	head, tail []string
 }
 
-// renderListing renders the hallproducts page p of the listing l like renderBytes: the main
-// part written by writeListingMain inside a shell of the layout. A page with a message above it
-// is rendered whole, as is the first page of each shell, which checks it.
-func (s *Server) renderListing(c *fiber.Ctx, p *page, l *hallListing) ([]byte, error) {
-	const name = "hallproducts"
-	path := p.Path
-	if path == "" {
-		path = string(c.Request().URI().RequestURI())
+// listingBufs are the buffers listings are written into, reused from one request to the next:
+// a listing page is some 40 KiB, which would otherwise be garbage after every request.
+var listingBufs bufPool
+
+type bufPool struct{ pool sync.Pool }
+
+func (p *bufPool) get() *htmlBuf {
+	if b, ok := p.pool.Get().(*htmlBuf); ok {
+		return b
 	}
-	key := shellKey{class: prefsOf(c).Class(), canonical: p.Canonical, noIndex: p.NoIndex, year: s.now().Year()}
+	return &htmlBuf{b: make([]byte, 0, 64<<10)}
+}
+
+func (p *bufPool) put(b *htmlBuf) {
+	if cap(b.b) <= 1<<20 {
+		b.b = b.b[:0]
+		p.pool.Put(b)
+	}
+}
+
+// renderListing renders the hallproducts page v of the listing l into buf, as renderPageBytes
+// would: the main part written by writeListingMain inside a shell of the layout. A page with a
+// message above it is rendered whole, as is the first page of each shell, which checks it. The
+// result is buf's bytes or, for a page rendered whole, a slice of its own.
+func (s *Server) renderListing(c *fiber.Ctx, buf *htmlBuf, v *listingView, l *hallListing) ([]byte, error) {
+	const name = "hallproducts"
+	key := shellKey{class: prefsOf(c).Class(), canonical: v.Canonical, noIndex: v.NoIndex, year: s.now().Year()}
 	if key.canonical == "" {
 		key.canonical = s.absURL(c.Path())
 	}
 	var sh *listingShell
-	if p.Message == "" && !s.shells.broken.Load() {
+	if v.Message == "" && !s.shells.broken.Load() {
 		s.shells.mu.RLock()
 		sh = s.shells.shells[key]
 		s.shells.mu.RUnlock()
 	}
 	if sh != nil {
-		return sh.fill(path, func(b *htmlBuf) error { return s.writeListingMain(b, p.Title, l) })
+		sh.fill(buf, v.Path, func(b *htmlBuf) { writeListingMain(b, v.Title, l) })
+		return buf.b, nil
 	}
 	var main htmlBuf
-	if err := s.writeListingMain(&main, p.Title, l); err != nil {
-		return nil, err
+	writeListingMain(&main, v.Title, l)
+	v.Main = template.HTML(main.b)
+	if v.Message != "" || s.shells.broken.Load() {
+		return s.renderPageBytes(c, name, v)
 	}
-	p.Data = template.HTML(main.b)
-	if p.Message != "" || s.shells.broken.Load() {
-		return s.renderBytes(c, name, p)
-	}
-	sh, err := s.newListingShell(c, name, p)
+	sh, err := s.newListingShell(c, name, v)
 	if err != nil {
 		return nil, err
 	}
-	p.Path = path
-	whole, err := s.renderBytes(c, name, p)
+	whole, err := s.renderPageBytes(c, name, v)
 	if err != nil {
 		return nil, err
 	}
-	var filled []byte
 	if sh != nil {
-		filled, _ = sh.fill(path, func(b *htmlBuf) error { b.Write(main.b); return nil })
+		sh.fill(buf, v.Path, func(b *htmlBuf) { b.Write(main.b) })
 	}
-	if sh == nil || !bytes.Equal(filled, whole) {
+	if sh == nil || !bytes.Equal(buf.b, whole) {
 		s.shells.broken.Store(true)
 		s.log.Warn("hall listing: the layout does not fit a shell; listings are rendered whole", "path", c.Path())
 		return whole, nil
@@ -338,12 +376,12 @@ func (s *Server) renderListing(c *fiber.Ctx, p *page, l *hallListing) ([]byte, e
 	return whole, nil
 }
 
-// newListingShell renders the layout of p around the markers; nil when the markers do not come
+// newListingShell renders the layout of v around the markers; nil when the markers do not come
 // out once (main) and at least once (address) each.
-func (s *Server) newListingShell(c *fiber.Ctx, name string, p *page) (*listingShell, error) {
-	q := *p
-	q.Path, q.Data = shellPathMarker, template.HTML(shellMainMarker)
-	out, err := s.renderBytes(c, name, &q)
+func (s *Server) newListingShell(c *fiber.Ctx, name string, v *listingView) (*listingShell, error) {
+	q := *v
+	q.Path, q.Main = shellPathMarker, template.HTML(shellMainMarker)
+	out, err := s.renderPageBytes(c, name, &q)
 	if err != nil {
 		return nil, err
 	}
@@ -354,33 +392,24 @@ func (s *Server) newListingShell(c *fiber.Ctx, name string, p *page) (*listingSh
 	return &listingShell{head: strings.Split(head, shellPathMarker), tail: strings.Split(tail, shellPathMarker)}, nil
 }
 
-// fill is the page: the shell with the address put in and the main part written by main.
-func (sh *listingShell) fill(path string, main func(*htmlBuf) error) ([]byte, error) {
+// fill writes the page into b, from empty: the shell with the address put in and the main part
+// written by main.
+func (sh *listingShell) fill(b *htmlBuf, path string, main func(*htmlBuf)) {
 	escaped := urlQueryEscape(path)
-	n := 40 << 10 // a listing's main part with twenty cards and every facet
-	for _, part := range sh.head {
-		n += len(part) + len(escaped)
-	}
-	for _, part := range sh.tail {
-		n += len(part) + len(escaped)
-	}
-	b := &htmlBuf{b: make([]byte, 0, n)}
+	b.b = b.b[:0]
 	for i, part := range sh.head {
 		if i > 0 {
 			b.WriteString(escaped)
 		}
 		b.WriteString(part)
 	}
-	if err := main(b); err != nil {
-		return nil, err
-	}
+	main(b)
 	for i, part := range sh.tail {
 		if i > 0 {
 			b.WriteString(escaped)
 		}
 		b.WriteString(part)
 	}
-	return b.b, nil
 }
 
 // urlQueryEscape escapes s as html/template escapes a value in a URL's query: every byte but

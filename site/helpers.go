@@ -3,7 +3,9 @@ package site
 import (
 	"context"
 	"net/url"
+	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -103,12 +105,6 @@ type pageLink struct {
 	Gap     bool // an ellipsis in place of skipped numbers
 }
 
-// newPager is the pager of the request's own address, on page current of pages.
-func newPager(c *fiber.Ctx, current, pages int) pager {
-	base := requestLink(c)
-	return buildPager(current, pages, func(n int) string { return base.Page(n).String() })
-}
-
 // buildPager lays out the page links around current: the first and last page, two on each side,
 // and a gap for the rest. link gives the URL of page n.
 func buildPager(current, pages int, link func(n int) string) pager {
@@ -136,19 +132,38 @@ func buildPager(current, pages int, link func(n int) string) pager {
 // itself with one parameter changed: a facet value, a sort order, a filter removed, another page.
 // A link is a value: every method returns a new link and leaves its receiver as it was. Empty
 // parameter values are dropped (they select nothing), and a link that changes a filter starts
-// again at the first page.
+// again at the first page. A hall listing builds about eighty links, so a link keeps its
+// parameters sorted by name and escaped once: a changed link copies them and escapes only what
+// changed, and String joins them.
 type link struct {
-	path  string
-	query url.Values
+	path   string
+	params []param // sorted by key; a key's values in the order given
 }
 
-// linkTo is the link of path with the query v, which it copies; nil v is no query.
+// param is one key=value pair of a query, with its escaped form.
+type param struct {
+	key, value string
+	escaped    string // url.QueryEscape(key) + "=" + url.QueryEscape(value)
+}
+
+func newParam(key, value string) param {
+	return param{key, value, url.QueryEscape(key) + "=" + url.QueryEscape(value)}
+}
+
+// linkTo is the link of path with the query v; nil v is no query.
 func linkTo(path string, v url.Values) link {
-	l := link{path: path, query: url.Values{}}
+	keys := make([]string, 0, len(v))
+	n := 0
 	for k, vals := range v {
-		for _, val := range vals {
+		keys = append(keys, k)
+		n += len(vals)
+	}
+	slices.Sort(keys)
+	l := link{path: path, params: make([]param, 0, n)}
+	for _, k := range keys {
+		for _, val := range v[k] {
 			if val != "" {
-				l.query.Add(k, val)
+				l.params = append(l.params, newParam(k, val))
 			}
 		}
 	}
@@ -160,27 +175,34 @@ func requestLink(c *fiber.Ctx) link {
 	return linkTo(utils.CopyString(c.Path()), queryValues(c))
 }
 
-// edit returns a copy of l's link with the page removed and edit applied to the copy's query.
-func (l link) edit(edit func(url.Values)) link {
-	q := make(url.Values, len(l.query))
-	for k, vals := range l.query {
-		q[k] = append([]string(nil), vals...)
+// with returns a copy of l without the page and without the pairs drop reports, with add (when
+// its key is not "") put after the last pair whose key sorts before or equal to its own.
+func (l link) with(drop func(param) bool, add param) link {
+	out := link{path: l.path, params: make([]param, 0, len(l.params)+1)}
+	added := add.key == ""
+	for _, p := range l.params {
+		if !added && p.key > add.key {
+			out.params = append(out.params, add)
+			added = true
+		}
+		if p.key != "page" && !drop(p) {
+			out.params = append(out.params, p)
+		}
 	}
-	q.Del("page")
-	edit(q)
-	return link{path: l.path, query: q}
+	if !added {
+		out.params = append(out.params, add)
+	}
+	return out
 }
 
 // Set returns the link with the parameter key set to value alone, or removed when value is "",
 // on the first page.
 func (l link) Set(key, value string) link {
-	return l.edit(func(q url.Values) {
-		if value == "" {
-			q.Del(key)
-		} else {
-			q.Set(key, value)
-		}
-	})
+	var add param
+	if value != "" {
+		add = newParam(key, value)
+	}
+	return l.with(func(p param) bool { return p.key == key }, add)
 }
 
 // Del returns the link without the parameter key, on the first page.
@@ -189,39 +211,46 @@ func (l link) Del(key string) link { return l.Set(key, "") }
 // Toggle returns the link with value added to the repeatable parameter key, or removed from it
 // when it is there already, on the first page.
 func (l link) Toggle(key, value string) link {
-	return l.edit(func(q url.Values) {
-		vals := q[key]
-		for i, v := range vals {
-			if v == value {
-				if rest := append(vals[:i:i], vals[i+1:]...); len(rest) > 0 {
-					q[key] = rest
-				} else {
-					q.Del(key)
-				}
-				return
-			}
+	for _, p := range l.params {
+		if p.key == key && p.value == value {
+			return l.with(func(p param) bool { return p.key == key && p.value == value }, param{})
 		}
-		q.Add(key, value)
-	})
+	}
+	return l.with(func(param) bool { return false }, newParam(key, value))
 }
 
 // Page returns the link on page n of its list; the first page (or n below 1) has no page
 // parameter.
 func (l link) Page(n int) link {
-	return l.edit(func(q url.Values) {
-		if n > 1 {
-			q.Set("page", strconv.Itoa(n))
-		}
-	})
+	var add param
+	if n > 1 {
+		add = newParam("page", strconv.Itoa(n))
+	}
+	return l.with(func(param) bool { return false }, add)
 }
 
-// String is the link's path with its query, its parameters sorted by name; the bare path when
-// there are none.
+// String is the link's path with its query as url.Values.Encode writes it (parameters sorted by
+// name); the bare path when there are none.
 func (l link) String() string {
-	if len(l.query) == 0 {
+	if len(l.params) == 0 {
 		return l.path
 	}
-	return l.path + "?" + l.query.Encode()
+	n := len(l.path)
+	for _, p := range l.params {
+		n += 1 + len(p.escaped)
+	}
+	var b strings.Builder
+	b.Grow(n)
+	b.WriteString(l.path)
+	for i, p := range l.params {
+		if i == 0 {
+			b.WriteByte('?')
+		} else {
+			b.WriteByte('&')
+		}
+		b.WriteString(p.escaped)
+	}
+	return b.String()
 }
 
 // dbTimeout bounds each request's database work.

@@ -7,6 +7,8 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"regexp"
+	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -136,5 +138,90 @@ func checkListPages(t *testing.T, s *Server, entry *regexp.Regexp, pages []listP
 				}
 			}
 		})
+	}
+}
+
+// TestLinkEncodesLikeURLValues: every link is what editing a copy of the query and encoding it
+// with url.Values.Encode gives, on the first page, and building it leaves the link it came from
+// as it was.
+func TestLinkEncodesLikeURLValues(t *testing.T) {
+	encode := func(v url.Values, edit func(url.Values)) string {
+		q := url.Values{}
+		for k, vals := range v {
+			q[k] = append([]string(nil), vals...)
+		}
+		q.Del("page")
+		edit(q)
+		if len(q) == 0 {
+			return "/p"
+		}
+		return "/p?" + q.Encode()
+	}
+	toggle := func(key, value string) func(url.Values) {
+		return func(q url.Values) {
+			if i := slices.Index(q[key], value); i >= 0 {
+				q[key] = slices.Delete(q[key], i, i+1)
+				if len(q[key]) == 0 {
+					q.Del(key)
+				}
+				return
+			}
+			q.Add(key, value)
+		}
+	}
+	set := func(key, value string) func(url.Values) {
+		return func(q url.Values) {
+			q.Del(key)
+			if value != "" {
+				q.Set(key, value)
+			}
+		}
+	}
+	page := func(n int) func(url.Values) {
+		return func(q url.Values) {
+			if n > 1 {
+				q.Set("page", strconv.Itoa(n))
+			}
+		}
+	}
+	edits := []struct {
+		name string
+		link func(link) link
+		want func(url.Values)
+	}{
+		{"toggle on", func(l link) link { return l.Toggle("category", "茶叶") }, toggle("category", "茶叶")},
+		{"toggle off", func(l link) link { return l.Toggle("category", "菌菇") }, toggle("category", "菌菇")},
+		{"toggle a new key", func(l link) link { return l.Toggle("supplier", "a-b") }, toggle("supplier", "a-b")},
+		{"set", func(l link) link { return l.Set("q", "新 词") }, set("q", "新 词")},
+		{"set empty", func(l link) link { return l.Set("sort", "") }, set("sort", "")},
+		{"set first", func(l link) link { return l.Set("a", "1") }, set("a", "1")},
+		{"del", func(l link) link { return l.Del("category") }, set("category", "")},
+		{"page 1", func(l link) link { return l.Page(1) }, page(1)},
+		{"page 7", func(l link) link { return l.Page(7) }, page(7)},
+	}
+	for _, v := range []url.Values{
+		{},
+		{"category": {"菌菇", "樱桃"}, "county": {"略阳县"}, "page": {"3"}},
+		{"q": {"a b&c=d+e/f?"}, "min": {"1.00"}, "sort": {"-price"}},
+		{"x y": {"~!*'()"}, "z": {""}},
+	} {
+		l := linkTo("/p", v)
+		before := l.String()
+		for _, e := range edits {
+			if got, want := e.link(l).String(), encode(v, func(q url.Values) {
+				for k, vals := range q {
+					q[k] = slices.DeleteFunc(vals, func(s string) bool { return s == "" })
+					if len(q[k]) == 0 {
+						q.Del(k)
+					}
+				}
+				e.want(q)
+			}); got != want {
+				t.Errorf("%v %s: %q, want %q", v, e.name, got, want)
+			}
+		}
+		if l.String() != before {
+			t.Errorf("%v: the link changed to %s", v, l.String())
+		}
 	}
 }

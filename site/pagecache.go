@@ -20,6 +20,7 @@ type rendered struct {
 	contentType string
 	etag        string
 	best        bool // compress as hard as possible: worth it for pages kept for a whole load
+	borrowed    bool // body is reused after the handler: the response gets a copy
 
 	gzipOnce, brOnce sync.Once
 	gzipBody, brBody []byte
@@ -77,6 +78,10 @@ func (r *rendered) send(c *fiber.Ctx) error {
 	}
 	c.Status(fiber.StatusOK)
 	c.Set(fiber.HeaderContentType, r.contentType)
+	if r.borrowed {
+		c.Response().SetBody(body)
+		return nil
+	}
 	return c.Send(body)
 }
 

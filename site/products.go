@@ -1,6 +1,7 @@
 package site
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -38,10 +39,7 @@ import (
 // or band; a negative or non-numeric price; min above max; an unknown sort) is 400 with its
 // Chinese message; a page past the last is an empty page with a message.
 
-const (
-	hallColumn  = "消费帮扶馆"
-	hallPerPage = 20
-)
+const hallColumn = "消费帮扶馆"
 
 // productQuery reads the listing's filters, which the catalogue validates (a bad value is its
 // EInvalid error), and returns them as the catalogue query (20 a page, on the server's clock)
@@ -49,7 +47,7 @@ const (
 // and the cache key are built.
 func (s *Server) productQuery(c *fiber.Ctx) (catalog.ProductQuery, url.Values, error) {
 	q, err := catalog.ParseProductQuery(queryValues(c))
-	q.Today, q.PerPage = s.now(), hallPerPage
+	q.Today, q.PerPage = s.now(), perPage
 	return q, q.Values(), err
 }
 
@@ -68,92 +66,6 @@ func (s *Server) products(ctx context.Context, q catalog.ProductQuery) (catalog.
 		return res, fmt.Sprintf("第 %d 页没有产品：没有符合条件的产品。", res.Page), nil
 	default:
 		return res, fmt.Sprintf("第 %d 页没有产品：符合条件的产品共 %d 种，%d 页。", res.Page, res.Total, res.Pages), nil
-	}
-}
-
-// linkWith returns path with the filters in v changed by edit and the page reset: the link of a
-// facet value, a sort order or a removable filter. The query is encoded as url.Values.Encode
-// does. A listing has some seventy such links, so this one avoids Encode's allocations: edit gets
-// v's value lists clipped to their length, which it may replace or append to without touching v.
-func linkWith(path string, v url.Values, edit func(url.Values)) string {
-	q := make(url.Values, len(v)+1)
-	for k, vals := range v {
-		q[k] = vals[:len(vals):len(vals)]
-	}
-	q.Del("page")
-	edit(q)
-	if len(q) == 0 {
-		return path
-	}
-	var keys [16]string
-	sorted := keys[:0]
-	n := len(path) + 1
-	for k, vals := range q {
-		sorted = append(sorted, k)
-		for _, val := range vals {
-			n += 3*(len(k)+len(val)) + 2
-		}
-	}
-	slices.Sort(sorted)
-	b := make([]byte, 0, n)
-	b = append(b, path...)
-	sep := byte('?')
-	for _, k := range sorted {
-		for _, val := range q[k] {
-			b = append(b, sep)
-			sep = '&'
-			b = appendQueryEscaped(b, k)
-			b = append(b, '=')
-			b = appendQueryEscaped(b, val)
-		}
-	}
-	return string(b)
-}
-
-// appendQueryEscaped appends s escaped as url.QueryEscape does: letters, digits and "-_.~" as
-// they are, a space as "+", every other byte as %XX.
-func appendQueryEscaped(b []byte, s string) []byte {
-	const hex = "0123456789ABCDEF"
-	for i := 0; i < len(s); i++ {
-		switch c := s[i]; {
-		case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', '0' <= c && c <= '9', c == '-', c == '_', c == '.', c == '~':
-			b = append(b, c)
-		case c == ' ':
-			b = append(b, '+')
-		default:
-			b = append(b, '%', hex[c>>4], hex[c&15])
-		}
-	}
-	return b
-}
-
-// toggle adds value to the repeatable parameter key, or removes it when present.
-func toggle(key, value string) func(url.Values) {
-	return func(q url.Values) {
-		vals := q[key]
-		for i, v := range vals {
-			if v == value {
-				rest := append(vals[:i:i], vals[i+1:]...)
-				if len(rest) == 0 {
-					q.Del(key)
-				} else {
-					q[key] = rest
-				}
-				return
-			}
-		}
-		q.Add(key, value)
-	}
-}
-
-// setOrDel sets a single-valued parameter, or removes it when value is "".
-func setOrDel(key, value string) func(url.Values) {
-	return func(q url.Values) {
-		if value == "" {
-			q.Del(key)
-		} else {
-			q.Set(key, value)
-		}
 	}
 }
 
@@ -204,26 +116,32 @@ type hallListing struct {
 	Pager    pager
 }
 
-// newHallListing builds the facet, filter and sort links of a listing from its filters.
+// newHallListing builds the facet, filter, sort and page links of a listing from its filters v
+// (normalized, without the page), so that a cached page never carries one reader's stray
+// parameters.
 func newHallListing(path string, q catalog.ProductQuery, v url.Values, res catalog.ProductPage) hallListing {
-	l := hallListing{ClearURL: path, Total: res.Total, Page: res.Page, Pages: res.Pages, Q: q.Q, Min: v.Get("min"), Max: v.Get("max")}
+	base := linkTo(path, v)
+	l := hallListing{ClearURL: path, Total: res.Total, Page: res.Page, Pages: res.Pages, Q: q.Q, Min: v.Get("min"), Max: v.Get("max"),
+		Pager: pageNumber(res.Page).Pager(base, res.Total)}
 	shown := map[string]bool{} // key=value of the filters listed as active
 	group := func(key, name string, values []catalog.FacetValue) {
-		g := hallFacet{ID: "facet-" + key, Name: name}
+		g := hallFacet{ID: "facet-" + key, Name: name, Links: make([]hallFacetLink, 0, len(values))}
 		for _, fv := range values {
 			sel := fv.Selected || slices.Contains(v[key], fv.Value)
-			edit := toggle(key, fv.Value)
-			if key == "band" {
-				edit = setOrDel(key, fv.Value)
-				if sel {
-					edit = setOrDel(key, "")
-				}
+			var to link
+			switch {
+			case key != "band":
+				to = base.Toggle(key, fv.Value)
+			case sel:
+				to = base.Del(key)
+			default:
+				to = base.Set(key, fv.Value)
 			}
-			link := linkWith(path, v, edit)
-			g.Links = append(g.Links, hallFacetLink{Label: fv.Label, Count: fv.Count, Selected: sel, URL: link})
+			url := to.String()
+			g.Links = append(g.Links, hallFacetLink{Label: fv.Label, Count: fv.Count, Selected: sel, URL: url})
 			if sel && !shown[key+"="+fv.Value] {
 				shown[key+"="+fv.Value] = true
-				l.Active = append(l.Active, hallFilter{Label: name + "\uff1a" + fv.Label, RemoveURL: link})
+				l.Active = append(l.Active, hallFilter{Label: name + "\uff1a" + fv.Label, RemoveURL: url})
 			}
 		}
 		l.Facets = append(l.Facets, g)
@@ -234,47 +152,39 @@ func newHallListing(path string, q catalog.ProductQuery, v url.Values, res catal
 	group("supplier", "供应商", f.Suppliers)
 	group("band", "价格区间", f.PriceBands)
 	group("flag", "认证标志", f.Flags)
-	seasonEdit := setOrDel("season", "1")
+	season := base.Set("season", "1").String()
 	if q.InSeason {
-		seasonEdit = setOrDel("season", "")
+		season = base.Del("season").String()
 	}
 	l.Facets = append(l.Facets, hallFacet{ID: "facet-season", Name: "上市季节", Links: []hallFacetLink{
-		{Label: "当季", Count: f.InSeason, Selected: q.InSeason, URL: linkWith(path, v, seasonEdit)},
+		{Label: "当季", Count: f.InSeason, Selected: q.InSeason, URL: season},
 	}})
 	if q.InSeason {
-		l.Active = append(l.Active, hallFilter{Label: "上市季节：当季", RemoveURL: linkWith(path, v, seasonEdit)})
+		l.Active = append(l.Active, hallFilter{Label: "上市季节：当季", RemoveURL: season})
 	}
 	// Selected values a facet did not list stay visible and removable.
 	for _, key := range []string{"category", "county", "supplier", "flag", "band"} {
 		for _, val := range v[key] {
 			if !shown[key+"="+val] {
-				l.Active = append(l.Active, hallFilter{Label: val, RemoveURL: linkWith(path, v, toggle(key, val))})
+				l.Active = append(l.Active, hallFilter{Label: val, RemoveURL: base.Toggle(key, val).String()})
 			}
 		}
 	}
 	if l.Q != "" {
-		l.Active = append(l.Active, hallFilter{Label: "关键词：" + l.Q, RemoveURL: linkWith(path, v, setOrDel("q", ""))})
+		l.Active = append(l.Active, hallFilter{Label: "关键词：" + l.Q, RemoveURL: base.Del("q").String()})
 	}
 	if l.Min != "" {
-		l.Active = append(l.Active, hallFilter{Label: "最低价：" + l.Min + " 元", RemoveURL: linkWith(path, v, setOrDel("min", ""))})
+		l.Active = append(l.Active, hallFilter{Label: "最低价：" + l.Min + " 元", RemoveURL: base.Del("min").String()})
 	}
 	if l.Max != "" {
-		l.Active = append(l.Active, hallFilter{Label: "最高价：" + l.Max + " 元", RemoveURL: linkWith(path, v, setOrDel("max", ""))})
+		l.Active = append(l.Active, hallFilter{Label: "最高价：" + l.Max + " 元", RemoveURL: base.Del("max").String()})
 	}
 	for _, o := range hallSorts {
-		l.Sorts = append(l.Sorts, hallSort{Label: o.Label, Current: o.Value == q.Sort, URL: linkWith(path, v, setOrDel("sort", o.Value))})
+		l.Sorts = append(l.Sorts, hallSort{Label: o.Label, Current: o.Value == q.Sort, URL: base.Set("sort", o.Value).String()})
 	}
-	keys := make([]string, 0, len(v))
-	for k := range v {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	for _, k := range keys {
-		if k == "min" || k == "max" || k == "q" {
-			continue
-		}
-		for _, val := range v[k] {
-			l.Hidden = append(l.Hidden, hallHidden{k, val})
+	for _, p := range base.params {
+		if p.key != "min" && p.key != "max" && p.key != "q" {
+			l.Hidden = append(l.Hidden, hallHidden{p.key, p.value})
 		}
 	}
 	return l
@@ -347,6 +257,12 @@ func seasonText(p *catalog.Product) string {
 	return p.SeasonLabel() + " 上市"
 }
 
+// listingView is the product listing page: its main part is written in Go (hallrender.go).
+type listingView struct {
+	Layout
+	Main template.HTML
+}
+
 // productList is the listing with facets, counts, sorting and pagination. Rendered pages are
 // kept for a moment (hallcache.go), keyed by their normalized filters and the display mode.
 func (s *Server) productList(c *fiber.Ctx) error {
@@ -355,7 +271,7 @@ func (s *Server) productList(c *fiber.Ctx) error {
 		return err
 	}
 	const path = "/hall/products"
-	uri := listingURI(path, v, q.Page)
+	uri := linkTo(path, v).Page(q.Page).String()
 	key := "page|" + prefsOf(c).Class() + "|" + uri
 	if sent, err := s.cachedListing(c, key); sent {
 		return err
@@ -368,16 +284,18 @@ func (s *Server) productList(c *fiber.Ctx) error {
 	}
 	l := newHallListing(path, q, v, res)
 	l.Products = s.cards(res.Products)
-	l.Pager = hallPager(path, v, res.Page, res.Pages)
-	body, err := s.renderListing(c, &page{
+	buf := listingBufs.get()
+	defer listingBufs.put(buf)
+	body, err := s.renderListing(c, buf, &listingView{Layout: Layout{
 		Title:       "全部产品",
 		Description: "消费帮扶馆的产品：按品类、产地、供应商、价格、上市季节和认证筛选。",
 		Column:      hallColumn,
+		Section:     sectionHall,
 		Crumbs:      []crumb{{"首页", "/"}, {hallColumn, "/hall/"}, {"全部产品", ""}},
 		NoIndex:     len(v) > 0 || res.Page > 1,
 		Message:     msg,
 		Path:        uri,
-	}, &l)
+	}}, &l)
 	if err != nil {
 		return err
 	}
@@ -396,13 +314,16 @@ func (s *Server) cachedListing(c *fiber.Ctx, key string) (bool, error) {
 	return false, nil
 }
 
-// sendListing sends a listing just rendered, with its ETag, and keeps it under key while the hall
-// cache is on.
+// sendListing sends a listing just rendered, with its ETag, and keeps a copy under key while the
+// hall cache is on. body may be a buffer the caller reuses once the handler returns: the
+// response gets a copy of it.
 func (s *Server) sendListing(c *fiber.Ctx, key, contentType string, body []byte) error {
 	if s.hall.ttl <= 0 {
-		return newRendered(contentType, body, false).send(c)
+		r := newRendered(contentType, body, false)
+		r.borrowed = true
+		return r.send(c)
 	}
-	return s.hall.put(key, contentType, body, time.Now()).send(c)
+	return s.hall.put(key, contentType, bytes.Clone(body), time.Now()).send(c)
 }
 
 // hallTier is one row of the price table: from Qty units on, each costs Price.
@@ -425,6 +346,12 @@ type hallProduct struct {
 	Related     []hallCard
 }
 
+// productPageView is a product's page.
+type productPageView struct {
+	Layout
+	Product *hallProduct
+}
+
 // productPage shows one listed product; unlisted and unknown products are 404.
 func (s *Server) productPage(c *fiber.Ctx) error {
 	ctx, cancel := dbContext(c)
@@ -438,15 +365,15 @@ func (s *Server) productPage(c *fiber.Ctx) error {
 		return err
 	}
 	v.Related = s.cards(related)
-	return s.render(c, fiber.StatusOK, "product", &page{
+	return s.renderPage(c, fiber.StatusOK, "product", &productPageView{Product: v, Layout: Layout{
 		Title:       v.Name,
 		Description: v.Name + "\uff0c" + v.Spec + "\uff0c产地" + v.County + v.Township + "\uff0c供应商" + v.Supplier.Name + "。",
 		Keywords:    strings.Join(append([]string{v.Category, v.County}, v.Flags...), ","),
 		Column:      hallColumn,
+		Section:     sectionHall,
 		Crumbs:      []crumb{{"首页", "/"}, {hallColumn, "/hall/"}, {"全部产品", "/hall/products"}, {v.Name, ""}},
 		JSONLD:      s.productLD(v),
-		Data:        v,
-	})
+	}})
 }
 
 // loadProduct reads a product on sale with its supplier and photos, as the public sees it: an
@@ -613,7 +540,7 @@ func (s *Server) apiProducts(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	key := "api|" + listingURI("/api/v1/products", v, q.Page)
+	key := "api|" + linkTo("/api/v1/products", v).Page(q.Page).String()
 	if sent, err := s.cachedListing(c, key); sent {
 		return err
 	}
@@ -632,7 +559,7 @@ func (s *Server) apiProducts(c *fiber.Ctx) error {
 		}
 	}
 	out := fiber.Map{
-		"products": list, "total": res.Total, "page": res.Page, "pages": res.Pages, "per_page": hallPerPage,
+		"products": list, "total": res.Total, "page": res.Page, "pages": res.Pages, "per_page": perPage,
 		"facets": toFacetsJSON(res.Facets),
 	}
 	if msg != "" {

@@ -1,6 +1,7 @@
 package site
 
 import (
+	"html/template"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -40,10 +41,19 @@ func (s *Server) supplierViews(list []catalog.SupplierSummary) []hallSupplier {
 	return out
 }
 
+// supplierPageView is a supplier's page.
+type supplierPageView struct {
+	Layout
+	Supplier hallSupplier
+	About    template.HTML // the description, rendered
+	Products []hallCard
+	Pager    pager
+}
+
 // supplierPage shows a supplier with its certification, its links with farming households and
 // its listed products, 20 a page.
 func (s *Server) supplierPage(c *fiber.Ctx) error {
-	pageNo, err := positiveInt(c.Query("page"), "页码")
+	pg, err := pageParam(c)
 	if err != nil {
 		return err
 	}
@@ -57,29 +67,30 @@ func (s *Server) supplierPage(c *fiber.Ctx) error {
 		return err
 	}
 	res, msg, err := s.products(ctx, catalog.ProductQuery{
-		Suppliers: []string{sup.Slug}, Page: max(pageNo, 1), PerPage: hallPerPage, Today: s.now(),
+		Suppliers: []string{sup.Slug}, Page: pg.Number(), PerPage: perPage, Today: s.now(),
 	})
 	if err != nil {
 		return err
 	}
 	v := s.supplierView(sup, res.Total)
-	return s.render(c, fiber.StatusOK, "supplier", &page{
-		Title:       sup.Name,
-		Description: sup.Name + "\uff08" + sup.Kind + "\uff0c" + sup.County + sup.Township + "\uff09在消费帮扶馆销售的产品。",
-		Column:      hallColumn,
-		Crumbs:      []crumb{{"首页", "/"}, {hallColumn, "/hall/"}, {"供应商", "/hall/#suppliers"}, {sup.Name, ""}},
-		Message:     msg,
-		JSONLD: map[string]any{
-			"@context": "https://schema.org", "@type": "Organization", "name": sup.Name,
-			"url": s.absURL(v.URL), "taxID": sup.CreditCode,
-			"address": map[string]any{"@type": "PostalAddress", "addressCountry": "CN", "addressLocality": sup.County + sup.Township},
+	return s.renderPage(c, fiber.StatusOK, "supplier", &supplierPageView{
+		Layout: Layout{
+			Title:       sup.Name,
+			Description: sup.Name + "\uff08" + sup.Kind + "\uff0c" + sup.County + sup.Township + "\uff09在消费帮扶馆销售的产品。",
+			Column:      hallColumn,
+			Section:     sectionHall,
+			Crumbs:      []crumb{{"首页", "/"}, {hallColumn, "/hall/"}, {"供应商", "/hall/#suppliers"}, {sup.Name, ""}},
+			Message:     msg,
+			JSONLD: map[string]any{
+				"@context": "https://schema.org", "@type": "Organization", "name": sup.Name,
+				"url": s.absURL(v.URL), "taxID": sup.CreditCode,
+				"address": map[string]any{"@type": "PostalAddress", "addressCountry": "CN", "addressLocality": sup.County + sup.Township},
+			},
 		},
-		Data: fiber.Map{
-			"Supplier":    v,
-			"Description": content.RenderMarkdown(sup.Description),
-			"Products":    s.cards(res.Products),
-			"Pager":       hallPager(supplierURL(sup.Slug), nil, res.Page, res.Pages),
-		},
+		Supplier: v,
+		About:    content.RenderMarkdown(sup.Description),
+		Products: s.cards(res.Products),
+		Pager:    pg.Pager(linkTo(v.URL, nil), res.Total),
 	})
 }
 

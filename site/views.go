@@ -103,6 +103,7 @@ func loadViews(a *assets) (*views, error) {
 		"add":       func(a, b int) int { return a + b },
 		"yuan":      zhenxing.Money.Yuan,
 		"cards":     productCardsHTML,
+		"pager":     pagerHTML,
 		"timerange": timeRange,  // an event's time, e.g. 2026年12月5日 14:00–16:30
 		"place":     eventPlace, // where an event is held
 		"jsonld": func(v any) (template.HTML, error) {
