@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"reflect"
 	"slices"
-	"strconv"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
@@ -30,44 +29,31 @@ func adminBaseOf(c *fiber.Ctx, section string) adminBase {
 	return adminBase{Section: section, User: userOf(c), CSRF: csrfOf(c)}
 }
 
-// renderAdmin renders a back-office page: never indexed, with crumbs under 后台.
-func (s *Server) renderAdmin(c *fiber.Ctx, status int, name, title string, crumbs []crumb, data any) error {
-	all := append([]crumb{{Name: "后台", URL: "/admin/"}}, crumbs...)
-	if len(crumbs) == 0 {
-		all = []crumb{{Name: "后台"}}
+// adminLayout is the layout of the back-office page titled title: in the 后台 column, never
+// indexed, with crumbs from 后台 down to crumbs; with no crumbs the page is 后台 itself.
+func adminLayout(title string, crumbs ...crumb) Layout {
+	all := []crumb{{Name: "后台"}}
+	if len(crumbs) > 0 {
+		all = append([]crumb{{Name: "后台", URL: "/admin/"}}, crumbs...)
 	}
-	return s.render(c, status, name, &page{Title: title, Column: "后台", NoIndex: true, Crumbs: all, Data: data})
+	return Layout{Title: title, Column: "后台", Section: sectionAdmin, NoIndex: true, Crumbs: all}
 }
 
-// renderAdminForm renders the form page of one record of a back-office list (noun: 产品,
-// 供应商): titled 新建<noun> when record (its name) is "", else 编辑<noun>:<record>, with crumbs
+// adminFormLayout is the layout of the form page of one record of a back-office list (noun: 产品,
+// 供应商): titled 新建<noun> when record (its name) is "", else 编辑<noun>：<record>, with crumbs
 // back to the list at listURL.
-func (s *Server) renderAdminForm(c *fiber.Ctx, status int, tmpl, noun, listURL, record string, data any) error {
+func adminFormLayout(noun, listURL, record string) Layout {
 	title := "新建" + noun
-	crumbs := []crumb{{Name: noun, URL: listURL}, {Name: title}}
+	last := title
 	if record != "" {
-		title = "编辑" + noun + "\uff1a" + record
-		crumbs[1].Name = record
+		title, last = "编辑"+noun+"\uff1a"+record, record
 	}
-	return s.renderAdmin(c, status, tmpl, title, crumbs, data)
+	return adminLayout(title, crumb{Name: noun, URL: listURL}, crumb{Name: last})
 }
 
-// adminPageNo reads the page number of a back-office list: 1 when there is none, EInvalid when it
-// is not a whole number from 1 to 100000.
-func adminPageNo(c *fiber.Ctx) (int, error) {
-	p := c.Query("page")
-	if p == "" {
-		return 1, nil
-	}
-	n, err := strconv.Atoi(p)
-	if err != nil || n < 1 || n > 100000 {
-		return 0, zhenxing.Errorf(zhenxing.EInvalid, "页码应为正整数。")
-	}
-	return n, nil
-}
-
-// loginView is the data of the login page.
+// loginView is the login page.
 type loginView struct {
+	Layout
 	CSRF     string
 	Next     string
 	Username string
@@ -99,7 +85,9 @@ func (s *Server) adminLoginForm(c *fiber.Ctx) error {
 }
 
 func (s *Server) renderLogin(c *fiber.Ctx, status int, v loginView) error {
-	return s.render(c, status, "admin_login", &page{Title: "后台登录", Column: "后台", NoIndex: true, Data: v})
+	v.Layout = adminLayout("后台登录")
+	v.Crumbs = nil // the login page shows no breadcrumbs
+	return s.renderPage(c, status, "admin_login", &v)
 }
 
 // adminLogin checks the credentials. Wrong ones give the form again with 401, a locked account
@@ -155,6 +143,13 @@ func (s *Server) adminLogout(c *fiber.Ctx) error {
 	return c.Redirect("/admin/login?out=1", fiber.StatusSeeOther)
 }
 
+// adminHomeView is the back office's first page.
+type adminHomeView struct {
+	Layout
+	Admin   adminBase
+	Entries []auditRow // the latest changes
+}
+
 // adminHome is the back office's first page: where to go and the latest changes.
 func (s *Server) adminHome(c *fiber.Ctx) error {
 	ctx, cancel := dbContext(c)
@@ -163,14 +158,18 @@ func (s *Server) adminHome(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return s.renderAdmin(c, fiber.StatusOK, "admin_home", "后台首页", nil, fiber.Map{
-		"Admin":   adminBaseOf(c, "home"),
-		"Entries": auditRows(entries),
+	return s.renderPage(c, fiber.StatusOK, "admin_home", &adminHomeView{
+		Layout:  adminLayout("后台首页"),
+		Admin:   adminBaseOf(c, "home"),
+		Entries: auditRows(entries),
 	})
 }
 
-// auditEntities are the entities the audit page filters by, with their Chinese names.
-var auditEntities = []struct{ Value, Label string }{
+// auditEntity is an entity the audit page filters by: its value in the query, its Chinese name.
+type auditEntity struct{ Value, Label string }
+
+// auditEntities are the entities the audit page filters by.
+var auditEntities = []auditEntity{
 	{"product", "产品"},
 	{"supplier", "供应商"},
 }
@@ -293,8 +292,15 @@ func auditValue(v any, present bool) string {
 	return string(j)
 }
 
-// auditPerPage is the number of entries on one page of the audit log.
-const auditPerPage = 30
+// auditView is the audit log page.
+type auditView struct {
+	Layout
+	Admin    adminBase
+	Entries  []auditRow // this page's
+	Entity   string     // the entity filtered by, "" for all
+	Entities []auditEntity
+	Pager    pager
+}
 
 // adminAudit shows the audit log, newest first, filtered by entity, one page at a time.
 func (s *Server) adminAudit(c *fiber.Ctx) error {
@@ -306,43 +312,26 @@ func (s *Server) adminAudit(c *fiber.Ctx) error {
 	if !known {
 		return zhenxing.Errorf(zhenxing.EInvalid, "未知的记录类别。")
 	}
-	pageNo, err := adminPageNo(c)
+	pg, err := pageParam(c)
 	if err != nil {
 		return err
 	}
 	ctx, cancel := dbContext(c)
 	defer cancel()
-	// One more than a page tells whether there is a next one.
-	entries, err := db.Audit(ctx, s.deps.DB, db.AuditQuery{Entity: entity, Limit: auditPerPage + 1, Offset: (pageNo - 1) * auditPerPage})
+	// The log is not counted: one more than a page tells whether there is a next one.
+	entries, err := db.Audit(ctx, s.deps.DB, db.AuditQuery{Entity: entity, Limit: pg.Limit() + 1, Offset: pg.Offset()})
 	if err != nil {
 		return err
 	}
-	hasNext := len(entries) > auditPerPage
-	if hasNext {
-		entries = entries[:auditPerPage]
-	}
-	link := func(p int) string {
-		q := "?page=" + strconv.Itoa(p)
-		if entity != "" {
-			q += "&entity=" + entity
-		}
-		return "/admin/audit" + q
-	}
-	var prev, next string
-	if pageNo > 1 {
-		prev = link(pageNo - 1)
-	}
-	if hasNext {
-		next = link(pageNo + 1)
-	}
-	return s.renderAdmin(c, fiber.StatusOK, "admin_audit", "审计日志", []crumb{{Name: "审计日志"}}, fiber.Map{
-		"Admin":    adminBaseOf(c, "audit"),
-		"Entries":  auditRows(entries),
-		"Entity":   entity,
-		"Entities": auditEntities,
-		"Page":     pageNo,
-		"Prev":     prev,
-		"Next":     next,
+	pager := pg.Pager(requestLink(c), pg.Offset()+len(entries))
+	entries = entries[:min(len(entries), pg.Limit())]
+	return s.renderPage(c, fiber.StatusOK, "admin_audit", &auditView{
+		Layout:   adminLayout("审计日志", crumb{Name: "审计日志"}),
+		Admin:    adminBaseOf(c, "audit"),
+		Entries:  auditRows(entries),
+		Entity:   entity,
+		Entities: auditEntities,
+		Pager:    pager,
 	})
 }
 

@@ -149,8 +149,9 @@ func formVersion(v string) int64 {
 	return n
 }
 
-// productView is the data of the product form page.
+// productView is the product form page.
 type productView struct {
+	Layout
 	Admin   adminBase
 	New     bool
 	Form    productForm
@@ -245,7 +246,8 @@ func (s *Server) renderProduct(c *fiber.Ctx, status int, v *productView) error {
 	if !v.New {
 		name = v.Product.Name
 	}
-	return s.renderAdminForm(c, status, "admin_product", "产品", "/admin/products", name, v)
+	v.Layout = adminFormLayout("产品", "/admin/products", name)
+	return s.renderPage(c, status, "admin_product", v)
 }
 
 // adminProductBySlug loads the product of the URL for staff (listed or not).
@@ -265,34 +267,35 @@ var productNotices = map[string]string{
 	"unlisted": "产品已下架。",
 }
 
+// productListView is the back office's list of products.
+type productListView struct {
+	Layout
+	Admin  adminBase
+	Result catalog.ProductPage
+	Pager  pager
+	Notice string
+}
+
 // adminProducts lists every product, listed or not, with its stock.
 func (s *Server) adminProducts(c *fiber.Ctx) error {
-	pageNo, err := adminPageNo(c)
+	pg, err := pageParam(c)
 	if err != nil {
 		return err
 	}
 	ctx, cancel := dbContext(c)
 	defer cancel()
 	res, err := s.deps.Products.List(ctx, catalog.ProductQuery{
-		IncludeUnlisted: true, Sort: "newest", Page: pageNo, PerPage: 50, Today: s.now(),
+		IncludeUnlisted: true, Sort: catalog.SortNewest, Page: pg.Number(), PerPage: perPage, Today: s.now(),
 	})
 	if err != nil {
 		return err
 	}
-	link := func(n int) string { return "/admin/products?page=" + strconv.Itoa(n) }
-	var prev, next string
-	if pageNo > 1 {
-		prev = link(pageNo - 1)
-	}
-	if pageNo < res.Pages {
-		next = link(pageNo + 1)
-	}
-	return s.renderAdmin(c, fiber.StatusOK, "admin_products", "产品", []crumb{{Name: "产品"}}, fiber.Map{
-		"Admin":  adminBaseOf(c, "products"),
-		"Result": res,
-		"Prev":   prev,
-		"Next":   next,
-		"Notice": productNotices[c.Query("done")],
+	return s.renderPage(c, fiber.StatusOK, "admin_products", &productListView{
+		Layout: adminLayout("产品", crumb{Name: "产品"}),
+		Admin:  adminBaseOf(c, "products"),
+		Result: res,
+		Pager:  pg.Pager(requestLink(c).Del("done"), res.Total),
+		Notice: productNotices[c.Query("done")],
 	})
 }
 

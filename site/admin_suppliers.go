@@ -78,8 +78,9 @@ func (f supplierForm) supplier() (*catalog.Supplier, map[string]string) {
 	return sp, errs
 }
 
-// supplierView is the data of the supplier form page.
+// supplierView is the supplier form page.
 type supplierView struct {
+	Layout
 	Admin    adminBase
 	New      bool
 	Supplier *catalog.Supplier
@@ -133,10 +134,19 @@ func (s *Server) renderSupplier(c *fiber.Ctx, status int, v *supplierView) error
 	if !v.New {
 		name = v.Supplier.Name
 	}
-	return s.renderAdminForm(c, status, "admin_supplier", "供应商", "/admin/suppliers", name, v)
+	v.Layout = adminFormLayout("供应商", "/admin/suppliers", name)
+	return s.renderPage(c, status, "admin_supplier", v)
 }
 
 var supplierNotices = map[string]string{"created": "供应商已创建。", "saved": "修改已保存。"}
+
+// supplierListView is the back office's list of suppliers.
+type supplierListView struct {
+	Layout
+	Admin     adminBase
+	Suppliers []catalog.Supplier
+	Notice    string
+}
 
 // adminSuppliers lists every supplier with its number of products.
 func (s *Server) adminSuppliers(c *fiber.Ctx) error {
@@ -146,10 +156,11 @@ func (s *Server) adminSuppliers(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return s.renderAdmin(c, fiber.StatusOK, "admin_suppliers", "供应商", []crumb{{Name: "供应商"}}, fiber.Map{
-		"Admin":     adminBaseOf(c, "suppliers"),
-		"Suppliers": list,
-		"Notice":    supplierNotices[c.Query("done")],
+	return s.renderPage(c, fiber.StatusOK, "admin_suppliers", &supplierListView{
+		Layout:    adminLayout("供应商", crumb{Name: "供应商"}),
+		Admin:     adminBaseOf(c, "suppliers"),
+		Suppliers: list,
+		Notice:    supplierNotices[c.Query("done")],
 	})
 }
 

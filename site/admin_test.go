@@ -743,7 +743,9 @@ func TestAdminProductsThroughForms(t *testing.T) {
 		t.Error("the audit log is not newest first")
 	}
 	wantAdminStatus(t, b.get("/admin/audit?entity=nothing"), http.StatusBadRequest)
-	wantAdminStatus(t, b.get("/admin/audit?page=0"), http.StatusBadRequest)
+	badPage := b.get("/admin/audit?page=0")
+	wantAdminStatus(t, badPage, http.StatusBadRequest)
+	mustContain(t, badPage.Body, "页码“0”无效，应为正整数。")
 	wantAdminStatus(t, b.get("/admin/products/no-such-product"), http.StatusNotFound)
 }
 
@@ -844,21 +846,53 @@ func TestAdminAuditPagination(t *testing.T) {
 	env := newAdminEnv(t)
 	sup := mustAdminSupplier(t, env)
 	p := mustAdminProduct(t, env, sup, 0)
-	for i := range auditPerPage + 5 {
+	for i := range perPage + 5 {
 		if _, err := env.cat.Stock.Adjust(context.Background(), env.staff.Actor(), p.Slug, 1, "盘点 "+strconv.Itoa(i)); err != nil {
 			t.Fatal(err)
 		}
 	}
+	newest := "盘点 " + strconv.Itoa(perPage+4)
 	b := env.adminClient(t)
 	b.mustLogin()
 	first := b.get("/admin/audit")
 	wantAdminStatus(t, first, http.StatusOK)
-	mustContain(t, first.Body, "盘点 34", `href="/admin/audit?page=2"`)
+	mustContain(t, first.Body, newest, `href="/admin/audit?page=2"`)
 	second := b.get("/admin/audit?page=2")
-	mustContain(t, second.Body, "盘点 0", "新建产品", `href="/admin/audit?page=1"`)
-	if strings.Contains(second.Body, "盘点 34") {
+	mustContain(t, second.Body, "盘点 0", "新建产品", `href="/admin/audit" rel="prev"`)
+	if strings.Contains(second.Body, newest) {
 		t.Error("page 2 repeats page 1")
 	}
+}
+
+// TestAdminProductsPagination: the product list pages by the site's one page size, with the
+// site's pager, whose links leave out the notice of the last change.
+func TestAdminProductsPagination(t *testing.T) {
+	env := newAdminEnv(t)
+	sup := mustAdminSupplier(t, env)
+	for i := range perPage + 1 {
+		p := &catalog.Product{Slug: "cherry-" + strconv.Itoa(i), Name: "樱桃" + strconv.Itoa(i), Category: "樱桃",
+			County: catalog.CountyLocal, Spec: "1千克/箱", Unit: "箱", Price: 5000, MinQty: 1, Multiple: 1}
+		if err := env.cat.Products.Create(context.Background(), db.CommandLine, p, sup.Slug); err != nil {
+			t.Fatalf("create product: %v", err)
+		}
+	}
+	b := env.adminClient(t)
+	b.mustLogin()
+	first := b.get("/admin/products?done=listed")
+	wantAdminStatus(t, first, http.StatusOK)
+	mustContain(t, first.Body, "产品已上架", "共 "+strconv.Itoa(perPage+1)+" 种产品", `href="/admin/products?page=2" rel="next"`)
+	if n := strings.Count(first.Body, `<th scope="row">`); n != perPage {
+		t.Errorf("page 1 shows %d products, want %d", n, perPage)
+	}
+	second := b.get("/admin/products?page=2")
+	wantAdminStatus(t, second, http.StatusOK)
+	mustContain(t, second.Body, "樱桃0", `href="/admin/products" rel="prev"`, `<span aria-current="page">2</span>`)
+	if n := strings.Count(second.Body, `<th scope="row">`); n != 1 {
+		t.Errorf("page 2 shows %d products, want 1", n)
+	}
+	badPage := b.get("/admin/products?page=x")
+	wantAdminStatus(t, badPage, http.StatusBadRequest)
+	mustContain(t, badPage.Body, "页码“x”无效，应为正整数。")
 }
 
 func TestClientIP(t *testing.T) {

@@ -87,9 +87,17 @@ func (s *Server) handleError(c *fiber.Ctx, err error) error {
 	if strings.HasPrefix(c.Path(), "/api/") {
 		return c.Status(status).JSON(fiber.Map{"error": fiber.Map{"status": status, "message": message, "request_id": requestID(c)}})
 	}
-	return s.render(c, status, "error", &page{
-		Title:   title,
-		NoIndex: true,
-		Data:    fiber.Map{"Status": status, "Message": message, "RequestID": requestID(c)},
+	return s.renderPage(c, status, "error", &errorView{
+		Layout:    Layout{Title: title, NoIndex: true},
+		Reason:    message,
+		RequestID: requestID(c),
 	})
+}
+
+// errorView is the page of a request that failed. The message is Reason: the layout shows its
+// own Message as a notice above the content.
+type errorView struct {
+	Layout
+	Reason    string // what went wrong, in Chinese, fit to show the user
+	RequestID string // for the user to quote when reporting the problem
 }

@@ -10,8 +10,9 @@ import (
 // account marked to change it (the first-run account) is sent here before any other back-office
 // page works.
 
-// passwordView is the data of the password page.
+// passwordView is the password page.
 type passwordView struct {
+	Layout
 	Admin      adminBase
 	MustChange bool   // the account may use no other page until the password is changed
 	MinLength  int    // account.MinPasswordLength
@@ -23,8 +24,8 @@ func (s *Server) renderPassword(c *fiber.Ctx, status int, v passwordView) error 
 	v.Admin = adminBaseOf(c, "password")
 	v.MustChange = v.Admin.User.MustChangePassword
 	v.MinLength = account.MinPasswordLength
-	return s.render(c, status, "admin_password", &page{Title: "修改密码", Column: "后台", NoIndex: true,
-		Crumbs: []crumb{{Name: "后台", URL: "/admin/"}, {Name: "修改密码"}}, Data: v})
+	v.Layout = adminLayout("修改密码", crumb{Name: "修改密码"})
+	return s.renderPage(c, status, "admin_password", &v)
 }
 
 // adminPasswordForm shows the form, or after a change (?done=1) that the password is changed.
