@@ -227,52 +227,6 @@ func (s *Server) renderPageBytes(c *fiber.Ctx, name string, p pageData) ([]byte,
 	return buf.Bytes(), nil
 }
 
-// page is the layout's fields with untyped page data, for the templates that read .Data.
-type page struct {
-	Title       string
-	Description string
-	Keywords    string
-	Column      string
-	PubDate     string
-	Source      string
-	Canonical   string
-	Crumbs      []crumb
-	JSONLD      any
-	NoIndex     bool
-	Message     string
-	Path        string
-	Data        any
-}
-
-// dataView is a page as typed page data: its layout and its untyped data.
-type dataView struct {
-	Layout
-	Data any
-}
-
-// columnSections are the sections of the pages that name a column of the main navigation.
-var columnSections = map[string]section{
-	"首页": sectionHome, openColumn: sectionOpen, hallColumn: sectionHall, jobsColumn: sectionJobs, "后台": sectionAdmin,
-}
-
-func (p *page) view() *dataView {
-	return &dataView{Data: p.Data, Layout: Layout{
-		Title: p.Title, Description: p.Description, Keywords: p.Keywords, Column: p.Column,
-		Section: columnSections[p.Column], PubDate: p.PubDate, Source: p.Source, Canonical: p.Canonical,
-		Crumbs: p.Crumbs, JSONLD: p.JSONLD, NoIndex: p.NoIndex, Message: p.Message, Path: p.Path,
-	}}
-}
-
-// render is renderPage for a page with untyped data.
-func (s *Server) render(c *fiber.Ctx, status int, name string, p *page) error {
-	return s.renderPage(c, status, name, p.view())
-}
-
-// renderBytes is renderPageBytes for a page with untyped data.
-func (s *Server) renderBytes(c *fiber.Ctx, name string, p *page) ([]byte, error) {
-	return s.renderPageBytes(c, name, p.view())
-}
-
 func sendHTML(c *fiber.Ctx, status int, body []byte) error {
 	c.Status(status)
 	c.Set(fiber.HeaderContentType, fiber.MIMETextHTMLCharsetUTF8)
