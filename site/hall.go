@@ -6,6 +6,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"zhenxing/catalog"
+	"zhenxing/internal/db"
 )
 
 // The consumption-assistance hall (消费帮扶馆) itself: its page, its products on the home page and
@@ -66,7 +67,7 @@ func (s *Server) homeInSeason(c *fiber.Ctx) []hallCard {
 	defer cancel()
 	list, err := s.deps.Products.InSeason(ctx, s.now(), 4)
 	if err != nil {
-		s.log.Warn("home: products in season", "request_id", requestID(c), "err", err)
+		s.degraded(c, "home: products in season", err)
 		return nil
 	}
 	return s.cards(list)
@@ -80,7 +81,7 @@ func (s *Server) hallSitemap(c *fiber.Ctx, add func(path string, mod time.Time))
 	defer cancel()
 	add("/hall/", time.Time{})
 	add("/hall/products", time.Time{})
-	fail := func(err error) { s.log.Warn("sitemap: hall", "request_id", requestID(c), "err", err) }
+	fail := func(err error) { s.degraded(c, "sitemap: hall", err) }
 	sups, err := s.deps.Suppliers.List(ctx)
 	if err != nil {
 		fail(err)
@@ -102,4 +103,14 @@ func (s *Server) hallSitemap(c *fiber.Ctx, add func(path string, mod time.Time))
 			return
 		}
 	}
+}
+
+// degraded logs err, which left out the hall's part of a page that answers all the same: as part
+// of the outage when the database is unavailable (no line per request), else as a WARN line.
+func (s *Server) degraded(c *fiber.Ctx, what string, err error) {
+	if db.IsUnavailable(err) {
+		s.outage.seen(err)
+		return
+	}
+	s.log.Warn(what, "request_id", requestID(c), "err", err)
 }

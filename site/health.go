@@ -56,14 +56,20 @@ func newDatabaseOutage(log *slog.Logger, db *pgxpool.Pool, stop <-chan struct{})
 }
 
 // failed counts one answer that failed because the database cannot be reached, err being why.
-func (o *databaseOutage) failed(err error) {
+func (o *databaseOutage) failed(err error) { o.note(err, 1) }
+
+// seen notes that the database cannot be reached, err being why, for a page that answered
+// without what it needed the database for (the home page without its products in season).
+func (o *databaseOutage) seen(err error) { o.note(err, 0) }
+
+func (o *databaseOutage) note(err error, answered503 int) {
 	o.mu.Lock()
-	o.count++
+	o.count += answered503
 	if o.down {
 		o.mu.Unlock()
 		return
 	}
-	o.down, o.since, o.count = true, time.Now(), 1
+	o.down, o.since, o.count = true, time.Now(), answered503
 	o.mu.Unlock()
 	o.log.Warn("database unavailable: answering 503 until it answers again", "err", err)
 	if o.db != nil {
