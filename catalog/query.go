@@ -45,7 +45,7 @@ const (
 
 // The listing's page sizes.
 const (
-	DefaultPerPage = 24
+	DefaultPerPage = 20
 	MaxPerPage     = 100
 	maxPage        = 1_000_000
 	maxQueryRunes  = 100
