@@ -22,7 +22,6 @@ type homeView struct {
 	Latest  []*content.Document
 	Notices []*content.Document
 	Kinds   []content.Kind
-	Hall    bool       // the hall has a catalogue
 	Season  []hallCard // 当季产品 (消费帮扶馆)
 	Jobs    jobsHome
 }
