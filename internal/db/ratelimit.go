@@ -31,7 +31,9 @@ type RateLimitError struct {
 	RetryAfter time.Duration
 }
 
-func (e *RateLimitError) Error() string { return fmt.Sprintf("rate limited, retry after %s", e.RetryAfter) }
+func (e *RateLimitError) Error() string {
+	return fmt.Sprintf("rate limited, retry after %s", e.RetryAfter)
+}
 
 // Seconds is RetryAfter in whole seconds, rounded up and at least 1: the value of a Retry-After
 // header.
