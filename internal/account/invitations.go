@@ -36,7 +36,9 @@ type Invitation struct {
 func (inv *Invitation) Accepted() bool { return inv.AcceptedAt != nil }
 
 // Expired reports whether the invitation can no longer be accepted at now (it was not yet).
-func (inv *Invitation) Expired(now time.Time) bool { return !inv.Accepted() && !now.Before(inv.ExpiresAt) }
+func (inv *Invitation) Expired(now time.Time) bool {
+	return !inv.Accepted() && !now.Before(inv.ExpiresAt)
+}
 
 const invitationColumns = `i.organization_id, o.name AS organization_name, i.contact, i.role, i.invited_by,
 	i.created_at, i.expires_at, i.accepted_by, i.accepted_at`

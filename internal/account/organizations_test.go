@@ -115,7 +115,9 @@ func TestRegisterBadInput(t *testing.T) {
 		change  func(r *account.Registration)
 		message string
 	}{
-		{"wrong check digit", func(r *account.Registration) { r.CreditCode = r.CreditCode[:17] + map[bool]string{true: "1", false: "0"}[r.CreditCode[17] == '0'] }, "校验位不正确"},
+		{"wrong check digit", func(r *account.Registration) {
+			r.CreditCode = r.CreditCode[:17] + map[bool]string{true: "1", false: "0"}[r.CreditCode[17] == '0']
+		}, "校验位不正确"},
 		{"short credit code", func(r *account.Registration) { r.CreditCode = "91610111" }, "18 位"},
 		{"no name", func(r *account.Registration) { r.Name = "  " }, "单位名称"},
 		{"no address", func(r *account.Registration) { r.Addresses = nil }, "收货地址"},
