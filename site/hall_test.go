@@ -25,6 +25,7 @@ import (
 	"zhenxing/internal/account"
 	"zhenxing/internal/db"
 	"zhenxing/internal/testdb"
+	"zhenxing/order"
 )
 
 // mayNow is a clock in cherry season; testNow (28 November) is out of it.
@@ -148,6 +149,7 @@ func useCatalog(d *Deps, cat *catalog.Catalog) {
 	d.Suppliers, d.Products, d.Photos, d.Stock = cat.Suppliers, cat.Products, cat.Photos, cat.Stock
 	d.Accounts = account.NewStore(cat.Pool())
 	d.DB = cat.Pool()
+	d.Orders = order.New(cat.Pool(), order.Config{})
 }
 
 // unreachableCatalog is a catalogue on a pool whose server does not answer: every call fails

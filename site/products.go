@@ -350,9 +350,13 @@ type hallProduct struct {
 type productPageView struct {
 	Layout
 	Product *hallProduct
+	Buyer   bool   // a buyer is logged in: the page has the form that adds to the cart
+	CSRF    string // the token of that form
+	Login   string // for anyone else, the buyers' login with the way back to the product
 }
 
-// productPage shows one listed product; unlisted and unknown products are 404.
+// productPage shows one listed product, with the form that adds it to the cart for a logged-in
+// buyer and a link to the buyers' login for anyone else; unlisted and unknown products are 404.
 func (s *Server) productPage(c *fiber.Ctx) error {
 	ctx, cancel := dbContext(c)
 	defer cancel()
@@ -365,7 +369,7 @@ func (s *Server) productPage(c *fiber.Ctx) error {
 		return err
 	}
 	v.Related = s.cards(related)
-	return s.renderPage(c, fiber.StatusOK, "product", &productPageView{Product: v, Layout: Layout{
+	page := &productPageView{Product: v, Layout: Layout{
 		Title:       v.Name,
 		Description: v.Name + "\uff0c" + v.Spec + "\uff0c产地" + v.County + v.Township + "\uff0c供应商" + v.Supplier.Name + "。",
 		Keywords:    strings.Join(append([]string{v.Category, v.County}, v.Flags...), ","),
@@ -373,7 +377,10 @@ func (s *Server) productPage(c *fiber.Ctx) error {
 		Section:     sectionHall,
 		Crumbs:      []crumb{{"首页", "/"}, {hallColumn, "/hall/"}, {"全部产品", "/hall/products"}, {v.Name, ""}},
 		JSONLD:      s.productLD(v),
-	}})
+	}}
+	page.Buyer, page.CSRF = userOf(c).IsBuyer(), csrfOf(c)
+	page.Login = "/account/login?next=" + url.QueryEscape("/hall/products/"+v.Slug)
+	return s.renderPage(c, fiber.StatusOK, "product", page)
 }
 
 // loadProduct reads a product on sale with its supplier and photos, as the public sees it: an

@@ -1,6 +1,10 @@
 package site
 
-import "zhenxing/internal/account"
+import (
+	"github.com/gofiber/fiber/v2"
+
+	"zhenxing/internal/account"
+)
 
 // routes is the whole URL map of the site. Every GET route answers HEAD as well.
 func (s *Server) routes() {
@@ -73,6 +77,19 @@ func (s *Server) routes() {
 	staff.Get("/buyers/:id", hall, s.adminBuyer)
 	staff.Post("/buyers/:id/approve", hall, s.adminBuyerReview(true))
 	staff.Post("/buyers/:id/reject", hall, s.adminBuyerReview(false))
+	staff.Get("/orders", hall, s.adminOrders)
+	staff.Get("/orders.csv", hall, s.adminOrdersCSV)
+	staff.Get("/orders/:number", hall, s.adminOrder)
+	staff.Get("/orders/:number/invoice.pdf", hall, s.adminOrderInvoicePDF)
+	staff.Get("/orders/:number/problems/:id/photo", hall, s.adminProblemPhoto)
+	staff.Post("/orders/:number/ship", hall, s.adminOrderShip)
+	staff.Post("/orders/:number/refund", hall, s.adminOrderRefund)
+	staff.Post("/orders/:number/cancel", hall, s.adminOrderCancel)
+	staff.Get("/payments", hall, s.adminPayments)
+	staff.Get("/payments.csv", hall, s.adminPaymentsCSV)
+	staff.Post("/payments", hall, s.adminPaymentRecord)
+	staff.Get("/invoices", hall, s.adminInvoices)
+	staff.Post("/invoices/:number", hall, s.adminInvoiceRecord)
 
 	// 采购单位 (buyer organisations). Every /account URL loads the session and checks the CSRF
 	// token of every POST; registration, login and invitations are open to all (their forms carry
@@ -96,16 +113,41 @@ func (s *Server) routes() {
 	buyer.Post("/approval", s.accountApproval)
 	buyer.Post("/plan", s.accountPlan)
 	buyer.Post("/users/:id", s.accountMember)
+	// The buyer's orders (orders.go) and the administrators' approvals (approvals.go).
+	buyer.Get("/orders", s.accountOrders)
+	buyer.Get("/orders/:number", s.accountOrder)
+	buyer.Get("/orders/:number/print", s.accountOrderPrint)
+	buyer.Get("/orders/:number/invoice.pdf", s.accountOrderInvoicePDF)
+	buyer.Get("/orders/:number/problems/:id/photo", s.accountProblemPhoto)
+	buyer.Post("/orders/:number/receipt", s.accountOrderReceipt)
+	buyer.Post("/orders/:number/problem", s.accountOrderProblem)
+	buyer.Post("/orders/:number/invoice", s.accountOrderInvoice)
+	buyer.Post("/orders/:number/reorder", s.accountOrderReorder)
+	buyer.Post("/orders/:number/cancel", s.accountOrderCancel)
+	buyer.Get("/approvals", s.accountApprovals)
+	buyer.Post("/approvals/:number/approve", s.accountApprovalDecide(true))
+	buyer.Post("/approvals/:number/send-back", s.accountApprovalDecide(false))
 
 	// 消费帮扶馆 (consumption-assistance hall); the listing's query parameters are in products.go
 	app.Get("/hall/", s.hallIndex)
 	app.Get("/hall/products", s.productList)
-	app.Get("/hall/products/:slug", s.productPage)
+	// The product page loads the session (when there is a cookie) for the buyer's order form.
+	app.Get("/hall/products/:slug", s.loadSession, s.productPage)
 	app.Get("/hall/suppliers/:slug", s.supplierPage)
 	app.Get("/hall/photos/:hash.:ext", s.productPhoto)
 	app.Get("/api/v1/products", s.apiProducts)
 	app.Get("/api/v1/products/:slug", s.apiProduct)
 	app.Get("/api/v1/suppliers", s.apiSuppliers)
+	// The buyer's cart (cart.go) and checkout (checkout.go): a buyer session, the CSRF token on
+	// every POST.
+	buying := []fiber.Handler{s.loadSession, s.checkCSRF, s.requireBuyer}
+	app.Get("/hall/cart", append(buying, s.cartPage)...)
+	app.Post("/hall/cart", append(buying, s.cartAdd)...)
+	app.Post("/hall/cart/:slug", append(buying, s.cartUpdate)...)
+	app.Post("/hall/cart/:slug/remove", append(buying, s.cartRemove)...)
+	app.Get("/hall/checkout", append(buying, s.checkoutPage)...)
+	app.Post("/hall/checkout", append(buying, s.checkoutPlace)...)
+	app.Get("/hall/checkout/:reference", append(buying, s.checkoutDone)...)
 
 	api := app.Group("/api/v1")
 	api.Get("/documents", s.apiDocuments)

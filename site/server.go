@@ -20,6 +20,7 @@ import (
 	"zhenxing/catalog"
 	"zhenxing/content"
 	"zhenxing/internal/account"
+	"zhenxing/order"
 )
 
 // Identity is what the footer and the meta tags of a government site say about the site.
@@ -45,6 +46,15 @@ type Config struct {
 	SessionIdle    time.Duration    // back-office session idle timeout; DefaultSessionIdle when 0
 	SessionMaxAge  time.Duration    // back-office session absolute timeout; DefaultSessionMaxAge when 0
 	HallCacheTTL   time.Duration    // how long a rendered hall listing is served again; 0 renders every request
+	Bank           BankAccount      // the collection account buyers pay by bank transfer into
+}
+
+// BankAccount is the bank account the hall collects bank transfers in (对公转账收款账户), shown
+// with the payment instructions of every unpaid checkout.
+type BankAccount struct {
+	AccountName   string // 户名 (BANK_ACCOUNT_NAME)
+	BankName      string // 开户行 (BANK_NAME)
+	AccountNumber string // 账号 (BANK_ACCOUNT_NUMBER)
 }
 
 // Deps are the domain services the site calls. All are required.
@@ -56,6 +66,7 @@ type Deps struct {
 	Products  *catalog.Products
 	Photos    *catalog.Photos
 	Stock     *catalog.Stock
+	Orders    *order.Service // carts, checkouts, orders, payments and invoices of the hall
 }
 
 // Server holds the application and what its handlers share.
