@@ -87,13 +87,15 @@ func New(cfg Config) (*Client, error) {
 		}
 	}
 	backend := stripe.GetBackendWithConfig(stripe.APIBackend, &stripe.BackendConfig{
-		URL:               stripe.String(apiURL),
-		HTTPClient:        &http.Client{Timeout: 30 * time.Second},
+		URL: stripe.String(apiURL),
+		// A request waits at most 10 s per try; retries reuse its idempotency key.
+		HTTPClient:        &http.Client{Timeout: 10 * time.Second},
 		MaxNetworkRetries: stripe.Int64(2),
 		// Errors reach the caller as coded errors and are logged there, once.
 		LeveledLogger: &stripe.LeveledLogger{Level: stripe.LevelNull},
 	})
 	api := &client.API{}
+	// The site uploads no files and uses no Connect: one backend serves all three.
 	api.Init(cfg.SecretKey, &stripe.Backends{API: backend, Connect: backend, Uploads: backend})
 	return &Client{api: api, webhookSecret: cfg.WebhookSecret, methods: methods}, nil
 }
