@@ -10,7 +10,6 @@ import (
 	"testing"
 
 	"zhenxing"
-	"zhenxing/internal/account"
 )
 
 const buyerTestPassword = "union buyer secret"
@@ -177,7 +176,6 @@ func TestAccountAccess(t *testing.T) {
 	}
 	// An unknown invitation is 404.
 	wantAdminStatus(t, get(t, env.s, "/account/invite/nonsense"), http.StatusNotFound)
-	_ = account.OrgAdmin
 }
 
 // Registration is limited to five an hour per client address: the sixth gets 429 with
