@@ -71,55 +71,13 @@ var slugRE = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
 // and digits in groups joined by single hyphens, at most 80 characters.
 func ValidSlug(s string) bool { return len(s) <= 80 && slugRE.MatchString(s) }
 
-// creditCodeChars are the characters of a 统一社会信用代码 (GB 32100-2015): digits and the capital
-// letters but I, O, Z, S and V, each worth its index.
-const creditCodeChars = "0123456789ABCDEFGHJKLMNPQRTUWXY"
-
-var creditCodeWeights = [17]int{1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28}
-
 // CreditCodeCheckChar returns the check character of a 统一社会信用代码 whose first 17 characters
-// are first17, and false when first17 is not 17 valid characters.
-func CreditCodeCheckChar(first17 string) (byte, bool) {
-	if len(first17) != 17 {
-		return 0, false
-	}
-	sum := 0
-	for i := 0; i < 17; i++ {
-		v := strings.IndexByte(creditCodeChars, first17[i])
-		if v < 0 {
-			return 0, false
-		}
-		sum += v * creditCodeWeights[i]
-	}
-	return creditCodeChars[(31-sum%31)%31], true
-}
+// are first17, and false when first17 is not 17 valid characters (zhenxing.CreditCodeCheckChar).
+func CreditCodeCheckChar(first17 string) (byte, bool) { return zhenxing.CreditCodeCheckChar(first17) }
 
-// CheckCreditCode verifies a 统一社会信用代码 (surrounding spaces and lower case are tolerated):
-// 18 characters from the code's alphabet, administrative-division digits in places 3 to 8, and
-// the check character of GB 32100-2015. The error is EInvalid with a Chinese message.
-func CheckCreditCode(code string) error {
-	c := strings.ToUpper(strings.TrimSpace(code))
-	bad := func(why string) error {
-		return zhenxing.Errorf(zhenxing.EInvalid, "统一社会信用代码“%s”%s", code, why)
-	}
-	if utf8.RuneCountInString(c) != 18 || len(c) != 18 {
-		return bad("应为 18 位")
-	}
-	for i := 0; i < 18; i++ {
-		if strings.IndexByte(creditCodeChars, c[i]) < 0 {
-			return bad(fmt.Sprintf("第 %d 位“%c”不是有效字符（不使用 I、O、Z、S、V）", i+1, c[i]))
-		}
-	}
-	for i := 2; i < 8; i++ {
-		if c[i] < '0' || c[i] > '9' {
-			return bad("第 3—8 位应为行政区划代码（数字）")
-		}
-	}
-	if want, _ := CreditCodeCheckChar(c[:17]); c[17] != want {
-		return bad("校验位不正确")
-	}
-	return nil
-}
+// CheckCreditCode verifies a 统一社会信用代码 as zhenxing.CheckCreditCode does: the error is
+// EInvalid with a Chinese message.
+func CheckCreditCode(code string) error { return zhenxing.CheckCreditCode(code) }
 
 var phoneRE = regexp.MustCompile(`^\+?[0-9][0-9 \-]{5,18}[0-9]$`)
 

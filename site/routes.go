@@ -69,6 +69,33 @@ func (s *Server) routes() {
 	staff.Post("/products/:slug/listing", hall, s.adminProductListing)
 	staff.Post("/products/:slug/stock", hall, s.adminProductStock)
 	staff.Post("/products/:slug/photos", hall, s.adminProductPhoto)
+	staff.Get("/buyers", hall, s.adminBuyers)
+	staff.Get("/buyers/:id", hall, s.adminBuyer)
+	staff.Post("/buyers/:id/approve", hall, s.adminBuyerReview(true))
+	staff.Post("/buyers/:id/reject", hall, s.adminBuyerReview(false))
+
+	// 采购单位 (buyer organisations). Every /account URL loads the session and checks the CSRF
+	// token of every POST; registration, login and invitations are open to all (their forms carry
+	// the token of an anonymous session), every route after the buyer group needs a buyer of an
+	// organisation (requireBuyer: no session redirects to /account/login, staff gets 403).
+	acct := app.Group("/account", s.loadSession, s.checkCSRF)
+	acct.Get("/register", s.accountRegisterForm)
+	acct.Post("/register", s.accountRegister)
+	acct.Get("/login", s.accountLoginForm)
+	acct.Post("/login", s.accountLogin)
+	acct.Post("/logout", s.accountLogout)
+	acct.Get("/invite/:token", s.accountInviteForm)
+	acct.Post("/invite/:token", s.accountInviteAccept)
+	buyer := acct.Group("", s.requireBuyer)
+	buyer.Get("/", s.accountHome)
+	buyer.Post("/invitations", s.accountInvite)
+	buyer.Post("/addresses", s.accountAddAddress)
+	buyer.Post("/addresses/:id/default", s.accountDefaultAddress)
+	buyer.Post("/addresses/:id/delete", s.accountDeleteAddress)
+	buyer.Post("/invoice", s.accountInvoice)
+	buyer.Post("/approval", s.accountApproval)
+	buyer.Post("/plan", s.accountPlan)
+	buyer.Post("/users/:id", s.accountMember)
 
 	// 消费帮扶馆 (consumption-assistance hall); the listing's query parameters are in products.go
 	app.Get("/hall/", s.hallIndex)

@@ -74,8 +74,11 @@ type User struct {
 	Username           string     `db:"username"`
 	Name               string     `db:"display_name"`
 	Kind               Kind       `db:"kind"`
-	Roles              []Role     `db:"roles"` // staff only, at least one; empty for buyers
-	OrganizationID     *int64     `db:"organization_id"`
+	Roles              []Role     `db:"roles"`             // staff only, at least one; empty for buyers
+	OrganizationID     *int64     `db:"organization_id"`   // buyers of an organisation only
+	OrgRole            OrgRole    `db:"organization_role"` // buyers of an organisation only; "" otherwise
+	Email              string     `db:"email"`             // a buyer's login e-mail, "" for none
+	Phone              string     `db:"phone"`             // a buyer's login mobile number, "" for none
 	Disabled           bool       `db:"disabled"`
 	MustChangePassword bool       `db:"must_change_password"` // set for the first-run account
 	CreatedAt          time.Time  `db:"created_at"`
@@ -123,7 +126,8 @@ func (u *User) Actor() db.Actor {
 	return db.Actor{ID: u.ID, Name: name}
 }
 
-// Store is the PostgreSQL store of accounts, sessions and the login throttle. Every method
+// Store is the PostgreSQL store of accounts, sessions and the login throttle, and of the buyer
+// organisations with their addresses, invitations and purchase plans. Every method
 // takes a context; "not found" is a zhenxing.ENotFound error, never a nil result.
 type Store struct {
 	pool *pgxpool.Pool

@@ -99,7 +99,11 @@ func verifyPassword(ctx context.Context, tx pgx.Tx, username, password, ip strin
 		return nil, false, lockout(lockedUntil)
 	}
 
-	rows, err := tx.Query(ctx, `SELECT `+userColumns+`, password_hash FROM users WHERE lower(username) = lower($1)`, username)
+	// A buyer may log in with the phone or the e-mail of the account as well; a username that
+	// happens to equal another account's phone wins.
+	rows, err := tx.Query(ctx, `SELECT `+userColumns+`, password_hash FROM users
+		WHERE lower(username) = lower($1) OR (kind = 'buyer' AND (phone = $1 OR lower(email) = lower($1)))
+		ORDER BY lower(username) = lower($1) DESC LIMIT 1`, username)
 	if err != nil {
 		return nil, false, fmt.Errorf("load user %q: %w", username, err)
 	}
@@ -146,13 +150,17 @@ func verifyPassword(ctx context.Context, tx pgx.Tx, username, password, ip strin
 	return nil, false, nil
 }
 
-// Authenticate checks a login attempt at time now from the client address ip ("" for none). It
+// Authenticate checks a login attempt at time now from the client address ip ("" for none):
+// username is a username, or for a buyer the phone or the e-mail of the account. It
 // returns the account on success, recording the login; EUnauthorized ("用户名或密码错误") for an
 // unknown user or a wrong password, counting the failure against the account and the address;
 // ETooMany, with a *LockoutError cause and the retry time in the message, while either is locked
 // (even with the right password); EForbidden for a disabled account.
 func (s *Store) Authenticate(ctx context.Context, username, password, ip string, now time.Time) (*User, error) {
 	username = strings.TrimSpace(username)
+	if phone := normalizePhone(username); mobilePattern.MatchString(phone) {
+		username = phone // a mobile number as typed, with spaces or +86, is the same account
+	}
 	var u *User
 	var refused error
 	err := db.InTx(ctx, s.pool, func(tx pgx.Tx) error {

@@ -26,7 +26,9 @@ const MinPasswordLength = 10
 const FirstAdminUsername = "admin"
 
 // userColumns are the columns of users that make a User, in the order of its fields.
-const userColumns = `id, username, display_name, kind, roles, organization_id, disabled, must_change_password, created_at, last_login_at`
+const userColumns = `id, username, display_name, kind, roles, organization_id,
+	coalesce(organization_role, '') AS organization_role, coalesce(email, '') AS email, coalesce(phone, '') AS phone,
+	disabled, must_change_password, created_at, last_login_at`
 
 // passwordParams are the argon2id parameters of new hashes: OWASP's baseline (19 MiB, two
 // passes, one lane), which keeps a burst of logins on many accounts from exhausting memory.
