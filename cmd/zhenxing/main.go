@@ -218,7 +218,7 @@ func serve(ctx context.Context, getenv func(string) string, stderr io.Writer) er
 	}
 
 	accounts := account.NewStore(pool)
-	go purgeSessions(ctx, accounts, cfg.SessionIdle, log)
+	go purgeSessions(ctx, accounts, db.NewLimiter(pool), cfg.SessionIdle, log)
 	cat := catalog.New(pool, catalog.Config{})
 
 	srv, err := site.New(site.Config{
