@@ -173,7 +173,7 @@ func TestSalesCountsPaidOrdersOnly(t *testing.T) {
 	dried, other := f.ByCategory[4], f.ByCategory[5]
 	if dried.Name != "干果" || other.Name != "其他" || dried.Amount+other.Amount != 12399 ||
 		!(dried.Amount == 9599 && other.Amount == 2800 || dried.Amount == 9600 && other.Amount == 2799) {
-		t.Errorf("干果 and 其他: %v %v, want 9600 and 2800 less a fen", dried, other)
+		t.Errorf("got %v and %v, want 干果 9600 and 其他 2800, less a fen from one", dried, other)
 	}
 	var sum zhenxing.Money
 	for _, c := range f.ByCategory {
