@@ -8,6 +8,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/chromedp/chromedp"
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -58,11 +59,20 @@ func statsCatalog(t *testing.T, orders []statsOrder) *catalog.Catalog {
 		mustExec(t, pool, `INSERT INTO organizations (name, credit_code, contact_name, contact_phone, status)
 			VALUES ($1, $2, '联系人', '029-00000000', 'approved')`, name, fmt.Sprintf("81610111MA6T00000%d", i))
 	}
+	addStatsOrders(t, pool, 0, orders)
+	return cat
+}
+
+// addStatsOrders writes the orders, numbered from first on.
+func addStatsOrders(t *testing.T, pool *pgxpool.Pool, first int, orders []statsOrder) {
+	t.Helper()
+	ctx := context.Background()
 	for i, o := range orders {
+		i += first
 		var checkout, id int64
-		var first string
+		var product string
 		for slug := range o.lines {
-			first = slug
+			product = slug
 		}
 		if err := pool.QueryRow(ctx, `INSERT INTO checkouts (organization_id, reference, total)
 			SELECT id, $2, 0 FROM organizations WHERE name = $1 RETURNING id`, o.org, fmt.Sprintf("REF%04d", i)).Scan(&checkout); err != nil {
@@ -72,7 +82,7 @@ func statsCatalog(t *testing.T, orders []statsOrder) *catalog.Catalog {
 				recipient, phone, address, invoice)
 			SELECT $1, c.id, c.organization_id, p.supplier_id, $4, 0, '收货人', '13800000000', '西安市灞桥区', '{}'
 			FROM checkouts c, products p WHERE c.id = $2 AND p.slug = $3 RETURNING id`,
-			fmt.Sprintf("XF20260901-%06d", i+1), checkout, first, o.state).Scan(&id); err != nil {
+			fmt.Sprintf("XF20260901-%06d", i+1), checkout, product, o.state).Scan(&id); err != nil {
 			t.Fatalf("order %d: %v", i, err)
 		}
 		for slug, qty := range o.lines {
@@ -89,7 +99,6 @@ func statsCatalog(t *testing.T, orders []statsOrder) *catalog.Catalog {
 				checkout, id, o.paidOn, fmt.Sprintf("BANK%04d", i))
 		}
 	}
-	return cat
 }
 
 func mustExec(t *testing.T, pool *pgxpool.Pool, sql string, args ...any) {
@@ -244,6 +253,21 @@ func TestStatsWithoutPaidOrders(t *testing.T) {
 		`"by_county":[]`, `"by_supplier":[]`, `"by_category":[]`, `"by_month":[]`} {
 		mustContain(t, res.Body, want)
 	}
+}
+
+// TestStatsCache: with HALL_CACHE_TTL the figures are read once for the TTL, on every page that
+// shows them; without, each request reads them.
+func TestStatsCache(t *testing.T) {
+	cat := statsCatalog(t, statsOrders[:1])
+	cached := mustServer(t, func(c *Config, d *Deps) { useCatalog(d, cat); c.HallCacheTTL = time.Hour })
+	uncached := statsServer(t, cat)
+	mustContain(t, get(t, cached, "/hall/stats").Body, "<dt>累计销售额</dt><dd>¥1,458.00</dd>")
+	addStatsOrders(t, cat.Pool(), len(statsOrders), statsOrders[1:2])
+	mustContain(t, get(t, cached, "/hall/stats").Body, "<dt>累计销售额</dt><dd>¥1,458.00</dd>")
+	mustContain(t, get(t, cached, "/").Body, "累计销售额 <strong>¥1,458.00</strong>，<strong>1</strong> 家")
+	mustContain(t, get(t, cached, "/api/v1/stats").Body, `"total":145800,`)
+	mustContain(t, get(t, uncached, "/hall/stats").Body, "<dt>累计销售额</dt><dd>¥3,018.00</dd>")
+	mustContain(t, get(t, uncached, "/api/v1/stats").Body, `"total":301800,`)
 }
 
 // TestStatsDatabaseDown: without the database the statistics answer 503, the home page 200
