@@ -25,6 +25,7 @@ import (
 	"zhenxing/internal/account"
 	"zhenxing/internal/db"
 	"zhenxing/internal/testdb"
+	"zhenxing/order"
 )
 
 // mayNow is a clock in cherry season; testNow (28 November) is out of it.
@@ -142,12 +143,13 @@ func (f *hallFixture) server(t testing.TB, now time.Time) *Server {
 	})
 }
 
-// useCatalog gives the site the catalogue's stores, and the accounts and the pool (readiness,
-// audit log) of the same database.
+// useCatalog gives the site the catalogue's stores, and the accounts, the pool (readiness,
+// audit log) and the sales statistics of the same database.
 func useCatalog(d *Deps, cat *catalog.Catalog) {
 	d.Suppliers, d.Products, d.Photos, d.Stock = cat.Suppliers, cat.Products, cat.Photos, cat.Stock
 	d.Accounts = account.NewStore(cat.Pool())
 	d.DB = cat.Pool()
+	d.Stats = order.NewStats(cat.Pool())
 }
 
 // unreachableCatalog is a catalogue on a pool whose server does not answer: every call fails

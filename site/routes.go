@@ -103,9 +103,11 @@ func (s *Server) routes() {
 	app.Get("/hall/products/:slug", s.productPage)
 	app.Get("/hall/suppliers/:slug", s.supplierPage)
 	app.Get("/hall/photos/:hash.:ext", s.productPhoto)
+	app.Get("/hall/stats", s.hallStats)
 	app.Get("/api/v1/products", s.apiProducts)
 	app.Get("/api/v1/products/:slug", s.apiProduct)
 	app.Get("/api/v1/suppliers", s.apiSuppliers)
+	app.Get("/api/v1/stats", s.apiStats)
 
 	api := app.Group("/api/v1")
 	api.Get("/documents", s.apiDocuments)

@@ -20,6 +20,7 @@ import (
 	"zhenxing/catalog"
 	"zhenxing/content"
 	"zhenxing/internal/account"
+	"zhenxing/order"
 )
 
 // Identity is what the footer and the meta tags of a government site say about the site.
@@ -44,7 +45,7 @@ type Config struct {
 	Now            func() time.Time // the clock; time.Now when nil
 	SessionIdle    time.Duration    // back-office session idle timeout; DefaultSessionIdle when 0
 	SessionMaxAge  time.Duration    // back-office session absolute timeout; DefaultSessionMaxAge when 0
-	HallCacheTTL   time.Duration    // how long a rendered hall listing is served again; 0 renders every request
+	HallCacheTTL   time.Duration    // how long a rendered hall listing (and the sales statistics) is served again; 0 renders every request
 }
 
 // Deps are the domain services the site calls. All are required.
@@ -56,6 +57,7 @@ type Deps struct {
 	Products  *catalog.Products
 	Photos    *catalog.Photos
 	Stock     *catalog.Stock
+	Stats     *order.Stats // the hall's sales statistics from paid orders
 }
 
 // Server holds the application and what its handlers share.
@@ -68,7 +70,8 @@ type Server struct {
 	assets  *assets
 	metrics *metrics
 	pages   pageCache
-	hall    hallCache // the hall's listings for a moment, see hallcache.go
+	hall    hallCache  // the hall's listings for a moment, see hallcache.go
+	sales   salesCache // the sales statistics for a moment, see stats.go
 	shells  listingShells
 	log     *slog.Logger
 	outage  *databaseOutage // see health.go
@@ -86,7 +89,7 @@ func New(cfg Config, deps Deps) (*Server, error) {
 		cfg.Now = time.Now
 	}
 	s := &Server{cfg: cfg, deps: deps, log: cfg.Logger, metrics: newMetrics(), stopping: make(chan struct{}),
-		hall: hallCache{ttl: cfg.HallCacheTTL}}
+		hall: hallCache{ttl: cfg.HallCacheTTL}, sales: salesCache{ttl: cfg.HallCacheTTL}}
 	s.outage = newDatabaseOutage(s.log, deps.DB, s.stopping)
 	var err error
 	if s.assets, err = loadAssets(); err != nil {
