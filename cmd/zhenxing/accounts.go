@@ -206,7 +206,7 @@ func readPassword(stdin io.Reader, prompt io.Writer) (string, error) {
 }
 
 // purgeSessions deletes expired sessions, stale login-throttle rows and old rate-limit counters
-// ctx ends. Every replica may run it: the deletes are idempotent.
+// every ten minutes until ctx ends. Every replica may run it: the deletes are idempotent.
 func purgeSessions(ctx context.Context, store *account.Store, limits *db.Limiter, idle time.Duration, log *slog.Logger) {
 	tick := time.NewTicker(10 * time.Minute)
 	defer tick.Stop()

@@ -30,6 +30,7 @@ import (
 	"zhenxing/content"
 	"zhenxing/internal/account"
 	"zhenxing/internal/db"
+	"zhenxing/order"
 	"zhenxing/site"
 )
 
@@ -230,7 +231,8 @@ func serve(ctx context.Context, getenv func(string) string, stderr io.Writer) er
 		SessionMaxAge:  cfg.SessionMaxAge,
 		HallCacheTTL:   cfg.HallCacheTTL,
 	}, site.Deps{Content: store, DB: pool, Accounts: accounts,
-		Suppliers: cat.Suppliers, Products: cat.Products, Photos: cat.Photos, Stock: cat.Stock})
+		Suppliers: cat.Suppliers, Products: cat.Products, Photos: cat.Photos, Stock: cat.Stock,
+		Stats: order.NewStats(pool)})
 	if err != nil {
 		return err
 	}
