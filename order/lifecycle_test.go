@@ -227,7 +227,10 @@ func TestListFiltersAndExport(t *testing.T) {
 		t.Fatal(err)
 	}
 	out := buf.String()
-	if !strings.HasPrefix(out, "\ufeff订单号，下单时间，采购单位，供应商，状态，金额（元）") || !strings.Contains(out, numbers[0]+",2027-05-12 10:30，某区总工会，略阳乌鸡合作社，已取消，128.00") ||
+	// The CSV's own commas are ASCII: join the fields rather than write them in Chinese text.
+	header := "\ufeff" + strings.Join([]string{"订单号", "下单时间", "采购单位", "供应商", "状态", "金额（元）"}, ",")
+	row := strings.Join([]string{numbers[0], "2027-05-12 10:30", "某区总工会", "略阳乌鸡合作社", "已取消", "128.00"}, ",")
+	if !strings.HasPrefix(out, header) || !strings.Contains(out, row) ||
 		strings.Count(out, "\n") != 2 {
 		t.Fatalf("orders CSV:\n%s", out)
 	}
