@@ -307,3 +307,12 @@ func fillLine(l *CartLine, p *catalog.Product) {
 		}
 	}
 }
+
+// PriceNote says in Chinese how the unit price changed since the line was added, "" when it did
+// not.
+func (l CartLine) PriceNote() string {
+	if !l.PriceChanged {
+		return ""
+	}
+	return fmt.Sprintf("加入采购单后单价由 %s调整为 %s。", l.PriceAtAdd, l.UnitPrice)
+}

@@ -1,6 +1,7 @@
 package order_test
 
 import (
+	"context"
 	"sync"
 	"testing"
 	"time"
@@ -97,4 +98,17 @@ func TestExpiryTwoRunners(t *testing.T) {
 	if got, err := runners[1].Orders.Expire(ctx); err != nil || got != 0 {
 		t.Fatalf("Expire again = %d, %v", got, err)
 	}
+}
+
+// TestRunStops: the expiry loop returns once its context is cancelled.
+func TestRunStops(t *testing.T) {
+	f := newFixture(t)
+	runCtx, cancel := context.WithCancel(ctx)
+	done := make(chan struct{})
+	go func() {
+		f.svc.Orders.Run(runCtx)
+		close(done)
+	}()
+	cancel()
+	<-done
 }

@@ -90,7 +90,7 @@ func TestLifecycle(t *testing.T) {
 		t.Fatal(err)
 	}
 	if d.State != order.StateRefunded || d.Refunded != 25600 || len(d.Refunds) != 2 || len(d.Shipments) != 2 ||
-		len(d.Problems) != 1 || !d.Problems[0].HasPhoto || d.InvoiceOf == nil || d.InvoiceOf.Number != "61002700001" || !d.InvoiceOf.HasPDF {
+		len(d.Problems) != 1 || !d.Problems[0].HasPhoto || d.InvoiceRequest == nil || d.InvoiceRequest.Number != "61002700001" || !d.InvoiceRequest.HasPDF {
 		t.Fatalf("order = %+v", d)
 	}
 	var path []string

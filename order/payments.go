@@ -319,7 +319,7 @@ type PaymentSummary struct {
 }
 
 // MethodLabel is the payment method in Chinese.
-func (p *PaymentSummary) MethodLabel() string { return MethodLabel(p.Method) }
+func (p PaymentSummary) MethodLabel() string { return MethodLabel(p.Method) }
 
 // PaymentFilter selects payments; zero values mean any.
 type PaymentFilter struct {
