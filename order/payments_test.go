@@ -82,6 +82,8 @@ func TestBankTransfer(t *testing.T) {
 	if d.State != order.StateCanceled || !d.LatePayment || len(d.Payments) != 1 {
 		t.Fatalf("late order = %+v", d.Summary)
 	}
+	_, err = f.svc.Payments.RecordTransfer(ctx, staff, transfer(late.Orders[0].Number, 15600, "B-104"))
+	assertMessage(t, err, zhenxing.EConflict, "已登记过一笔取消后到账的付款")
 	flagged, err := f.svc.Orders.StaffList(ctx, order.Filter{LatePayment: true})
 	if err != nil || flagged.Total != 1 || flagged.Orders[0].Number != late.Orders[0].Number {
 		t.Fatalf("late list = %+v, %v", flagged, err)
