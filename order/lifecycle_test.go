@@ -107,6 +107,12 @@ func TestLifecycle(t *testing.T) {
 	if photo, ctype, err := f.svc.Orders.ProblemPhoto(ctx, b.OrganizationID, n, d.Problems[0].ID); err != nil || ctype != "image/png" || !bytes.Equal(photo, png) {
 		t.Fatalf("photo %q %q %v", photo, ctype, err)
 	}
+	if _, _, err := f.svc.Orders.ProblemPhoto(ctx, b.OrganizationID+1, n, d.Problems[0].ID); zhenxing.ErrorCode(err) != zhenxing.ENotFound {
+		t.Fatalf("another organisation's photo: %v", err)
+	}
+	if _, _, err := f.svc.Orders.StaffProblemPhoto(ctx, n, d.Problems[0].ID); err != nil {
+		t.Fatal(err)
+	}
 	audit, err := db.Audit(ctx, f.pool, db.AuditQuery{Entity: "order", EntityID: n})
 	if err != nil || len(audit) != 5 {
 		t.Fatalf("audit entries %d, %v", len(audit), err)

@@ -396,8 +396,20 @@ func collect[T any](ctx context.Context, q querier, sql string, id int64, scan f
 
 // ProblemPhoto returns the photo of a problem the organisation reported on its order, with its
 // content type. An unknown problem, one without a photo, or another organisation's is ENotFound.
-// orgID 0 reads any organisation's, for staff.
 func (o *Orders) ProblemPhoto(ctx context.Context, orgID int64, number string, problemID int64) ([]byte, string, error) {
+	if orgID <= 0 {
+		return nil, "", notFound("没有找到这张照片。")
+	}
+	return o.problemPhoto(ctx, orgID, number, problemID)
+}
+
+// StaffProblemPhoto is ProblemPhoto for the back office: any organisation's order. ENotFound
+// when there is none.
+func (o *Orders) StaffProblemPhoto(ctx context.Context, number string, problemID int64) ([]byte, string, error) {
+	return o.problemPhoto(ctx, 0, number, problemID)
+}
+
+func (o *Orders) problemPhoto(ctx context.Context, orgID int64, number string, problemID int64) ([]byte, string, error) {
 	var data []byte
 	var ctype string
 	err := o.db.pool.QueryRow(ctx, `SELECT p.photo, p.photo_type FROM order_problems p JOIN orders o ON o.id = p.order_id
