@@ -1,0 +1,408 @@
+package order
+
+import (
+	"context"
+	"crypto/rand"
+	"errors"
+	"fmt"
+	"regexp"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/jackc/pgx/v5"
+
+	"zhenxing"
+	"zhenxing/catalog"
+	"zhenxing/internal/db"
+)
+
+// Checkouts is the store of checkouts: the orders placed together from one cart, paid for
+// together under one payment reference code (识别码).
+type Checkouts struct {
+	db *orderDB
+}
+
+// Invoice kinds.
+const (
+	InvoiceOrdinary = "ordinary" // 普通发票
+	InvoiceSpecial  = "special"  // 增值税专用发票
+)
+
+// InvoiceDetails are the invoice details (开票信息) chosen at checkout, stored with each order as
+// orders.invoice. A special invoice (专票) needs the bank, account, address and phone as well.
+type InvoiceDetails struct {
+	Title   string `json:"title"`   // 发票抬头
+	TaxID   string `json:"tax_id"`  // 税号
+	Kind    string `json:"kind"`    // InvoiceOrdinary or InvoiceSpecial
+	Bank    string `json:"bank"`    // 开户行
+	Account string `json:"account"` // 银行账号
+	Address string `json:"address"` // 注册地址
+	Phone   string `json:"phone"`   // 注册电话
+}
+
+// KindLabel is the kind of invoice in Chinese.
+func (d InvoiceDetails) KindLabel() string {
+	if d.Kind == InvoiceSpecial {
+		return "增值税专用发票"
+	}
+	return "增值税普通发票"
+}
+
+// CheckoutInput is what the buyer fills in to place the orders of their cart.
+type CheckoutInput struct {
+	Recipient   string // 收货人
+	Phone       string
+	Address     string // the delivery address as one text
+	Invoice     InvoiceDetails
+	PurchaseRef string // 采购单号, optional
+	Note        string // optional
+}
+
+var (
+	phoneRE = regexp.MustCompile(`^[0-9+\-() ]{7,20}$`)
+	taxIDRE = regexp.MustCompile(`^[0-9A-Z]{15,20}$`)
+)
+
+// Validate tidies the input (spaces trimmed, the tax id upper-case, an empty kind ordinary) and
+// checks every field: problems are EInvalid wrapping catalog.FieldErrors.
+func (in *CheckoutInput) Validate() error {
+	trim := func(s *string) { *s = strings.TrimSpace(*s) }
+	for _, s := range []*string{&in.Recipient, &in.Phone, &in.Address, &in.PurchaseRef, &in.Note,
+		&in.Invoice.Title, &in.Invoice.TaxID, &in.Invoice.Kind, &in.Invoice.Bank, &in.Invoice.Account,
+		&in.Invoice.Address, &in.Invoice.Phone} {
+		trim(s)
+	}
+	in.Invoice.TaxID = strings.ToUpper(in.Invoice.TaxID)
+	if in.Invoice.Kind == "" {
+		in.Invoice.Kind = InvoiceOrdinary
+	}
+	var fe catalog.FieldErrors
+	text := func(field, label, v string, required bool, maxLen int) {
+		switch n := utf8.RuneCountInString(v); {
+		case required && n == 0:
+			addField(&fe, field, "请填写%s。", label)
+		case n > maxLen:
+			addField(&fe, field, "%s不能超过 %d 个字。", label, maxLen)
+		}
+	}
+	text("recipient", "收货人", in.Recipient, true, 50)
+	text("phone", "联系电话", in.Phone, true, 20)
+	if in.Phone != "" && !phoneRE.MatchString(in.Phone) {
+		addField(&fe, "phone", "联系电话“%s”格式不对。", in.Phone)
+	}
+	text("address", "收货地址", in.Address, true, 200)
+	text("purchase_ref", "采购单号", in.PurchaseRef, false, 50)
+	text("note", "备注", in.Note, false, 500)
+	text("invoice_title", "发票抬头", in.Invoice.Title, true, 100)
+	text("invoice_tax_id", "税号", in.Invoice.TaxID, true, 20)
+	if in.Invoice.TaxID != "" && !taxIDRE.MatchString(in.Invoice.TaxID) {
+		addField(&fe, "invoice_tax_id", "税号“%s”格式不对：应为 15 到 20 位数字或大写字母。", in.Invoice.TaxID)
+	}
+	switch in.Invoice.Kind {
+	case InvoiceOrdinary:
+	case InvoiceSpecial:
+		text("invoice_bank", "开户行", in.Invoice.Bank, true, 100)
+		text("invoice_account", "银行账号", in.Invoice.Account, true, 40)
+		text("invoice_address", "注册地址", in.Invoice.Address, true, 200)
+		text("invoice_phone", "注册电话", in.Invoice.Phone, true, 20)
+	default:
+		addField(&fe, "invoice_kind", "请选择发票类型。")
+	}
+	return fieldErrors(fe, "下单")
+}
+
+// Placed is what a checkout placed.
+type Placed struct {
+	CheckoutID int64
+	Reference  string         // the payment reference code (识别码)
+	Total      zhenxing.Money // of every order
+	State      string         // of every order: StateApproval or StateUnpaid
+	PayBy      *time.Time     // the deadline of an unpaid checkout; nil while it waits for approval
+	Orders     []PlacedOrder  // one per supplier
+}
+
+// PlacedOrder is one order of a checkout.
+type PlacedOrder struct {
+	ID           int64
+	Number       string
+	SupplierName string
+	Total        zhenxing.Money
+}
+
+// referenceAlphabet has no characters that read alike (0/O, 1/I/L).
+const referenceAlphabet = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+
+// ReferenceLength is the length of a payment reference code.
+const ReferenceLength = 8
+
+func newReference() string {
+	b := make([]byte, ReferenceLength)
+	_, _ = rand.Read(b)
+	for i := range b {
+		b[i] = referenceAlphabet[int(b[i])%len(referenceAlphabet)]
+	}
+	return string(b)
+}
+
+// NormReference tidies a reference code as typed: spaces removed, letters upper-case.
+func NormReference(s string) string {
+	return strings.ToUpper(strings.ReplaceAll(strings.TrimSpace(s), " ", ""))
+}
+
+// cartItem is a cart line with its product, locked for the checkout.
+type cartItem struct {
+	p        catalog.Product
+	supplier string
+	qty      int
+	price    zhenxing.Money
+	tier     int
+}
+
+// Place turns the buyer's cart into one order per supplier under one checkout, in one
+// transaction: every line's stock is reserved, or none is. The cart is emptied of what was
+// ordered. A checkout whose total is above the organisation's approval threshold, placed by a
+// purchaser, waits for an administrator (StateApproval); any other is unpaid, due within the
+// configured time.
+//
+// Errors: an organisation not yet approved (or a Buyer without a user or organisation) is
+// EForbidden; bad input EInvalid wrapping
+// catalog.FieldErrors; an empty cart, an unlisted product or a quantity the product no longer
+// allows EInvalid; stock that ran out since the line was added EConflict. Each message says what
+// to do, in Chinese; nothing is written then.
+func (c *Checkouts) Place(ctx context.Context, b Buyer, in CheckoutInput) (*Placed, error) {
+	if b.UserID <= 0 || b.OrganizationID <= 0 {
+		return nil, zhenxing.Errorf(zhenxing.EForbidden, "请以采购单位的账号登录后下单。")
+	}
+	if !b.Approved {
+		return nil, zhenxing.Errorf(zhenxing.EForbidden, "您的单位尚未通过审核，暂时不能下单。审核通过后即可提交采购单。")
+	}
+	if err := in.Validate(); err != nil {
+		return nil, err
+	}
+	var placed *Placed
+	err := db.InTx(ctx, c.db.pool, func(tx pgx.Tx) error {
+		var err error
+		placed, err = c.place(ctx, tx, b, in)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return placed, nil
+}
+
+func (c *Checkouts) place(ctx context.Context, tx pgx.Tx, b Buyer, in CheckoutInput) (*Placed, error) {
+	if err := lockCatalog(ctx, tx); err != nil {
+		return nil, err
+	}
+	// The cart lines and their products, locked in product id order.
+	rows, err := tx.Query(ctx, `SELECT `+productCols+`, s.name, c.quantity
+		FROM cart_lines c JOIN products p ON p.id = c.product_id JOIN suppliers s ON s.id = p.supplier_id
+		WHERE c.user_id = $1 ORDER BY p.id FOR UPDATE OF c, p`, b.UserID)
+	if err != nil {
+		return nil, fmt.Errorf("lock cart: %w", err)
+	}
+	items, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (cartItem, error) {
+		var it cartItem
+		err := row.Scan(append(productDest(&it.p), &it.supplier, &it.qty)...)
+		return it, err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("lock cart: %w", err)
+	}
+	if len(items) == 0 {
+		return nil, invalid("采购单是空的，请先选购产品。")
+	}
+	var total zhenxing.Money
+	for i := range items {
+		it := &items[i]
+		if !it.p.Listed {
+			return nil, invalid("“%s”已下架，请先从采购单中删除。", it.p.Name)
+		}
+		if err := it.p.CheckQuantity(it.qty); err != nil {
+			return nil, err
+		}
+		if it.qty > it.p.Stock {
+			return nil, zhenxing.Errorf(zhenxing.EConflict, "“%s”库存不足：现有 %d%s，采购单中为 %d%s。请修改数量后再提交。",
+				it.p.Name, it.p.Stock, it.p.Unit, it.qty, it.p.Unit)
+		}
+		it.price, it.tier = tierOf(&it.p, it.qty)
+		total += it.price * zhenxing.Money(it.qty)
+	}
+
+	now := c.db.now()
+	state, payBy := StateUnpaid, new(time.Time)
+	*payBy = now.Add(c.db.cfg.PayWithin)
+	if !b.Admin && b.ApprovalThreshold != nil && total > *b.ApprovalThreshold {
+		state, payBy = StateApproval, nil
+	}
+	placed := &Placed{Total: total, State: state, PayBy: payBy}
+	for range 10 {
+		ref := newReference()
+		err := tx.QueryRow(ctx, `INSERT INTO checkouts (organization_id, user_id, reference, total, created_at)
+			VALUES ($1, $2, $3, $4, $5) ON CONFLICT (reference) DO NOTHING RETURNING id`,
+			b.OrganizationID, b.UserID, ref, total, now).Scan(&placed.CheckoutID)
+		if err == nil {
+			placed.Reference = ref
+			break
+		}
+		if !errors.Is(err, pgx.ErrNoRows) {
+			return nil, fmt.Errorf("insert checkout: %w", err)
+		}
+	}
+	if placed.Reference == "" {
+		return nil, fmt.Errorf("insert checkout: no free reference code")
+	}
+	invoice := in.Invoice
+
+	// One order per supplier, suppliers in the order of their first product.
+	bySupplier := map[int64][]*cartItem{}
+	var suppliers []int64
+	for i := range items {
+		sid := items[i].p.SupplierID
+		if _, ok := bySupplier[sid]; !ok {
+			suppliers = append(suppliers, sid)
+		}
+		bySupplier[sid] = append(bySupplier[sid], &items[i])
+	}
+	actor := b.actor()
+	date := now.In(zhenxing.Beijing).Format("20060102")
+	for _, sid := range suppliers {
+		lines := bySupplier[sid]
+		var orderTotal zhenxing.Money
+		for _, it := range lines {
+			orderTotal += it.price * zhenxing.Money(it.qty)
+		}
+		var seq int64
+		if err := tx.QueryRow(ctx, `SELECT nextval('order_number_seq')`).Scan(&seq); err != nil {
+			return nil, fmt.Errorf("order number: %w", err)
+		}
+		po := PlacedOrder{Number: fmt.Sprintf("XF%s-%06d", date, seq), SupplierName: lines[0].supplier, Total: orderTotal}
+		err := tx.QueryRow(ctx, `INSERT INTO orders (number, checkout_id, organization_id, supplier_id, placed_by, state,
+				total, recipient, phone, address, invoice, purchase_ref, note, pay_by, created_at, updated_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $15) RETURNING id`,
+			po.Number, placed.CheckoutID, b.OrganizationID, sid, b.UserID, state, orderTotal,
+			in.Recipient, in.Phone, in.Address, invoice, in.PurchaseRef, in.Note, payBy, now).Scan(&po.ID)
+		if err != nil {
+			return nil, fmt.Errorf("insert order: %w", err)
+		}
+		for _, it := range lines {
+			_, err := tx.Exec(ctx, `INSERT INTO order_lines (order_id, product_id, name, spec, unit, quantity, unit_price, tier_min_qty, total)
+				VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+				po.ID, it.p.ID, it.p.Name, it.p.Spec, it.p.Unit, it.qty, it.price, it.tier, it.price*zhenxing.Money(it.qty))
+			if err != nil {
+				return nil, fmt.Errorf("insert order line: %w", err)
+			}
+			if err := moveStock(ctx, tx, actor, it.p.ID, -it.qty, "订单 "+po.Number, now); err != nil {
+				return nil, err
+			}
+		}
+		note := "提交订单"
+		if state == StateApproval {
+			note = "提交订单，金额超过本单位审批额度，等待管理员审批"
+		}
+		if err := recordEvent(ctx, tx, po.ID, nil, state, actor, note, now); err != nil {
+			return nil, err
+		}
+		placed.Orders = append(placed.Orders, po)
+	}
+	ids := make([]int64, len(items))
+	for i, it := range items {
+		ids[i] = it.p.ID
+	}
+	if _, err := tx.Exec(ctx, `DELETE FROM cart_lines WHERE user_id = $1 AND product_id = ANY($2)`, b.UserID, ids); err != nil {
+		return nil, fmt.Errorf("empty cart: %w", err)
+	}
+	return placed, nil
+}
+
+// moveStock changes a product's stock by delta with a conditional update (a reservation never
+// takes it below zero) and records the movement. The product row must be locked already.
+func moveStock(ctx context.Context, tx pgx.Tx, actor db.Actor, productID int64, delta int, reason string, at time.Time) error {
+	var after int
+	var name, unit string
+	err := tx.QueryRow(ctx, `UPDATE products SET stock = stock + $2 WHERE id = $1 AND stock + $2 >= 0
+		RETURNING stock, name, unit`, productID, delta).Scan(&after, &name, &unit)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return zhenxing.Errorf(zhenxing.EConflict, "库存不足，请修改数量后再提交。")
+	}
+	if err != nil {
+		return fmt.Errorf("move stock: %w", err)
+	}
+	_, err = tx.Exec(ctx, `INSERT INTO stock_movements (product_id, delta, stock_after, reason, actor_id, actor_name, at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7)`, productID, delta, after, reason, actorRef(actor), actor.Name, at)
+	if err != nil {
+		return fmt.Errorf("record stock movement: %w", err)
+	}
+	return nil
+}
+
+// Checkout is a checkout with its orders, for the payment pages and the Stripe payment.
+type Checkout struct {
+	ID             int64
+	OrganizationID int64
+	Reference      string
+	Total          zhenxing.Money
+	Unpaid         zhenxing.Money // the total of its orders waiting for payment
+	StripeSession  *string
+	StripeAttempts int
+	CreatedAt      time.Time
+	Orders         []Summary
+}
+
+// Find returns the checkout with the reference code of the buyer's organisation, with its
+// orders. An unknown code, or another organisation's, is ENotFound.
+func (c *Checkouts) Find(ctx context.Context, orgID int64, reference string) (*Checkout, error) {
+	return c.find(ctx, "k.reference = $1 AND k.organization_id = $2", NormReference(reference), orgID)
+}
+
+// ByID returns the checkout with the id, of any organisation, for staff and the Stripe payment.
+// An unknown id is ENotFound.
+func (c *Checkouts) ByID(ctx context.Context, id int64) (*Checkout, error) {
+	return c.find(ctx, "k.id = $1", id)
+}
+
+// ByReference returns the checkout with the reference code, of any organisation, for staff and
+// the Stripe payment. An unknown code is ENotFound.
+func (c *Checkouts) ByReference(ctx context.Context, reference string) (*Checkout, error) {
+	return c.find(ctx, "k.reference = $1", NormReference(reference))
+}
+
+func (c *Checkouts) find(ctx context.Context, where string, args ...any) (*Checkout, error) {
+	var k Checkout
+	err := c.db.pool.QueryRow(ctx, `SELECT k.id, k.organization_id, k.reference, k.total, k.stripe_session,
+			k.stripe_attempts, k.created_at FROM checkouts k WHERE `+where, args...).
+		Scan(&k.ID, &k.OrganizationID, &k.Reference, &k.Total, &k.StripeSession, &k.StripeAttempts, &k.CreatedAt)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return nil, notFound("没有找到这个付款识别码。")
+	}
+	if err != nil {
+		return nil, fmt.Errorf("load checkout: %w", err)
+	}
+	k.Orders, err = listSummaries(ctx, c.db.pool, "o.checkout_id = $1 ORDER BY o.id", k.ID)
+	if err != nil {
+		return nil, err
+	}
+	for _, o := range k.Orders {
+		if o.State == StateUnpaid {
+			k.Unpaid += o.Total
+		}
+	}
+	return &k, nil
+}
+
+// SetStripeSession records the latest Stripe Checkout Session of the checkout and counts the
+// attempt (Checkout.StripeAttempts is the number of sessions made so far). An unknown checkout
+// is ENotFound.
+func (c *Checkouts) SetStripeSession(ctx context.Context, checkoutID int64, sessionID string) error {
+	tag, err := c.db.pool.Exec(ctx, `UPDATE checkouts SET stripe_session = $2, stripe_attempts = stripe_attempts + 1
+		WHERE id = $1`, checkoutID, sessionID)
+	if err != nil {
+		return fmt.Errorf("record stripe session: %w", err)
+	}
+	if tag.RowsAffected() == 0 {
+		return notFound("没有找到这个付款识别码。")
+	}
+	return nil
+}
