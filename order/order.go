@@ -19,6 +19,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"strings"
 	"time"
 
@@ -44,6 +45,7 @@ type Config struct {
 	ExpiryEvery time.Duration    // how often Run looks for expired orders; default a minute
 	ExpiryBatch int              // orders cancelled per transaction by Expire; default 100
 	Now         func() time.Time // the clock; default time.Now
+	Log         *slog.Logger     // where Run reports; default slog.Default()
 }
 
 // Service is the ordering domain: one store per aggregate over one shared pool.
@@ -76,6 +78,9 @@ func New(pool *pgxpool.Pool, cfg Config) *Service {
 	}
 	if cfg.Now == nil {
 		cfg.Now = time.Now
+	}
+	if cfg.Log == nil {
+		cfg.Log = slog.Default()
 	}
 	d := &orderDB{pool: pool, cfg: cfg}
 	return &Service{

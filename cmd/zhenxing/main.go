@@ -221,6 +221,8 @@ func serve(ctx context.Context, getenv func(string) string, stderr io.Writer) er
 	accounts := account.NewStore(pool)
 	go purgeSessions(ctx, accounts, db.NewLimiter(pool), cfg.SessionIdle, log)
 	cat := catalog.New(pool, catalog.Config{})
+	orders := order.New(pool, order.Config{PayWithin: cfg.OrderPayTime, Log: log})
+	go orders.Orders.Run(ctx) // every replica may: each expired order is cancelled once
 
 	srv, err := site.New(site.Config{
 		BaseURL:        cfg.BaseURL,
