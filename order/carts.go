@@ -150,8 +150,11 @@ func findProduct(ctx context.Context, q pgx.Tx, slug string) (*catalog.Product, 
 // Add puts qty (as typed) units of the product with the slug into the user's cart, on top of
 // what the cart holds of it, and returns the line's new quantity. The total is checked against
 // the minimum order, the multiple and the stock: a bad quantity is EInvalid with a message
-// naming the numbers. An unknown or unlisted product is ENotFound.
+// naming the numbers. An unknown or unlisted product is ENotFound; no user (0) EUnauthorized.
 func (c *Carts) Add(ctx context.Context, userID int64, slug, qty string) (int, error) {
+	if userID <= 0 {
+		return 0, signIn()
+	}
 	n, err := ParseQuantity(qty)
 	if err != nil {
 		return 0, err
@@ -202,8 +205,11 @@ func (c *Carts) put(ctx context.Context, tx pgx.Tx, userID int64, p *catalog.Pro
 
 // SetQuantity changes the quantity (as typed) of the product with the slug in the user's cart,
 // checked as Add checks it (EInvalid). A product that is not in the cart is ENotFound; one that
-// was unlisted since is EInvalid: it can only be removed.
+// was unlisted since is EInvalid: it can only be removed. No user (0) is EUnauthorized.
 func (c *Carts) SetQuantity(ctx context.Context, userID int64, slug, qty string) error {
+	if userID <= 0 {
+		return signIn()
+	}
 	n, err := ParseQuantity(qty)
 	if err != nil {
 		return err
@@ -306,4 +312,17 @@ func fillLine(l *CartLine, p *catalog.Product) {
 			l.Problem = zhenxing.ErrorMessage(err)
 		}
 	}
+}
+
+// PriceNote says in Chinese how the unit price changed since the line was added, "" when it did
+// not.
+func (l CartLine) PriceNote() string {
+	if !l.PriceChanged {
+		return ""
+	}
+	return fmt.Sprintf("加入采购单后单价由 %s调整为 %s。", l.PriceAtAdd, l.UnitPrice)
+}
+
+func signIn() error {
+	return zhenxing.Errorf(zhenxing.EUnauthorized, "请先登录采购单位的账号。")
 }

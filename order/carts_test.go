@@ -113,7 +113,8 @@ func TestCartRules(t *testing.T) {
 		t.Fatal(err)
 	}
 	cart, _ = f.svc.Carts.Get(ctx, b.UserID)
-	if l := cart.Lines[0]; !l.PriceChanged || l.PriceAtAdd != 12800 || l.UnitPrice != 13800 || l.Problem != "" {
+	if l := cart.Lines[0]; !l.PriceChanged || l.PriceAtAdd != 12800 || l.UnitPrice != 13800 || l.Problem != "" ||
+		l.PriceNote() != "加入采购单后单价由 ¥128.00调整为 ¥138.00。" {
 		t.Fatalf("line after price change = %+v", l)
 	}
 	if err := f.cat.Products.SetListed(ctx, db.CommandLine, "wuji", false); err != nil {
@@ -163,4 +164,18 @@ func TestCartStockShrinks(t *testing.T) {
 	}
 	_, err := f.svc.Checkouts.Place(ctx, b, checkoutInput())
 	assertMessage(t, err, zhenxing.EConflict, "库存不足", "现有 10盒")
+}
+
+func TestParseDate(t *testing.T) {
+	for _, in := range []string{"2027-05-12", "2027/5/12", "2027年5月12日", " 2027-5-12 "} {
+		d, err := order.ParseDate(in)
+		if err != nil || d.Format("2006-01-02") != "2027-05-12" {
+			t.Errorf("ParseDate(%q) = %v, %v", in, d, err)
+		}
+	}
+	if d, err := order.ParseDate(""); err != nil || !d.IsZero() {
+		t.Errorf("ParseDate(\"\") = %v, %v", d, err)
+	}
+	_, err := order.ParseDate("2027-13-01")
+	assertMessage(t, err, zhenxing.EInvalid, "日期“2027-13-01”无效")
 }

@@ -165,11 +165,15 @@ type cartItem struct {
 // purchaser, waits for an administrator (StateApproval); any other is unpaid, due within the
 // configured time.
 //
-// Errors: an organisation not yet approved is EForbidden; bad input EInvalid wrapping
+// Errors: an organisation not yet approved (or a Buyer without a user or organisation) is
+// EForbidden; bad input EInvalid wrapping
 // catalog.FieldErrors; an empty cart, an unlisted product or a quantity the product no longer
 // allows EInvalid; stock that ran out since the line was added EConflict. Each message says what
 // to do, in Chinese; nothing is written then.
 func (c *Checkouts) Place(ctx context.Context, b Buyer, in CheckoutInput) (*Placed, error) {
+	if b.UserID <= 0 || b.OrganizationID <= 0 {
+		return nil, zhenxing.Errorf(zhenxing.EForbidden, "请以采购单位的账号登录后下单。")
+	}
 	if !b.Approved {
 		return nil, zhenxing.Errorf(zhenxing.EForbidden, "您的单位尚未通过审核，暂时不能下单。审核通过后即可提交采购单。")
 	}

@@ -3,7 +3,6 @@ package order
 import (
 	"context"
 	"fmt"
-	"log/slog"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -63,18 +62,21 @@ func (s *Orders) expireBatch(ctx context.Context) (int, error) {
 }
 
 // Run calls Expire at once and then every Config.ExpiryEvery until ctx is cancelled, logging
-// what it cancelled and any error (and trying again at the next tick). It returns when ctx is
+// what it cancelled and any error to Config.Log (and trying again at the next tick). It returns when ctx is
 // done.
 func (s *Orders) Run(ctx context.Context) {
 	t := time.NewTicker(s.db.cfg.ExpiryEvery)
 	defer t.Stop()
 	for {
 		n, err := s.Expire(ctx)
+		log := s.db.cfg.Log
 		switch {
+		case err != nil && ctx.Err() == nil && db.IsUnavailable(err):
+			log.Warn("order expiry: database unavailable, trying again later", "err", err)
 		case err != nil && ctx.Err() == nil:
-			slog.Error("order expiry", "err", err, "cancelled", n)
+			log.Error("order expiry", "err", err, "cancelled", n)
 		case n > 0:
-			slog.Info("order expiry", "cancelled", n)
+			log.Info("order expiry", "cancelled", n)
 		}
 		select {
 		case <-ctx.Done():

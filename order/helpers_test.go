@@ -39,7 +39,11 @@ func (c *clock) Add(d time.Duration) { c.mu.Lock(); c.now = c.now.Add(d); c.mu.U
 
 func newFixture(t testing.TB) *fixture {
 	t.Helper()
-	pool := testdb.New(t)
+	return newFixtureOn(t, testdb.New(t))
+}
+
+func newFixtureOn(t testing.TB, pool *pgxpool.Pool) *fixture {
+	t.Helper()
 	clk := &clock{now: time.Date(2027, 5, 12, 2, 30, 0, 0, time.UTC)} // 10:30 in Beijing
 	f := &fixture{t: t, pool: pool, cat: catalog.New(pool, catalog.Config{}), clk: clk,
 		svc: order.New(pool, order.Config{Now: clk.Now})}
@@ -188,3 +192,9 @@ func assertMessage(t testing.TB, err error, code string, parts ...string) {
 }
 
 func money(yuan int64) *zhenxing.Money { m := zhenxing.YuanOf(yuan); return &m }
+
+// transfer is a bank transfer against target paid today.
+func transfer(target string, amount zhenxing.Money, ref string) order.Transfer {
+	return order.Transfer{Target: target, PaidOn: time.Date(2027, 5, 12, 0, 0, 0, 0, time.UTC), Amount: amount,
+		Payer: "某区总工会", BankReference: ref}
+}

@@ -25,6 +25,7 @@ type lockedOrder struct {
 	Total      zhenxing.Money
 	Refunded   zhenxing.Money
 	PayBy      *time.Time
+	Late       bool // a payment arrived after it was cancelled
 }
 
 // lockOrder locks the order with the number, of the organisation (0: any). An unknown number, or
@@ -32,9 +33,9 @@ type lockedOrder struct {
 func lockOrder(ctx context.Context, tx pgx.Tx, orgID int64, number string) (*lockedOrder, error) {
 	number = normNumber(number)
 	var o lockedOrder
-	err := tx.QueryRow(ctx, `SELECT id, number, checkout_id, state, total, refunded, pay_by FROM orders
+	err := tx.QueryRow(ctx, `SELECT id, number, checkout_id, state, total, refunded, pay_by, late_payment FROM orders
 		WHERE number = $1 AND ($2::bigint = 0 OR organization_id = $2) FOR UPDATE`, number, orgID).
-		Scan(&o.ID, &o.Number, &o.CheckoutID, &o.State, &o.Total, &o.Refunded, &o.PayBy)
+		Scan(&o.ID, &o.Number, &o.CheckoutID, &o.State, &o.Total, &o.Refunded, &o.PayBy, &o.Late)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return nil, orderNotFound(number)
 	}

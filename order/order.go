@@ -19,6 +19,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"strings"
 	"time"
 
@@ -44,6 +45,7 @@ type Config struct {
 	ExpiryEvery time.Duration    // how often Run looks for expired orders; default a minute
 	ExpiryBatch int              // orders cancelled per transaction by Expire; default 100
 	Now         func() time.Time // the clock; default time.Now
+	Log         *slog.Logger     // where Run reports; default slog.Default()
 }
 
 // Service is the ordering domain: one store per aggregate over one shared pool.
@@ -76,6 +78,9 @@ func New(pool *pgxpool.Pool, cfg Config) *Service {
 	}
 	if cfg.Now == nil {
 		cfg.Now = time.Now
+	}
+	if cfg.Log == nil {
+		cfg.Log = slog.Default()
 	}
 	d := &orderDB{pool: pool, cfg: cfg}
 	return &Service{
@@ -233,4 +238,20 @@ func isUnique(err error, constraint string) bool {
 func beijingDate(t time.Time) time.Time {
 	y, m, d := t.In(zhenxing.Beijing).Date()
 	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
+}
+
+// ParseDate reads a date as a form sends it (2027-05-12; 2027/5/12 and 2027年5月12日 too) and
+// returns it at midnight UTC. An empty string is the zero time and no error; anything else that
+// is not a date is EInvalid with a Chinese message that quotes it.
+func ParseDate(s string) (time.Time, error) {
+	t := strings.TrimSpace(s)
+	if t == "" {
+		return time.Time{}, nil
+	}
+	t = strings.NewReplacer("年", "-", "月", "-", "日", "", "/", "-", ".", "-").Replace(t)
+	d, err := time.Parse("2006-1-2", t)
+	if err != nil {
+		return time.Time{}, invalid("日期“%s”无效，请按 2027-05-12 的格式填写。", s)
+	}
+	return d, nil
 }

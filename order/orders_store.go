@@ -45,7 +45,7 @@ type Summary struct {
 }
 
 // StateLabel is the order's state in Chinese.
-func (s *Summary) StateLabel() string { return StateLabel(s.State) }
+func (s Summary) StateLabel() string { return StateLabel(s.State) }
 
 const summaryCols = `o.id, o.number, o.checkout_id, k.reference, o.organization_id, g.name, o.supplier_id, s.name,
 	o.state, o.total, o.refunded, o.purchase_ref, o.pay_by, o.late_payment, o.placed_by, o.created_at`
@@ -209,11 +209,11 @@ type Event struct {
 	At        time.Time
 }
 
-// FromLabel and ToLabel are the states in Chinese.
-func (e *Event) FromLabel() string { return StateLabel(e.From) }
+// FromLabel is the state the event moved the order from, in Chinese ("" for the first).
+func (e Event) FromLabel() string { return StateLabel(e.From) }
 
 // ToLabel is the state the event moved the order to, in Chinese.
-func (e *Event) ToLabel() string { return StateLabel(e.To) }
+func (e Event) ToLabel() string { return StateLabel(e.To) }
 
 // Shipment is one parcel sent for an order.
 type Shipment struct {
@@ -272,19 +272,19 @@ type SupplierInfo struct {
 // Detail is one order with everything its page shows.
 type Detail struct {
 	Summary
-	Recipient string
-	Phone     string
-	Address   string
-	Invoice   InvoiceDetails
-	Note      string
-	Supplier  SupplierInfo
-	Lines     []Line
-	Events    []Event
-	Shipments []Shipment
-	Payments  []OrderPayment
-	Problems  []Problem
-	Refunds   []Refund
-	InvoiceOf *InvoiceInfo // nil until the buyer asks for one
+	Recipient      string
+	Phone          string
+	Address        string
+	Invoice        InvoiceDetails
+	Note           string
+	Supplier       SupplierInfo
+	Lines          []Line
+	Events         []Event
+	Shipments      []Shipment
+	Payments       []OrderPayment
+	Problems       []Problem
+	Refunds        []Refund
+	InvoiceRequest *InvoiceInfo // nil until the buyer asks for one or staff record one
 }
 
 // Get returns the order with the number of the organisation, with its lines, timeline,
@@ -375,7 +375,7 @@ func (o *Orders) get(ctx context.Context, orgID int64, number string) (*Detail, 
 		if amount != nil {
 			inv.Amount = *amount
 		}
-		d.InvoiceOf = &inv
+		d.InvoiceRequest = &inv
 	case !errors.Is(err, pgx.ErrNoRows):
 		return nil, fmt.Errorf("load invoice: %w", err)
 	}
@@ -396,8 +396,20 @@ func collect[T any](ctx context.Context, q querier, sql string, id int64, scan f
 
 // ProblemPhoto returns the photo of a problem the organisation reported on its order, with its
 // content type. An unknown problem, one without a photo, or another organisation's is ENotFound.
-// orgID 0 reads any organisation's, for staff.
 func (o *Orders) ProblemPhoto(ctx context.Context, orgID int64, number string, problemID int64) ([]byte, string, error) {
+	if orgID <= 0 {
+		return nil, "", notFound("没有找到这张照片。")
+	}
+	return o.problemPhoto(ctx, orgID, number, problemID)
+}
+
+// StaffProblemPhoto is ProblemPhoto for the back office: any organisation's order. ENotFound
+// when there is none.
+func (o *Orders) StaffProblemPhoto(ctx context.Context, number string, problemID int64) ([]byte, string, error) {
+	return o.problemPhoto(ctx, 0, number, problemID)
+}
+
+func (o *Orders) problemPhoto(ctx context.Context, orgID int64, number string, problemID int64) ([]byte, string, error) {
 	var data []byte
 	var ctype string
 	err := o.db.pool.QueryRow(ctx, `SELECT p.photo, p.photo_type FROM order_problems p JOIN orders o ON o.id = p.order_id

@@ -151,6 +151,9 @@ func (s *Payments) targets(ctx context.Context, tx pgx.Tx, target string) (int64
 		case StateUnpaid:
 			return o.CheckoutID, []*lockedOrder{o}, false, nil
 		case StateCanceled:
+			if o.Late {
+				return 0, nil, false, zhenxing.Errorf(zhenxing.EConflict, "订单 %s 已取消，并已登记过一笔取消后到账的付款，请先处理那笔付款。", o.Number)
+			}
 			return o.CheckoutID, []*lockedOrder{o}, true, nil
 		}
 		return 0, nil, false, refused(o.State, "登记付款")
@@ -174,13 +177,9 @@ func payableOrders(ctx context.Context, tx pgx.Tx, checkoutID int64) ([]*lockedO
 	if err != nil {
 		return nil, false, fmt.Errorf("lock checkout orders: %w", err)
 	}
-	type row struct {
-		lockedOrder
-		late bool
-	}
-	all, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (row, error) {
-		var o row
-		return o, r.Scan(&o.ID, &o.Number, &o.CheckoutID, &o.State, &o.Total, &o.Refunded, &o.PayBy, &o.late)
+	all, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (lockedOrder, error) {
+		var o lockedOrder
+		return o, r.Scan(&o.ID, &o.Number, &o.CheckoutID, &o.State, &o.Total, &o.Refunded, &o.PayBy, &o.Late)
 	})
 	if err != nil {
 		return nil, false, fmt.Errorf("lock checkout orders: %w", err)
@@ -190,10 +189,10 @@ func payableOrders(ctx context.Context, tx pgx.Tx, checkoutID int64) ([]*lockedO
 	for i := range all {
 		switch o := &all[i]; o.State {
 		case StateUnpaid:
-			unpaid = append(unpaid, &o.lockedOrder)
+			unpaid = append(unpaid, o)
 		case StateCanceled:
-			if !o.late {
-				cancelled = append(cancelled, &o.lockedOrder)
+			if !o.Late {
+				cancelled = append(cancelled, o)
 			}
 		case StateApproval:
 			waiting = true
@@ -319,7 +318,7 @@ type PaymentSummary struct {
 }
 
 // MethodLabel is the payment method in Chinese.
-func (p *PaymentSummary) MethodLabel() string { return MethodLabel(p.Method) }
+func (p PaymentSummary) MethodLabel() string { return MethodLabel(p.Method) }
 
 // PaymentFilter selects payments; zero values mean any.
 type PaymentFilter struct {

@@ -10,7 +10,6 @@ import (
 	"testing"
 
 	"zhenxing"
-	"zhenxing/internal/account"
 )
 
 const buyerTestPassword = "union buyer secret"
@@ -177,7 +176,6 @@ func TestAccountAccess(t *testing.T) {
 	}
 	// An unknown invitation is 404.
 	wantAdminStatus(t, get(t, env.s, "/account/invite/nonsense"), http.StatusNotFound)
-	_ = account.OrgAdmin
 }
 
 // Registration is limited to five an hour per client address: the sixth gets 429 with
@@ -197,4 +195,31 @@ func TestAccountRegisterRateLimit(t *testing.T) {
 	if ra, err := strconv.Atoi(res.Header.Get("Retry-After")); err != nil || ra < 1 || ra > 3600 {
 		t.Errorf("Retry-After = %q", res.Header.Get("Retry-After"))
 	}
+}
+
+// Accepting invitations is limited likewise, per client address.
+func TestAccountInviteRateLimit(t *testing.T) {
+	env := newAdminEnv(t)
+	union := env.adminClient(t)
+	wantAdminStatus(t, union.submit("/account/register", "/account/register", registerValues(t, "81610111MA6W00016", "13500135000")), http.StatusSeeOther)
+	res := union.submit("/account/", "/account/invitations", url.Values{"contact": {"13500135001"}, "role": {"admin"}})
+	link := inviteLinkRE.FindStringSubmatch(res.Body)
+	if link == nil {
+		t.Fatalf("no invitation link in %s", res.Body)
+	}
+	b := env.adminClient(t)
+	for i := range 5 {
+		res := b.submit(link[1], link[1], url.Values{"name": {"钱某"}, "phone": {"13500135001"}, "password": {"short"}, "confirm": {"short"}})
+		wantAdminStatus(t, res, http.StatusBadRequest)
+		if i == 0 {
+			mustContain(t, res.Body, "密码至少")
+		}
+	}
+	res = b.submit(link[1], link[1], url.Values{"name": {"钱某"}, "phone": {"13500135001"}, "password": {buyerTestPassword}, "confirm": {buyerTestPassword}})
+	wantAdminStatus(t, res, http.StatusTooManyRequests)
+	if res.Header.Get("Retry-After") == "" {
+		t.Error("no Retry-After")
+	}
+	// The invitation is still unused.
+	wantAdminStatus(t, env.adminClient(t).get(link[1]), http.StatusOK)
 }

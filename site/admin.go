@@ -172,6 +172,7 @@ type auditEntity struct{ Value, Label string }
 var auditEntities = []auditEntity{
 	{"product", "产品"},
 	{"supplier", "供应商"},
+	{"organization", "采购单位"},
 }
 
 // auditActions names the recorded actions in Chinese; others are shown as recorded.
@@ -187,6 +188,20 @@ var auditActions = map[string]string{
 	"product.photo.cover":  "设为封面",
 	"supplier.create":      "新建供应商",
 	"supplier.update":      "修改供应商",
+
+	"organization.register":           "注册采购单位",
+	"organization.approve":            "审核通过",
+	"organization.reject":             "审核不通过",
+	"organization.invoice":            "修改开票信息",
+	"organization.approval_threshold": "修改审批金额",
+	"organization.plan":               "填报年度采购计划",
+	"address.add":                     "新增收货地址",
+	"address.default":                 "设为默认地址",
+	"address.delete":                  "删除收货地址",
+	"member.invite":                   "邀请成员",
+	"member.join":                     "成员加入",
+	"member.enable":                   "启用成员",
+	"member.disable":                  "停用成员",
 }
 
 // fieldLabels names the fields of products and suppliers in Chinese for the audit diff.

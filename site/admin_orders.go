@@ -2,7 +2,7 @@ package site
 
 import (
 	"bytes"
-	"encoding/csv"
+	"io"
 	"net/url"
 	"strconv"
 	"strings"
@@ -93,33 +93,16 @@ func (s *Server) adminOrders(c *fiber.Ctx) error {
 	})
 }
 
-// csvBytes writes rows as CSV with a byte-order mark, so that spreadsheet programs read the
-// Chinese text as UTF-8.
-func csvBytes(rows [][]string) ([]byte, error) {
+// sendCSV sends the CSV that export writes as a download named name; an error before anything
+// is sent (a bad filter) goes to the error page.
+func sendCSV(c *fiber.Ctx, name string, export func(w io.Writer) error) error {
 	var buf bytes.Buffer
-	buf.WriteString("\uFEFF")
-	w := csv.NewWriter(&buf)
-	if err := w.WriteAll(rows); err != nil {
-		return nil, err
-	}
-	return buf.Bytes(), nil
-}
-
-func sendCSV(c *fiber.Ctx, name string, rows [][]string) error {
-	body, err := csvBytes(rows)
-	if err != nil {
+	if err := export(&buf); err != nil {
 		return err
 	}
 	c.Set(fiber.HeaderContentType, "text/csv; charset=utf-8")
 	c.Set(fiber.HeaderContentDisposition, "attachment; filename*=UTF-8''"+url.PathEscape(name))
-	return c.Send(body)
-}
-
-func optTime(t *time.Time) string {
-	if t == nil {
-		return ""
-	}
-	return t.In(zhenxing.Beijing).Format("2006-01-02 15:04")
+	return c.Send(buf.Bytes())
 }
 
 // adminOrdersCSV exports every order the filters select (not one page) as CSV.
@@ -128,28 +111,11 @@ func (s *Server) adminOrdersCSV(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	rows := [][]string{{"订单号", "付款识别码", "采购单位", "供应商", "状态", "金额（元）", "已退款（元）", "采购单号", "下单时间", "付款期限", "逾期到账"}}
 	ctx, cancel := dbContext(c)
 	defer cancel()
-	f.Limit = 200
-	for f.Offset = 0; ; f.Offset += f.Limit {
-		page, err := s.deps.Orders.Orders.StaffList(ctx, f)
-		if err != nil {
-			return err
-		}
-		for _, o := range page.Orders {
-			late := ""
-			if o.LatePayment {
-				late = "是"
-			}
-			rows = append(rows, []string{o.Number, o.Reference, o.OrganizationName, o.SupplierName, o.StateLabel(),
-				o.Total.Yuan(), o.Refunded.Yuan(), o.PurchaseRef, optTime(&o.CreatedAt), optTime(o.PayBy), late})
-		}
-		if len(page.Orders) < f.Limit {
-			break
-		}
-	}
-	return sendCSV(c, "订单-"+s.now().Format("20060102")+".csv", rows)
+	return sendCSV(c, "订单-"+s.now().Format("20060102")+".csv", func(w io.Writer) error {
+		return s.deps.Orders.Orders.ExportCSV(ctx, w, f)
+	})
 }
 
 // adminOrderView is one order in the back office.
@@ -279,7 +245,7 @@ func (s *Server) adminProblemPhoto(c *fiber.Ctx) error {
 	}
 	ctx, cancel := dbContext(c)
 	defer cancel()
-	data, ctype, err := s.deps.Orders.Orders.ProblemPhoto(ctx, 0, orderNumber(c), id)
+	data, ctype, err := s.deps.Orders.Orders.StaffProblemPhoto(ctx, orderNumber(c), id)
 	if err != nil {
 		return err
 	}

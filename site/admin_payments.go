@@ -1,6 +1,7 @@
 package site
 
 import (
+	"io"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
@@ -124,32 +125,15 @@ func (s *Server) recordTransfer(c *fiber.Ctx, f transferForm) (*order.Recorded, 
 		Target: f.Target, PaidOn: paidOn, Amount: amount, Payer: f.Payer, BankReference: f.BankReference})
 }
 
-// adminPaymentsCSV exports every payment the filters select as CSV.
+// adminPaymentsCSV exports every payment the filters select (not one page) as CSV.
 func (s *Server) adminPaymentsCSV(c *fiber.Ctx) error {
 	f, err := paymentFilter(c, 1)
 	if err != nil {
 		return err
 	}
-	rows := [][]string{{"到账日期", "付款方式", "金额（元）", "付款单位", "银行流水号", "付款识别码", "采购单位", "订单号", "记录人", "记录时间", "逾期到账"}}
 	ctx, cancel := dbContext(c)
 	defer cancel()
-	f.Limit = 200
-	for f.Offset = 0; ; f.Offset += f.Limit {
-		list, _, err := s.deps.Orders.Payments.List(ctx, f)
-		if err != nil {
-			return err
-		}
-		for _, p := range list {
-			late := ""
-			if p.Late {
-				late = "是"
-			}
-			rows = append(rows, []string{p.PaidOn.Format("2006-01-02"), p.MethodLabel(), p.Amount.Yuan(), p.Payer, p.BankReference,
-				p.Reference, p.OrganizationName, strings.Join(p.Orders, " "), p.RecordedBy, optTime(&p.RecordedAt), late})
-		}
-		if len(list) < f.Limit {
-			break
-		}
-	}
-	return sendCSV(c, "收款-"+s.now().Format("20060102")+".csv", rows)
+	return sendCSV(c, "收款-"+s.now().Format("20060102")+".csv", func(w io.Writer) error {
+		return s.deps.Orders.Payments.ExportCSV(ctx, w, f)
+	})
 }

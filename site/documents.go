@@ -22,7 +22,8 @@ type homeView struct {
 	Latest  []*content.Document
 	Notices []*content.Document
 	Kinds   []content.Kind
-	Season  []hallCard // 当季产品 (消费帮扶馆)
+	Season  []hallCard    // 当季产品 (消费帮扶馆)
+	Sales   *salesSummary // the hall's running total; nil when the database fails
 	Jobs    jobsHome
 }
 
@@ -40,6 +41,7 @@ func (s *Server) home(c *fiber.Ctx) error {
 		Notices: lib.Latest(content.KindNotice, 6),
 		Kinds:   content.Kinds,
 		Season:  s.homeInSeason(c),
+		Sales:   s.homeSales(c),
 		Jobs:    s.jobsHomeData(lib),
 	})
 }

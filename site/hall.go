@@ -22,9 +22,11 @@ type hallView struct {
 	Categories    []catalog.FacetValue
 	Counties      []catalog.FacetValue
 	Suppliers     []hallSupplier
+	Sales         *salesSummary // the running total, see stats.go
 }
 
-// hallIndex is the hall: products in season, categories, counties and suppliers.
+// hallIndex is the hall: the running total of sales, products in season, categories, counties
+// and suppliers.
 func (s *Server) hallIndex(c *fiber.Ctx) error {
 	if c.Path() != "/hall/" {
 		return c.Redirect("/hall/", fiber.StatusMovedPermanently)
@@ -43,6 +45,10 @@ func (s *Server) hallIndex(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	sales, err := s.salesFigures(ctx)
+	if err != nil {
+		return err
+	}
 	return s.renderPage(c, fiber.StatusOK, "hall", &hallView{
 		Layout: Layout{
 			Title:       hallColumn,
@@ -57,6 +63,7 @@ func (s *Server) hallIndex(c *fiber.Ctx) error {
 		Categories:    all.Facets.Categories,
 		Counties:      all.Facets.Counties,
 		Suppliers:     s.supplierViews(suppliers),
+		Sales:         summarize(sales),
 	})
 }
 
@@ -81,6 +88,7 @@ func (s *Server) hallSitemap(c *fiber.Ctx, add func(path string, mod time.Time))
 	defer cancel()
 	add("/hall/", time.Time{})
 	add("/hall/products", time.Time{})
+	add("/hall/stats", time.Time{})
 	fail := func(err error) { s.degraded(c, "sitemap: hall", err) }
 	sups, err := s.deps.Suppliers.List(ctx)
 	if err != nil {

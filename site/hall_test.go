@@ -143,13 +143,14 @@ func (f *hallFixture) server(t testing.TB, now time.Time) *Server {
 	})
 }
 
-// useCatalog gives the site the catalogue's stores, and the accounts and the pool (readiness,
-// audit log) of the same database.
+// useCatalog gives the site the catalogue's stores, and the accounts, the pool (readiness,
+// audit log), the ordering and the sales statistics of the same database.
 func useCatalog(d *Deps, cat *catalog.Catalog) {
 	d.Suppliers, d.Products, d.Photos, d.Stock = cat.Suppliers, cat.Products, cat.Photos, cat.Stock
 	d.Accounts = account.NewStore(cat.Pool())
 	d.DB = cat.Pool()
 	d.Orders = order.New(cat.Pool(), order.Config{})
+	d.Stats = order.NewStats(cat.Pool())
 }
 
 // unreachableCatalog is a catalogue on a pool whose server does not answer: every call fails

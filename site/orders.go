@@ -170,7 +170,7 @@ func (v *orderView) CanReport() bool {
 func (v *orderView) CanRequestInvoice() bool {
 	switch v.Order.State {
 	case order.StatePaid, order.StateShipped, order.StateReceived:
-		return v.Order.InvoiceOf == nil
+		return v.Order.InvoiceRequest == nil
 	}
 	return false
 }
@@ -342,8 +342,8 @@ func (s *Server) accountProblemPhoto(c *fiber.Ctx) error {
 }
 
 // accountOrderReorder puts the order's lines into the cart again, at today's prices, and shows
-// the order with notes of what changed: a price, a product off sale, a quantity the product no
-// longer allows. What can be ordered goes to the cart; the rest is named.
+// the cart with the domain's notes of what changed: a price, a product off sale, a quantity cut
+// to the stock. Another organisation's order is 404.
 func (s *Server) accountOrderReorder(c *fiber.Ctx) error {
 	b, _, err := s.buyerOf(c)
 	if err != nil {
@@ -352,35 +352,12 @@ func (s *Server) accountOrderReorder(c *fiber.Ctx) error {
 	number := orderNumber(c)
 	ctx, cancel := dbContext(c)
 	defer cancel()
-	d, err := s.deps.Orders.Orders.Get(ctx, b.OrganizationID, number)
+	notes, err := s.deps.Orders.Carts.Reorder(ctx, b, number)
 	if err != nil {
 		return err
-	}
-	notes, added := []string{}, 0
-	for _, l := range d.Lines {
-		if _, err := s.deps.Orders.Carts.Add(ctx, b.UserID, l.Slug, strconv.Itoa(l.Quantity)); err != nil {
-			switch zhenxing.ErrorCode(err) {
-			case zhenxing.EInvalid, zhenxing.ENotFound, zhenxing.EConflict:
-				notes = append(notes, "“"+l.Name+"”未加入采购单："+zhenxing.ErrorMessage(err))
-				continue
-			}
-			return err
-		}
-		added++
-	}
-	cart, err := s.deps.Orders.Carts.Get(ctx, b.UserID)
-	if err != nil {
-		return err
-	}
-	for _, l := range d.Lines {
-		for _, cl := range cart.Lines {
-			if cl.ProductID == l.ProductID && cl.UnitPrice != l.UnitPrice {
-				notes = append(notes, fmt.Sprintf("“%s”价格有变化：上次 ¥%s，现在 ¥%s / %s。", l.Name, l.UnitPrice.Yuan(), cl.UnitPrice.Yuan(), cl.Unit))
-			}
-		}
 	}
 	return s.renderCart(c, fiber.StatusOK, &cartView{
-		Notice: fmt.Sprintf("已将订单 %s 中的 %d 种产品加入采购单，请核对后下单。", d.Number, added),
+		Notice: "已将订单 " + number + " 的产品加入采购单，请核对后下单。",
 		Notes:  notes,
 	})
 }

@@ -224,7 +224,7 @@ func TestOrderJourney(t *testing.T) {
 	}
 	res = union.submit(orderPage, orderPage+"/reorder", url.Values{})
 	wantAdminStatus(t, res, http.StatusOK)
-	mustContain(t, res.Body, "已将订单 "+number[1]+" 中的 1 种产品加入采购单", "价格有变化：上次 ¥120.00，现在 ¥128.00", "¥1280.00")
+	mustContain(t, res.Body, "已将订单 "+number[1]+" 的产品加入采购单", "“白鹿原大樱桃”单价由上次的 ¥120.00变为 ¥128.00。", "¥1280.00")
 
 	// The staff export has the order.
 	ordersCSV := staff.get("/admin/orders.csv?state=invoiced")

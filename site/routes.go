@@ -135,9 +135,11 @@ func (s *Server) routes() {
 	app.Get("/hall/products/:slug", s.loadSession, s.productPage)
 	app.Get("/hall/suppliers/:slug", s.supplierPage)
 	app.Get("/hall/photos/:hash.:ext", s.productPhoto)
+	app.Get("/hall/stats", s.hallStats)
 	app.Get("/api/v1/products", s.apiProducts)
 	app.Get("/api/v1/products/:slug", s.apiProduct)
 	app.Get("/api/v1/suppliers", s.apiSuppliers)
+	app.Get("/api/v1/stats", s.apiStats)
 	// The buyer's cart (cart.go) and checkout (checkout.go): a buyer session, the CSRF token on
 	// every POST.
 	buying := []fiber.Handler{s.loadSession, s.checkCSRF, s.requireBuyer}

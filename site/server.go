@@ -45,7 +45,7 @@ type Config struct {
 	Now            func() time.Time // the clock; time.Now when nil
 	SessionIdle    time.Duration    // back-office session idle timeout; DefaultSessionIdle when 0
 	SessionMaxAge  time.Duration    // back-office session absolute timeout; DefaultSessionMaxAge when 0
-	HallCacheTTL   time.Duration    // how long a rendered hall listing is served again; 0 renders every request
+	HallCacheTTL   time.Duration    // how long a rendered hall listing (and the sales statistics) is served again; 0 renders every request
 	Bank           BankAccount      // the collection account buyers pay by bank transfer into
 }
 
@@ -67,6 +67,7 @@ type Deps struct {
 	Photos    *catalog.Photos
 	Stock     *catalog.Stock
 	Orders    *order.Service // carts, checkouts, orders, payments and invoices of the hall
+	Stats     *order.Stats   // the hall's sales statistics from paid orders
 }
 
 // Server holds the application and what its handlers share.
@@ -79,7 +80,8 @@ type Server struct {
 	assets  *assets
 	metrics *metrics
 	pages   pageCache
-	hall    hallCache // the hall's listings for a moment, see hallcache.go
+	hall    hallCache  // the hall's listings for a moment, see hallcache.go
+	sales   salesCache // the sales statistics for a moment, see stats.go
 	shells  listingShells
 	log     *slog.Logger
 	outage  *databaseOutage // see health.go
@@ -97,7 +99,7 @@ func New(cfg Config, deps Deps) (*Server, error) {
 		cfg.Now = time.Now
 	}
 	s := &Server{cfg: cfg, deps: deps, log: cfg.Logger, metrics: newMetrics(), stopping: make(chan struct{}),
-		hall: hallCache{ttl: cfg.HallCacheTTL}}
+		hall: hallCache{ttl: cfg.HallCacheTTL}, sales: salesCache{ttl: cfg.HallCacheTTL}}
 	s.outage = newDatabaseOutage(s.log, deps.DB, s.stopping)
 	var err error
 	if s.assets, err = loadAssets(); err != nil {

@@ -16,6 +16,7 @@ import (
 
 	"zhenxing"
 	"zhenxing/internal/account"
+	"zhenxing/internal/db"
 )
 
 const userUsage = `用法：zhenxing user add --staff 用户名 [--role 角色] [--name 显示名称]
@@ -204,9 +205,9 @@ func readPassword(stdin io.Reader, prompt io.Writer) (string, error) {
 	return line, nil
 }
 
-// purgeSessions deletes expired sessions and stale login-throttle rows every ten minutes until
-// ctx ends. Every replica may run it: the deletes are idempotent.
-func purgeSessions(ctx context.Context, store *account.Store, idle time.Duration, log *slog.Logger) {
+// purgeSessions deletes expired sessions, stale login-throttle rows and old rate-limit counters
+// every ten minutes until ctx ends. Every replica may run it: the deletes are idempotent.
+func purgeSessions(ctx context.Context, store *account.Store, limits *db.Limiter, idle time.Duration, log *slog.Logger) {
 	tick := time.NewTicker(10 * time.Minute)
 	defer tick.Stop()
 	for {
@@ -214,12 +215,19 @@ func purgeSessions(ctx context.Context, store *account.Store, idle time.Duration
 		case <-ctx.Done():
 			return
 		case <-tick.C:
-			n, err := store.PurgeExpired(ctx, time.Now(), idle)
+			now := time.Now()
+			n, err := store.PurgeExpired(ctx, now, idle)
 			if err != nil {
 				log.Warn("purge sessions", "err", err)
 				continue
 			}
-			log.Debug("sessions purged", "count", n)
+			// Every rate of the site counts within a window of at most a day.
+			m, err := limits.Purge(ctx, now.Add(-24*time.Hour))
+			if err != nil {
+				log.Warn("purge rate limits", "err", err)
+				continue
+			}
+			log.Debug("sessions and rate limits purged", "sessions", n, "rate_limits", m)
 		}
 	}
 }

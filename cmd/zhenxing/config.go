@@ -7,12 +7,15 @@ import (
 	"net/url"
 	"os"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"zhenxing"
 	"zhenxing/content"
+	"zhenxing/payment"
 	"zhenxing/site"
 )
 
@@ -30,9 +33,12 @@ type config struct {
 	ShutdownTimeout time.Duration // SHUTDOWN_TIMEOUT: then how long the requests in flight may run
 	TrustedProxies  []string
 	Identity        site.Identity
-	SessionIdle     time.Duration // SESSION_IDLE_TIMEOUT: a back-office session unused this long ends
-	SessionMaxAge   time.Duration // SESSION_MAX_AGE: a back-office session ends this long after login
-	HallCacheTTL    time.Duration // HALL_CACHE_TTL: how long a rendered hall listing is served again; 0 turns the cache off
+	SessionIdle     time.Duration       // SESSION_IDLE_TIMEOUT: a back-office session unused this long ends
+	SessionMaxAge   time.Duration       // SESSION_MAX_AGE: a back-office session ends this long after login
+	HallCacheTTL    time.Duration       // HALL_CACHE_TTL: how long a rendered hall listing is served again; 0 turns the cache off
+	Stripe          *payment.Config     // STRIPE_*: nil when STRIPE_SECRET_KEY is unset, and buyers pay by bank transfer only
+	OrderPayTime    time.Duration       // ORDER_PAY_HOURS: an unpaid order is cancelled and its stock released this long after it is placed
+	BankAccount     payment.BankAccount // BANK_ACCOUNT_NAME, BANK_NAME, BANK_ACCOUNT_NUMBER: the collection account for bank transfers
 }
 
 // configError names the setting that is wrong; main prints it and exits with status 2.
@@ -140,6 +146,9 @@ func loadConfig(getenv func(string) string, needDB bool) (*config, error) {
 	if c.HallCacheTTL, err = time.ParseDuration(ht); err != nil || c.HallCacheTTL < 0 {
 		return nil, &configError{"HALL_CACHE_TTL", fmt.Sprintf("应为不小于 0 的时长，如 2s；0 表示不缓存（当前值 %q）", ht)}
 	}
+	if err := loadPayment(get, c); err != nil {
+		return nil, err
+	}
 	if c.SessionIdle > c.SessionMaxAge {
 		return nil, &configError{"SESSION_IDLE_TIMEOUT", fmt.Sprintf("不应长于 SESSION_MAX_AGE（当前值 %s > %s）", c.SessionIdle, c.SessionMaxAge)}
 	}
@@ -161,6 +170,75 @@ func loadConfig(getenv func(string) string, needDB bool) (*config, error) {
 		c.Identity.ErrorReportURL = "mailto:" + c.Identity.Email + "?subject=" + url.PathEscape("网站纠错")
 	}
 	return c, nil
+}
+
+// Stripe keys: a secret (or restricted) key and a webhook endpoint's signing secret.
+var (
+	stripeKey           = regexp.MustCompile(`^(sk|rk)_(test|live)_[0-9A-Za-z]+$`)
+	stripeWebhookSecret = regexp.MustCompile(`^whsec_[0-9A-Za-z_]+$`)
+	bankAccountNumber   = regexp.MustCompile(`^[0-9][0-9 -]{6,40}[0-9]$`)
+)
+
+// maxBankField is the longest payee or bank name, in characters.
+const maxBankField = 100
+
+// loadPayment reads how buyers pay: Stripe (only with STRIPE_SECRET_KEY), the payment deadline
+// and the collection account for bank transfers. Every value set is checked, used or not.
+func loadPayment(get func(name, def string) string, c *config) error {
+	key := get("STRIPE_SECRET_KEY", "")
+	if key != "" && !stripeKey.MatchString(key) {
+		return &configError{"STRIPE_SECRET_KEY", "应为 Stripe 的密钥，以 sk_live_、sk_test_、rk_live_ 或 rk_test_ 开头"}
+	}
+	secret := get("STRIPE_WEBHOOK_SECRET", "")
+	if secret != "" && !stripeWebhookSecret.MatchString(secret) {
+		return &configError{"STRIPE_WEBHOOK_SECRET", "应为 Stripe 回调端点的签名密钥，以 whsec_ 开头"}
+	}
+	if key != "" && secret == "" {
+		return &configError{"STRIPE_WEBHOOK_SECRET", "未设置：设置了 STRIPE_SECRET_KEY 时必须设置，否则无法验证支付回调"}
+	}
+	apiURL := get("STRIPE_API_URL", "")
+	if apiURL != "" {
+		u, err := url.Parse(apiURL)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.RawQuery != "" || u.Fragment != "" {
+			return &configError{"STRIPE_API_URL", fmt.Sprintf("应为以 http:// 或 https:// 开头的接口地址，如 %s（当前值 %q）", payment.DefaultAPIURL, apiURL)}
+		}
+	}
+	var methods []string
+	for _, m := range strings.Split(get("STRIPE_PAYMENT_METHODS", payment.MethodCard), ",") {
+		m = strings.ToLower(strings.TrimSpace(m))
+		if !payment.ValidMethod(m) {
+			return &configError{"STRIPE_PAYMENT_METHODS", fmt.Sprintf("应为逗号分隔的 %s（%q 无效）", strings.Join(payment.Methods, "、"), m)}
+		}
+		if !slices.Contains(methods, m) {
+			methods = append(methods, m)
+		}
+	}
+	if key != "" {
+		c.Stripe = &payment.Config{SecretKey: key, WebhookSecret: secret, APIURL: apiURL, PaymentMethods: methods}
+	}
+
+	ph := get("ORDER_PAY_HOURS", "48")
+	hours, err := strconv.Atoi(ph)
+	if err != nil || hours < 1 || hours > 8760 {
+		return &configError{"ORDER_PAY_HOURS", fmt.Sprintf("应为 1 至 8760 之间的整数小时数，如 48（当前值 %q）", ph)}
+	}
+	c.OrderPayTime = time.Duration(hours) * time.Hour
+
+	// The defaults are samples for make run, and say so on every page that shows them.
+	c.BankAccount = payment.BankAccount{
+		Name:   get("BANK_ACCOUNT_NAME", "西安市灞桥区乡村振兴局（示例账户，请勿转账）"),
+		Bank:   get("BANK_NAME", "示例银行西安灞桥支行"),
+		Number: get("BANK_ACCOUNT_NUMBER", "0000 0000 0000 0000 000"),
+	}
+	for _, f := range []struct{ name, value string }{{"BANK_ACCOUNT_NAME", c.BankAccount.Name}, {"BANK_NAME", c.BankAccount.Bank}} {
+		if n := utf8.RuneCountInString(f.value); n > maxBankField {
+			return &configError{f.name, fmt.Sprintf("不应超过 %d 个字（当前 %d 个字）", maxBankField, n)}
+		}
+	}
+	if !bankAccountNumber.MatchString(c.BankAccount.Number) {
+		return &configError{"BANK_ACCOUNT_NUMBER", fmt.Sprintf("应为银行账号：数字，可用空格或连字符分组（当前值 %q）", c.BankAccount.Number)}
+	}
+	return nil
 }
 
 func (c *config) logger() *slog.Logger {

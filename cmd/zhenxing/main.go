@@ -30,6 +30,7 @@ import (
 	"zhenxing/content"
 	"zhenxing/internal/account"
 	"zhenxing/internal/db"
+	"zhenxing/order"
 	"zhenxing/site"
 )
 
@@ -218,8 +219,10 @@ func serve(ctx context.Context, getenv func(string) string, stderr io.Writer) er
 	}
 
 	accounts := account.NewStore(pool)
-	go purgeSessions(ctx, accounts, cfg.SessionIdle, log)
+	go purgeSessions(ctx, accounts, db.NewLimiter(pool), cfg.SessionIdle, log)
 	cat := catalog.New(pool, catalog.Config{})
+	orders := order.New(pool, order.Config{PayWithin: cfg.OrderPayTime, Log: log})
+	go orders.Orders.Run(ctx) // every replica may: each expired order is cancelled once
 
 	srv, err := site.New(site.Config{
 		BaseURL:        cfg.BaseURL,
@@ -230,7 +233,8 @@ func serve(ctx context.Context, getenv func(string) string, stderr io.Writer) er
 		SessionMaxAge:  cfg.SessionMaxAge,
 		HallCacheTTL:   cfg.HallCacheTTL,
 	}, site.Deps{Content: store, DB: pool, Accounts: accounts,
-		Suppliers: cat.Suppliers, Products: cat.Products, Photos: cat.Photos, Stock: cat.Stock})
+		Suppliers: cat.Suppliers, Products: cat.Products, Photos: cat.Photos, Stock: cat.Stock,
+		Stats: order.NewStats(pool)})
 	if err != nil {
 		return err
 	}

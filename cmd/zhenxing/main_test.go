@@ -46,6 +46,18 @@ func TestConfigErrorsNameTheSetting(t *testing.T) {
 		{"bad proxy", "TRUSTED_PROXIES", "10.0.0.1,nope", "配置错误：TRUSTED_PROXIES"},
 		{"bad site id", "SITE_ID_CODE", "123", "配置错误：SITE_ID_CODE"},
 		{"bad log format", "LOG_FORMAT", "xml", "配置错误：LOG_FORMAT"},
+		{"bad stripe key", "STRIPE_SECRET_KEY", "pk_test_123", "配置错误：STRIPE_SECRET_KEY"},
+		{"stripe key without webhook secret", "STRIPE_SECRET_KEY", "sk_test_123", "配置错误：STRIPE_WEBHOOK_SECRET 未设置"},
+		{"bad webhook secret", "STRIPE_WEBHOOK_SECRET", "secret", "配置错误：STRIPE_WEBHOOK_SECRET"},
+		{"bad stripe api url", "STRIPE_API_URL", "127.0.0.1:12111", "配置错误：STRIPE_API_URL"},
+		{"unknown payment method", "STRIPE_PAYMENT_METHODS", "card,paypal", "配置错误：STRIPE_PAYMENT_METHODS"},
+		{"empty payment method", "STRIPE_PAYMENT_METHODS", "card,,alipay", "配置错误：STRIPE_PAYMENT_METHODS"},
+		{"bad pay hours", "ORDER_PAY_HOURS", "two days", "配置错误：ORDER_PAY_HOURS"},
+		{"zero pay hours", "ORDER_PAY_HOURS", "0", "配置错误：ORDER_PAY_HOURS"},
+		{"fractional pay hours", "ORDER_PAY_HOURS", "1.5", "配置错误：ORDER_PAY_HOURS"},
+		{"bad bank account number", "BANK_ACCOUNT_NUMBER", "6228 48ab", "配置错误：BANK_ACCOUNT_NUMBER"},
+		{"long bank name", "BANK_NAME", strings.Repeat("银", 101), "配置错误：BANK_NAME"},
+		{"long payee", "BANK_ACCOUNT_NAME", strings.Repeat("会", 101), "配置错误：BANK_ACCOUNT_NAME"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -126,7 +126,8 @@ func (u *User) Actor() db.Actor {
 	return db.Actor{ID: u.ID, Name: name}
 }
 
-// Store is the PostgreSQL store of accounts, sessions and the login throttle. Every method
+// Store is the PostgreSQL store of accounts, sessions and the login throttle, and of the buyer
+// organisations with their addresses, invitations and purchase plans. Every method
 // takes a context; "not found" is a zhenxing.ENotFound error, never a nil result.
 type Store struct {
 	pool *pgxpool.Pool
