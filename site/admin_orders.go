@@ -131,7 +131,8 @@ type adminOrderView struct {
 	Reason   string
 }
 
-// CanShip, CanRefund and CanCancel say which staff actions the order's state allows.
+// CanShip reports whether staff can record a shipment: a paid order, or one shipped already (a
+// further parcel).
 func (v *adminOrderView) CanShip() bool {
 	return v.Order.State == order.StatePaid || v.Order.State == order.StateShipped
 }

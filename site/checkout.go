@@ -100,7 +100,8 @@ func (s *Server) renderCheckout(c *fiber.Ctx, status int, v *checkoutView, form 
 	return s.renderPage(c, status, "checkout", v)
 }
 
-// checkoutPage shows the checkout form; an empty cart goes back to the cart.
+// checkoutPage shows the checkout form, or why the organisation cannot place orders; an empty
+// cart says so.
 func (s *Server) checkoutPage(c *fiber.Ctx) error {
 	return s.renderCheckout(c, fiber.StatusOK, &checkoutView{}, nil)
 }

@@ -152,8 +152,7 @@ type orderView struct {
 	Problem string   // the problem text as typed, after a refusal
 }
 
-// CanCancel, CanConfirm, CanReport, CanRequestInvoice say which of the buyer's actions the
-// order's state allows.
+// CanCancel reports whether the buyer can cancel the order: before payment.
 func (v *orderView) CanCancel() bool {
 	return v.Order.State == order.StateApproval || v.Order.State == order.StateUnpaid
 }
