@@ -68,6 +68,7 @@ type checkoutView struct {
 	Form      checkoutForm
 	Error     string
 	Blocked   string // why the organisation cannot place orders; "" when it can
+	Approval  bool   // the buyer is a purchaser and the cart is above the approval amount
 }
 
 func (s *Server) renderCheckout(c *fiber.Ctx, status int, v *checkoutView, form *checkoutForm) error {
@@ -84,6 +85,7 @@ func (s *Server) renderCheckout(c *fiber.Ctx, status int, v *checkoutView, form 
 		return err
 	}
 	v.Org, v.Nav, v.CSRF = org, buyerNavOf(c, "cart"), csrfOf(c)
+	v.Approval = !b.Admin && org.NeedsApproval(v.Cart.Total)
 	if form != nil {
 		v.Form = *form
 	} else {

@@ -15,6 +15,7 @@ import (
 	"testing"
 
 	"zhenxing/catalog"
+	"zhenxing/internal/account"
 	"zhenxing/internal/db"
 )
 
@@ -210,6 +211,14 @@ func TestOrderJourney(t *testing.T) {
 		t.Errorf("invoice download: %s %q", dl.Header.Get("Content-Type"), dl.Body)
 	}
 
+	// A partial refund; a bad amount is 400.
+	res = staff.submit(adminPage, adminPage+"/refund", url.Values{"amount": {"十元"}, "reason": {"两箱压伤"}})
+	wantAdminStatus(t, res, http.StatusBadRequest)
+	mustContain(t, res.Body, "金额“十元”无效")
+	res = staff.submit(adminPage, adminPage+"/refund", url.Values{"amount": {"64.00"}, "reason": {"两箱压伤"}})
+	wantAdminStatus(t, res, http.StatusSeeOther)
+	mustContain(t, union.get(orderPage).Body, "已退款", "¥64.00", "两箱压伤", "已开票")
+
 	// The print view: the 订单确认单 without the site's navigation.
 	pr := union.get(orderPage + "/print")
 	wantAdminStatus(t, pr, http.StatusOK)
@@ -262,8 +271,28 @@ func TestOrderIsolation(t *testing.T) {
 	// a cancels before payment: the stock comes back.
 	wantAdminStatus(t, a.submit("/account/orders/"+number, "/account/orders/"+number+"/cancel", url.Values{}), http.StatusSeeOther)
 	mustContain(t, a.get("/account/orders/"+number).Body, "已取消")
-	// The back office's order pages need the hall role: a buyer gets 403.
-	wantAdminStatus(t, a.get("/admin/orders"), http.StatusForbidden)
+	// The back office's order pages need the hall role: a buyer gets 403, no session the login,
+	// staff of another role 403.
+	other := env.mustAccount(t, account.NewUser{Username: "wangwei", Name: "王伟", Password: adminStaffPassword,
+		Kind: account.KindStaff, Roles: []account.Role{account.RoleOpen}})
+	openStaff := env.adminClient(t)
+	wantAdminStatus(t, openStaff.login(other.Username, adminStaffPassword), http.StatusSeeOther)
+	for _, p := range []string{"/admin/orders", "/admin/orders.csv", "/admin/orders/" + number, "/admin/payments", "/admin/payments.csv", "/admin/invoices"} {
+		wantAdminStatus(t, a.get(p), http.StatusForbidden)
+		wantAdminStatus(t, openStaff.get(p), http.StatusForbidden)
+		res := get(t, env.s, p)
+		wantAdminStatus(t, res, http.StatusSeeOther)
+		if loc := res.Header.Get("Location"); !strings.HasPrefix(loc, "/admin/login?next=") {
+			t.Errorf("%s: Location = %q", p, loc)
+		}
+	}
+	for _, p := range []string{"/account/orders", "/account/orders/" + number, "/account/approvals", "/hall/checkout"} {
+		res := get(t, env.s, p)
+		wantAdminStatus(t, res, http.StatusSeeOther)
+		if loc := res.Header.Get("Location"); !strings.HasPrefix(loc, "/account/login?next=") {
+			t.Errorf("%s: Location = %q", p, loc)
+		}
+	}
 }
 
 // Bad input: an unapproved organisation sees why it cannot order; no CSRF token is 403; the
@@ -332,7 +361,9 @@ func TestOrderApprovals(t *testing.T) {
 	var numbers []string
 	for range 2 {
 		wantAdminStatus(t, buyer.submit("/hall/products/bailuyuan-cherry", "/hall/cart", url.Values{"product": {"bailuyuan-cherry"}, "quantity": {"2"}}), http.StatusSeeOther)
-		addr := addressRE.FindStringSubmatch(buyer.get("/hall/checkout").Body)
+		page := buyer.get("/hall/checkout")
+		mustContain(t, page.Body, "提交后需本单位管理员审批")
+		addr := addressRE.FindStringSubmatch(page.Body)
 		res := buyer.submit("/hall/checkout", "/hall/checkout", checkoutValues(addr[1]))
 		wantAdminStatus(t, res, http.StatusSeeOther)
 		done := buyer.get(res.Header.Get("Location"))
@@ -350,6 +381,14 @@ func TestOrderApprovals(t *testing.T) {
 	mustContain(t, buyer.get("/account/orders/"+numbers[1]).Body, "已取消", "本月预算已用完")
 	res = admin.submit("/account/", "/account/approvals/"+numbers[0]+"/approve", url.Values{})
 	wantAdminStatus(t, res, http.StatusConflict)
+
+	// Staff cancels the approved, unpaid order with a reason.
+	staff := env.adminClient(t)
+	staff.mustLogin()
+	adminPage := "/admin/orders/" + numbers[0]
+	wantAdminStatus(t, staff.submit(adminPage, adminPage+"/cancel", url.Values{"reason": {""}}), http.StatusBadRequest)
+	wantAdminStatus(t, staff.submit(adminPage, adminPage+"/cancel", url.Values{"reason": {"采购单位电话要求取消"}}), http.StatusSeeOther)
+	mustContain(t, buyer.get("/account/orders/"+numbers[0]).Body, "已取消", "采购单位电话要求取消")
 }
 
 // 1,000 buyers, each with a cart of one unit, check out at once through the HTTP handler on a
