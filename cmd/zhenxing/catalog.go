@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
 
@@ -101,13 +102,13 @@ func exportCmd(ctx context.Context, getenv func(string) string, args []string, s
 
 // seedCmd is `zhenxing seed`: adds the embedded sample suppliers and products that are missing.
 func seedCmd(ctx context.Context, getenv func(string) string, stdout io.Writer) error {
-	return withCatalog(ctx, getenv, func(store *catalog.Catalog) error {
-		res, err := store.Seed(ctx, catalog.SeedFS())
+	return withDB(ctx, getenv, func(_ *config, pool *pgxpool.Pool) error {
+		res, err := catalog.New(pool, catalog.Config{}).Seed(ctx, catalog.SeedFS())
 		if err != nil {
 			return importFailure(err, stdout)
 		}
 		fmt.Fprintf(stdout, "示例数据：新增供应商 %d 家（已有 %d 家），新增商品 %d 种（已有 %d 种）\n",
 			res.Suppliers.Created, res.Suppliers.Skipped, res.Products.Created, res.Products.Skipped)
-		return nil
+		return seedSample(ctx, pool, stdout, time.Now())
 	})
 }

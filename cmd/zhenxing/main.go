@@ -7,7 +7,7 @@
 //	zhenxing user bootstrap                            the first administrator (make run)
 //	zhenxing import products|suppliers FILE            import a CSV or JSON file, all rows or none
 //	zhenxing export products [FILE]                    write the products as CSV
-//	zhenxing seed                                      add the sample catalogue
+//	zhenxing seed                                      add the sample catalogue, buyers and orders
 package main
 
 import (
@@ -47,7 +47,7 @@ const usage = `用法：zhenxing <命令> [参数]
                  导入商品或供应商（CSV 或 JSON，全部成功或全部不导入）
   export products [文件]
                  导出全部商品为 CSV（默认输出到标准输出）
-  seed           载入示例供应商和商品（只新增缺少的，可重复执行）
+  seed           载入示例供应商、商品、采购单位和订单（只新增缺少的，可重复执行）
 `
 
 func main() {
