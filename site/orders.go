@@ -13,6 +13,7 @@ import (
 	"zhenxing"
 	"zhenxing/internal/account"
 	"zhenxing/order"
+	"zhenxing/payment"
 )
 
 // The buyer's orders (/account/orders): the organisation's orders with filters and the pager,
@@ -111,7 +112,7 @@ func (s *Server) accountOrders(c *fiber.Ctx) error {
 
 // paymentInfo is what a buyer needs to pay a checkout by bank transfer.
 type paymentInfo struct {
-	Bank      BankAccount
+	Bank      payment.BankAccount
 	Reference string         // the checkout's payment reference code (识别码)
 	Amount    zhenxing.Money // what is still to pay under it
 	PayBy     string         // the deadline, Beijing time; "" while it waits for approval

@@ -17,10 +17,11 @@ import (
 	"zhenxing/catalog"
 	"zhenxing/internal/account"
 	"zhenxing/internal/db"
+	"zhenxing/payment"
 )
 
 // testBank is the collection account the order tests' site shows.
-var testBank = BankAccount{AccountName: "西安市灞桥区消费帮扶馆", BankName: "中国农业银行西安灞桥支行", AccountNumber: "2603 0101 0400 12345"}
+var testBank = payment.BankAccount{Name: "西安市灞桥区消费帮扶馆", Bank: "中国农业银行西安灞桥支行", Number: "2603 0101 0400 12345"}
 
 // newOrderEnv is the back-office environment with the collection account configured and a
 // supplier (with its households) selling a product with the stock.
@@ -146,7 +147,7 @@ func TestOrderJourney(t *testing.T) {
 	wantAdminStatus(t, res, http.StatusSeeOther)
 	done := union.get(res.Header.Get("Location"))
 	wantAdminStatus(t, done, http.StatusOK)
-	mustContain(t, done.Body, "订单已提交", "白鹿原樱桃专业合作社", "¥1200.00", testBank.AccountName, testBank.BankName, testBank.AccountNumber, "付款期限")
+	mustContain(t, done.Body, "订单已提交", "白鹿原樱桃专业合作社", "¥1200.00", testBank.Name, testBank.Bank, testBank.Number, "付款期限")
 	number := orderNumberRE.FindStringSubmatch(done.Body)
 	ref := referenceRE.FindStringSubmatch(done.Body)
 	if number == nil || ref == nil {

@@ -21,6 +21,7 @@ import (
 	"zhenxing/content"
 	"zhenxing/internal/account"
 	"zhenxing/order"
+	"zhenxing/payment"
 )
 
 // Identity is what the footer and the meta tags of a government site say about the site.
@@ -42,19 +43,11 @@ type Config struct {
 	Identity       Identity
 	TrustedProxies []string // when set, X-Forwarded-For from these addresses names the client
 	Logger         *slog.Logger
-	Now            func() time.Time // the clock; time.Now when nil
-	SessionIdle    time.Duration    // back-office session idle timeout; DefaultSessionIdle when 0
-	SessionMaxAge  time.Duration    // back-office session absolute timeout; DefaultSessionMaxAge when 0
-	HallCacheTTL   time.Duration    // how long a rendered hall listing (and the sales statistics) is served again; 0 renders every request
-	Bank           BankAccount      // the collection account buyers pay by bank transfer into
-}
-
-// BankAccount is the bank account the hall collects bank transfers in (对公转账收款账户), shown
-// with the payment instructions of every unpaid checkout.
-type BankAccount struct {
-	AccountName   string // 户名 (BANK_ACCOUNT_NAME)
-	BankName      string // 开户行 (BANK_NAME)
-	AccountNumber string // 账号 (BANK_ACCOUNT_NUMBER)
+	Now            func() time.Time    // the clock; time.Now when nil
+	SessionIdle    time.Duration       // back-office session idle timeout; DefaultSessionIdle when 0
+	SessionMaxAge  time.Duration       // back-office session absolute timeout; DefaultSessionMaxAge when 0
+	HallCacheTTL   time.Duration       // how long a rendered hall listing (and the sales statistics) is served again; 0 renders every request
+	Bank           payment.BankAccount // the collection account buyers pay by bank transfer into
 }
 
 // Deps are the domain services the site calls. All are required.

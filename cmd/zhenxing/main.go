@@ -232,9 +232,10 @@ func serve(ctx context.Context, getenv func(string) string, stderr io.Writer) er
 		SessionIdle:    cfg.SessionIdle,
 		SessionMaxAge:  cfg.SessionMaxAge,
 		HallCacheTTL:   cfg.HallCacheTTL,
+		Bank:           cfg.BankAccount,
 	}, site.Deps{Content: store, DB: pool, Accounts: accounts,
 		Suppliers: cat.Suppliers, Products: cat.Products, Photos: cat.Photos, Stock: cat.Stock,
-		Stats: order.NewStats(pool)})
+		Orders: orders, Stats: order.NewStats(pool)})
 	if err != nil {
 		return err
 	}
