@@ -96,6 +96,10 @@ func (s *Server) routes() {
 	buyer.Post("/approval", s.accountApproval)
 	buyer.Post("/plan", s.accountPlan)
 	buyer.Post("/users/:id", s.accountMember)
+	buyer.Post("/checkouts/:reference/stripe", s.stripeCheckout)
+
+	// Stripe's webhook: no session and no CSRF token; the signature over the raw body is the check.
+	app.Post("/webhooks/stripe", s.stripeWebhook)
 
 	// 消费帮扶馆 (consumption-assistance hall); the listing's query parameters are in products.go
 	app.Get("/hall/", s.hallIndex)

@@ -21,6 +21,7 @@ import (
 	"zhenxing/content"
 	"zhenxing/internal/account"
 	"zhenxing/order"
+	"zhenxing/payment"
 )
 
 // Identity is what the footer and the meta tags of a government site say about the site.
@@ -58,6 +59,13 @@ type Deps struct {
 	Photos    *catalog.Photos
 	Stock     *catalog.Stock
 	Stats     *order.Stats // the hall's sales statistics from paid orders
+
+	// Stripe is the Stripe client; nil without Stripe: buyers pay by bank transfer only, and
+	// /account/checkouts/{reference}/stripe and /webhooks/stripe answer 404.
+	Stripe *payment.Client
+	// StripeOrders is the ordering domain that the Stripe payment, its webhook and refundOrder
+	// use; required with Stripe.
+	StripeOrders *order.Service
 }
 
 // Server holds the application and what its handlers share.
