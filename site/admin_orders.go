@@ -204,16 +204,15 @@ func (s *Server) adminOrderShip(c *fiber.Ctx) error {
 	})(c)
 }
 
-// adminOrderRefund records a refund (amount in yuan, reason) of a paid order.
+// adminOrderRefund refunds (amount in yuan, reason) a paid order: through Stripe for an order
+// paid online, else recorded only (the bureau pays a bank transfer back itself); see refundOrder.
 func (s *Server) adminOrderRefund(c *fiber.Ctx) error {
 	return s.adminOrderAction("refunded", func(c *fiber.Ctx, number string) error {
 		amount, err := zhenxing.ParseYuan(formField(c, "amount"))
 		if err != nil {
 			return err
 		}
-		ctx, cancel := dbContext(c)
-		defer cancel()
-		return s.deps.Orders.Orders.Refund(ctx, userOf(c).Actor(), number, amount, formField(c, "reason"), "")
+		return s.refundOrder(c, number, amount, formField(c, "reason"))
 	})(c)
 }
 

@@ -116,6 +116,8 @@ type paymentInfo struct {
 	Reference string         // the checkout's payment reference code (识别码)
 	Amount    zhenxing.Money // what is still to pay under it
 	PayBy     string         // the deadline, Beijing time; "" while it waits for approval
+	Online    bool           // Stripe is configured: the buyer may pay online instead
+	CSRF      string         // of the online payment's form
 }
 
 // paymentOf is the payment instructions of the buyer's checkout with the reference code, nil
@@ -130,10 +132,11 @@ func (s *Server) paymentOf(c *fiber.Ctx, orgID int64, reference string) (*paymen
 	if k.Unpaid == 0 {
 		return nil, k, nil
 	}
-	p := &paymentInfo{Bank: s.cfg.Bank, Reference: k.Reference, Amount: k.Unpaid}
+	p := &paymentInfo{Bank: s.cfg.Bank, Reference: k.Reference, Amount: k.Unpaid, CSRF: csrfOf(c)}
 	for _, o := range k.Orders {
 		if o.State == order.StateUnpaid && o.PayBy != nil {
 			p.PayBy = o.PayBy.In(zhenxing.Beijing).Format("2006-01-02 15:04")
+			p.Online = s.stripeEnabled()
 			break
 		}
 	}
@@ -387,6 +390,9 @@ func (s *Server) accountOrderPrint(c *fiber.Ctx) error {
 	if d.State == order.StateUnpaid {
 		if v.Payment, _, err = s.paymentOf(c, b.OrganizationID, d.Reference); err != nil {
 			return err
+		}
+		if v.Payment != nil {
+			v.Payment.Online = false // paper has no buttons
 		}
 	}
 	v.Layout = Layout{Title: "订单确认单 " + d.Number, NoIndex: true}

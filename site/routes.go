@@ -127,6 +127,10 @@ func (s *Server) routes() {
 	buyer.Get("/approvals", s.accountApprovals)
 	buyer.Post("/approvals/:number/approve", s.accountApprovalDecide(true))
 	buyer.Post("/approvals/:number/send-back", s.accountApprovalDecide(false))
+	buyer.Post("/checkouts/:reference/stripe", s.stripeCheckout)
+
+	// Stripe's webhook: no session and no CSRF token; the signature over the raw body is the check.
+	app.Post("/webhooks/stripe", s.stripeWebhook)
 
 	// 消费帮扶馆 (consumption-assistance hall); the listing's query parameters are in products.go
 	app.Get("/hall/", s.hallIndex)

@@ -61,6 +61,10 @@ type Deps struct {
 	Stock     *catalog.Stock
 	Orders    *order.Service // carts, checkouts, orders, payments and invoices of the hall
 	Stats     *order.Stats   // the hall's sales statistics from paid orders
+
+	// Stripe is the Stripe client; nil without Stripe: buyers pay by bank transfer only, and
+	// /account/checkouts/{reference}/stripe and /webhooks/stripe answer 404.
+	Stripe *payment.Client
 }
 
 // Server holds the application and what its handlers share.

@@ -31,6 +31,7 @@ import (
 	"zhenxing/internal/account"
 	"zhenxing/internal/db"
 	"zhenxing/order"
+	"zhenxing/payment"
 	"zhenxing/site"
 )
 
@@ -224,6 +225,13 @@ func serve(ctx context.Context, getenv func(string) string, stderr io.Writer) er
 	orders := order.New(pool, order.Config{PayWithin: cfg.OrderPayTime, Log: log})
 	go orders.Orders.Run(ctx) // every replica may: each expired order is cancelled once
 
+	var stripe *payment.Client
+	if cfg.Stripe != nil {
+		if stripe, err = payment.New(*cfg.Stripe); err != nil {
+			return err
+		}
+	}
+
 	srv, err := site.New(site.Config{
 		BaseURL:        cfg.BaseURL,
 		Identity:       cfg.Identity,
@@ -235,7 +243,7 @@ func serve(ctx context.Context, getenv func(string) string, stderr io.Writer) er
 		Bank:           cfg.BankAccount,
 	}, site.Deps{Content: store, DB: pool, Accounts: accounts,
 		Suppliers: cat.Suppliers, Products: cat.Products, Photos: cat.Photos, Stock: cat.Stock,
-		Orders: orders, Stats: order.NewStats(pool)})
+		Orders: orders, Stats: order.NewStats(pool), Stripe: stripe})
 	if err != nil {
 		return err
 	}
