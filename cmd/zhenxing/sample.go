@@ -221,7 +221,7 @@ func samplePurchaseRun(ctx context.Context, svc *order.Service, b, admin order.B
 }
 
 // sampleBackdate moves every time of the sample checkout ref and of what followed it back by
-// months, as if it had been placed then (a day before its payment).
+// months, as if it had been placed then (a day before its payment), its order numbers' dates too.
 func sampleBackdate(ctx context.Context, pool *pgxpool.Pool, ref string, months int) error {
 	if months == 0 {
 		return nil
@@ -231,7 +231,9 @@ func sampleBackdate(ctx context.Context, pool *pgxpool.Pool, ref string, months 
 		for _, q := range []string{
 			`UPDATE checkouts SET created_at = created_at - $2::interval WHERE reference = $1`,
 			`UPDATE orders o SET created_at = o.created_at - $2::interval, updated_at = o.updated_at - $2::interval,
-				pay_by = o.pay_by - $2::interval FROM checkouts c WHERE c.id = o.checkout_id AND c.reference = $1`,
+				pay_by = o.pay_by - $2::interval,
+				number = 'XF' || to_char((o.created_at - $2::interval) AT TIME ZONE 'Asia/Shanghai', 'YYYYMMDD') || substr(o.number, 11)
+				FROM checkouts c WHERE c.id = o.checkout_id AND c.reference = $1`,
 			`UPDATE order_events e SET at = e.at - $2::interval FROM orders o, checkouts c
 				WHERE o.id = e.order_id AND c.id = o.checkout_id AND c.reference = $1`,
 			`UPDATE shipments s SET shipped_at = s.shipped_at - $2::interval + interval '2 days' FROM orders o, checkouts c
