@@ -341,23 +341,6 @@ func (s *Orders) Refund(ctx context.Context, actor db.Actor, number string, amou
 		if amount > left {
 			return invalid("退款金额 %s 超过可退金额 %s。", amount, left)
 		}
-		now := s.db.now()
-		if _, err := tx.Exec(ctx, `INSERT INTO refunds (order_id, amount, reason, stripe_refund, recorded_by, at)
-			VALUES ($1, $2, $3, $4, $5, $6)`, o.ID, amount, reason, ext, actorRef(actor), now); err != nil {
-			return fmt.Errorf("insert refund: %w", err)
-		}
-		if _, err := tx.Exec(ctx, `UPDATE orders SET refunded = refunded + $2, updated_at = $3 WHERE id = $1`, o.ID, amount, now); err != nil {
-			return fmt.Errorf("update refunded: %w", err)
-		}
-		note := fmt.Sprintf("退款 %s：%s", amount, reason)
-		before := o.State
-		if amount == left {
-			if err := o.moveTo(ctx, tx, StateRefunded, actor, "全额"+note, now, nil); err != nil {
-				return err
-			}
-		} else if err := recordEvent(ctx, tx, o.ID, &before, before, actor, "部分"+note, now); err != nil {
-			return err
-		}
-		return o.audit(ctx, tx, actor, "order.refund", before, note)
+		return recordRefund(ctx, tx, o, actor, amount, reason, ext, s.db.now())
 	})
 }

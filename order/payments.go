@@ -246,14 +246,6 @@ func (s *Payments) apply(ctx context.Context, tx pgx.Tx, actor db.Actor, payment
 // unpaid total (the message gives it; nothing is recorded); an unknown checkout is ENotFound;
 // a checkout whose orders are all paid already, or wait for approval, EConflict.
 func (s *Payments) MarkCheckoutPaid(ctx context.Context, checkoutID int64, stripePaymentID string, amount zhenxing.Money) (*Recorded, error) {
-	stripePaymentID = strings.TrimSpace(stripePaymentID)
-	if stripePaymentID == "" {
-		return nil, invalid("缺少支付编号。")
-	}
-	if amount <= 0 {
-		return nil, invalid("支付金额必须大于 0。")
-	}
-	actor := db.Actor{Name: "在线支付"}
 	var rec *Recorded
 	err := db.InTx(ctx, s.db.pool, func(tx pgx.Tx) error {
 		var id int64
@@ -264,34 +256,8 @@ func (s *Payments) MarkCheckoutPaid(ctx context.Context, checkoutID int64, strip
 		if err != nil {
 			return fmt.Errorf("lock checkout: %w", err)
 		}
-		var seen bool
-		if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM payments WHERE stripe_payment = $1)`, stripePaymentID).Scan(&seen); err != nil {
-			return fmt.Errorf("find stripe payment: %w", err)
-		}
-		if seen {
-			rec = &Recorded{Duplicate: true}
-			return nil
-		}
-		orders, late, err := payableOrders(ctx, tx, checkoutID)
-		if err != nil {
-			return err
-		}
-		if err := checkAmount(amount, orders); err != nil {
-			return err
-		}
-		now := s.db.now()
-		err = tx.QueryRow(ctx, `INSERT INTO payments (checkout_id, method, amount, paid_on, stripe_payment, recorded_at)
-			VALUES ($1, 'stripe', $2, $3, $4, $5) ON CONFLICT (stripe_payment) DO NOTHING RETURNING id`,
-			checkoutID, amount, beijingDate(now), stripePaymentID, now).Scan(&id)
-		if errors.Is(err, pgx.ErrNoRows) {
-			rec = &Recorded{Duplicate: true}
-			return nil
-		}
-		if err != nil {
-			return fmt.Errorf("insert payment: %w", err)
-		}
-		rec = &Recorded{PaymentID: id, Late: late}
-		return s.apply(ctx, tx, actor, id, orders, late, "在线支付到账", &rec.Orders)
+		rec, err = s.markPaid(ctx, tx, checkoutID, stripePaymentID, amount)
+		return err
 	})
 	if err != nil {
 		return nil, err

@@ -217,9 +217,9 @@ func (s *Payments) recordChargeRefunded(ctx context.Context, tx pgx.Tx, e Stripe
 }
 
 // recordRefund records a refund of amount (at most what is left) on the locked order: the
-// refunds row, the order's refunded total, and the timeline. A refund of the whole remainder of
+// refunds row, the order's refunded total, the timeline and the audit log. A refund of the whole remainder of
 // a paid order moves it to refunded; a cancelled order (a late payment sent back) stays
-// cancelled.
+// cancelled, and is no longer flagged as paid late once all of it is sent back.
 func recordRefund(ctx context.Context, tx pgx.Tx, o *lockedOrder, actor db.Actor, amount zhenxing.Money, reason string, stripeRefund *string, now time.Time) error {
 	left := o.Total - o.Refunded
 	if _, err := tx.Exec(ctx, `INSERT INTO refunds (order_id, amount, reason, stripe_refund, recorded_by, at)
@@ -241,6 +241,12 @@ func recordRefund(ctx context.Context, tx pgx.Tx, o *lockedOrder, actor db.Actor
 			note = "全额" + note
 		} else {
 			note = "部分" + note
+		}
+		if amount == left && o.State == StateCanceled {
+			// A late payment sent back in full is settled: staff have nothing left to do.
+			if _, err := tx.Exec(ctx, `UPDATE orders SET late_payment = false WHERE id = $1`, o.ID); err != nil {
+				return fmt.Errorf("settle late payment: %w", err)
+			}
 		}
 		if err := recordEvent(ctx, tx, o.ID, &before, before, actor, note, now); err != nil {
 			return err

@@ -176,15 +176,7 @@ func (s *Server) accountLogin(c *fiber.Ctx) error {
 }
 
 // accountLogout ends the session and clears the cookie.
-func (s *Server) accountLogout(c *fiber.Ctx) error {
-	ctx, cancel := dbContext(c)
-	defer cancel()
-	if err := s.deps.Accounts.DeleteSession(ctx, c.Cookies(sessionCookie)); err != nil {
-		return err
-	}
-	s.clearSessionCookie(c)
-	return c.Redirect("/account/login?out=1", fiber.StatusSeeOther)
-}
+func (s *Server) accountLogout(c *fiber.Ctx) error { return s.logOut(c, "/account/login") }
 
 // registerForm is the registration form as typed.
 type registerForm struct {

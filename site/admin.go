@@ -133,15 +133,7 @@ func (s *Server) adminLogin(c *fiber.Ctx) error {
 }
 
 // adminLogout ends the session on the server and clears the cookie.
-func (s *Server) adminLogout(c *fiber.Ctx) error {
-	ctx, cancel := dbContext(c)
-	defer cancel()
-	if err := s.deps.Accounts.DeleteSession(ctx, c.Cookies(sessionCookie)); err != nil {
-		return err
-	}
-	s.clearSessionCookie(c)
-	return c.Redirect("/admin/login?out=1", fiber.StatusSeeOther)
-}
+func (s *Server) adminLogout(c *fiber.Ctx) error { return s.logOut(c, "/admin/login") }
 
 // adminHomeView is the back office's first page.
 type adminHomeView struct {

@@ -236,3 +236,15 @@ func (s *Server) refusal(c *fiber.Ctx, err error, now time.Time) (status int, me
 	}
 	return status, zhenxing.ErrorMessage(err), true
 }
+
+// logOut ends the request's session on the server, clears its cookie and sends the browser to
+// the login page at login, which then says the user has logged out.
+func (s *Server) logOut(c *fiber.Ctx, login string) error {
+	ctx, cancel := dbContext(c)
+	defer cancel()
+	if err := s.deps.Accounts.DeleteSession(ctx, c.Cookies(sessionCookie)); err != nil {
+		return err
+	}
+	s.clearSessionCookie(c)
+	return c.Redirect(login+"?out=1", fiber.StatusSeeOther)
+}

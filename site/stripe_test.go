@@ -327,7 +327,7 @@ func TestStripeWebhookRefused(t *testing.T) {
 }
 
 // TestStripeLatePaymentRefunded: a payment that arrives after its order expired is sent back
-// through Stripe and recorded; the order stays cancelled.
+// through Stripe and recorded; the order stays cancelled and is no longer flagged as paid late.
 func TestStripeLatePaymentRefunded(t *testing.T) {
 	se := newStripeEnv(t)
 	u := se.union(t)
@@ -349,6 +349,10 @@ func TestStripeLatePaymentRefunded(t *testing.T) {
 	}
 	if n := se.count(t, `SELECT count(*) FROM refunds WHERE stripe_refund LIKE 're_%'`); n != 1 {
 		t.Errorf("%d refunds through Stripe, want 1", n)
+	}
+	// Sent back in full, the late payment is settled: staff's filter of late payments is empty.
+	if n := se.count(t, `SELECT count(*) FROM orders WHERE late_payment`); n != 0 {
+		t.Errorf("%d orders still flagged as paid late after the refund", n)
 	}
 }
 
