@@ -2,6 +2,7 @@ package site
 
 import (
 	"context"
+	"fmt"
 	"net"
 	"os/exec"
 	"strings"
@@ -9,9 +10,13 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
+	"github.com/jackc/pgx/v5/pgxpool"
 
 	"zhenxing/catalog"
+	"zhenxing/internal/account"
+	"zhenxing/internal/db"
 	"zhenxing/internal/testdb"
+	"zhenxing/order"
 )
 
 // chromium starts the site on a loopback listener and a headless Chromium (Debian's package),
@@ -154,20 +159,39 @@ func checkContrast(t *testing.T, mode string, ratios []contrast, least float64) 
 	}
 }
 
-// TestBrowserEverySection opens a page of each section with the sample catalogue, in both
-// display modes and on a phone, and checks contrast, width and that nothing needs JavaScript.
+// TestBrowserEverySection opens a page of each section with the sample catalogue, the buyer's
+// pages too, in both display modes and on a phone, and checks contrast, width and that nothing
+// needs JavaScript.
 func TestBrowserEverySection(t *testing.T) {
 	pool := testdb.New(t)
 	store := catalog.New(pool, catalog.Config{})
 	if _, err := store.Seed(context.Background(), catalog.SeedFS()); err != nil {
 		t.Fatal(err)
 	}
-	base, ctx := chromium(t, mustServer(t, func(_ *Config, d *Deps) { useCatalog(d, store) }))
+	// The real clock: the browser drops a session cookie that the test clock says has expired.
+	base, ctx := chromium(t, mustServer(t, func(c *Config, d *Deps) { useCatalog(d, store); c.Now = time.Now }))
 	pages := []string{
 		"/", "/open/", "/open/policies/", "/open/policies/bridging-fund-management-2021",
 		"/hall/", "/hall/products?county=略阳县", "/hall/products/lueyang-kiwi-3kg", "/hall/suppliers/dizhai-cherry-coop",
-		"/jobs/", "/jobs/positions", "/jobs/events/" + firstEventSlug(t), "/admin/login", "/no-such-page",
+		"/hall/stats", "/jobs/", "/jobs/positions", "/jobs/events/" + firstEventSlug(t), "/admin/login",
+		"/account/register", "/no-such-page",
 	}
+	// The buyer's pages, as the administrator of an approved union with a placed order and a
+	// cart: logged in by the login form's own request, so the browser holds the session cookie.
+	phone, placed := browserBuyer(t, pool)
+	run(t, ctx, chromedp.Navigate(base+"/account/login"))
+	login := fmt.Sprintf(`(() => {
+		const x = new XMLHttpRequest();
+		x.open('POST', '/account/login', false);
+		x.setRequestHeader('Content-Type', 'application/x-www-form-urlencoded');
+		x.send(new URLSearchParams({_csrf: document.querySelector('input[name=_csrf]').value, login: %q, password: %q}).toString());
+		return x.responseURL;
+	})()`, phone, buyerTestPassword)
+	if where := run(t, ctx, chromedp.Evaluate[string](login)); !strings.Contains(where, "/account/") || strings.Contains(where, "login") {
+		t.Fatalf("the buyer's login ended at %q", where)
+	}
+	pages = append(pages, "/account/", "/account/orders", "/account/orders/"+placed.Orders[0].Number,
+		"/hall/checkout/"+placed.Reference, "/hall/cart", "/hall/checkout", "/hall/products/lueyang-walnuts")
 	for _, mode := range []struct {
 		name, cookie string
 		least        float64
@@ -191,7 +215,8 @@ func TestBrowserEverySection(t *testing.T) {
 			run(t, ctx, chromedp.Navigate(base+p))
 			sw := run(t, ctx, chromedp.Evaluate[float64](`document.documentElement.scrollWidth`))
 			if sw > 376 {
-				t.Errorf("%s (%s): %.0fpx wide on a 375px screen", p, mode.name, sw)
+				wide := run(t, ctx, chromedp.Evaluate[[]string](wideElementsScript))
+				t.Errorf("%s (%s): %.0fpx wide on a 375px screen: %s", p, mode.name, sw, strings.Join(wide, "; "))
 			}
 		}
 	}
@@ -207,4 +232,45 @@ func firstEventSlug(t *testing.T) string {
 	}
 	rest := res.Body[i+len(`"slug":"`):]
 	return rest[:strings.Index(rest, `"`)]
+}
+
+// wideElementsScript lists the innermost elements that reach past a 375px screen's right edge.
+const wideElementsScript = `[...document.querySelectorAll('body *')]
+	.filter(e => e.getBoundingClientRect().right > 376 && ![...e.children].some(c => c.getBoundingClientRect().right > 376))
+	.slice(0, 5).map(e => e.tagName.toLowerCase() + (e.className ? '.' + e.className : '') + ' "' + e.textContent.trim().slice(0, 20) + '"')`
+
+// browserBuyer registers and approves a union whose administrator has placed an order and has
+// another product in the cart; it returns the administrator's phone and the checkout.
+func browserBuyer(t *testing.T, pool *pgxpool.Pool) (string, *order.Placed) {
+	t.Helper()
+	ctx := context.Background()
+	accounts := account.NewStore(pool)
+	const phone = "13800138123"
+	org, admin, err := accounts.Register(ctx, account.Registration{
+		Name: "西安市灞桥区纺织城街道总工会", CreditCode: creditCode(t, "81610111MA6W00077"),
+		ContactName: "王芳", ContactPhone: "029-83520000",
+		Addresses: []account.NewAddress{{Recipient: "王芳", Phone: phone, Address: "西安市灞桥区纺织城正街 1 号"}},
+		Admin:     account.NewBuyer{Name: "王芳", Phone: phone, Password: buyerTestPassword},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := accounts.Approve(ctx, db.CommandLine, org.ID, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	orders := order.New(pool, order.Config{})
+	b := order.Buyer{UserID: admin.ID, OrganizationID: org.ID, Name: "王芳", Admin: true, Approved: true}
+	if _, err := orders.Carts.Add(ctx, b.UserID, "lueyang-kiwi-3kg", "5"); err != nil {
+		t.Fatal(err)
+	}
+	placed, err := orders.Checkouts.Place(ctx, b, order.CheckoutInput{Recipient: "王芳", Phone: phone,
+		Address: "西安市灞桥区纺织城正街 1 号", Invoice: order.InvoiceDetails{Title: "西安市灞桥区纺织城街道总工会",
+			TaxID: creditCode(t, "81610111MA6W00077"), Kind: order.InvoiceOrdinary}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := orders.Carts.Add(ctx, b.UserID, "lueyang-walnuts", "3"); err != nil {
+		t.Fatal(err)
+	}
+	return phone, placed
 }
