@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
 
 	"zhenxing"
 )
@@ -104,8 +105,14 @@ const (
 // every set, is the product cards[i]; cards are newest first.
 type snapshot struct {
 	version int64
-	cards   []ProductCard
-	texts   []string // by position: lower-cased name, spec, category, origin and supplier name
+	cards   []ProductCard // their Stock is as read; stock holds it as it is now
+	// stock is each card's stock, kept up to date between reloads from the products whose stock
+	// changed lately (stock changes do not move the version), and stockSince the database's
+	// time of the last such read, in Unix nanoseconds.
+	stock      []atomic.Int32
+	positionOf map[int64]int32 // product id → position
+	stockSince atomic.Int64
+	texts      []string // by position: lower-cased name, spec, category, origin and supplier name
 
 	byPrice     []int32          // positions, cheapest first (ties newest first)
 	priceOrder  []zhenxing.Money // the prices in byPrice's order
@@ -191,9 +198,16 @@ func loadSnapshot(ctx context.Context, d *catalogDB) (*snapshot, error) {
 			return fmt.Errorf("index products: %w", err)
 		}
 
-		at := make(map[int64]int, len(snap.cards))
+		var since time.Time
+		if err := tx.QueryRow(ctx, `SELECT now()`).Scan(&since); err != nil {
+			return fmt.Errorf("read the time: %w", err)
+		}
+		snap.stockSince.Store(since.UnixNano())
+		snap.stock = make([]atomic.Int32, len(snap.cards))
+		snap.positionOf = make(map[int64]int32, len(snap.cards))
 		for i := range snap.cards {
-			at[snap.cards[i].ID] = i
+			snap.positionOf[snap.cards[i].ID] = int32(i)
+			snap.stock[i].Store(int32(snap.cards[i].Stock))
 		}
 		rows, err = tx.Query(ctx, `SELECT `+photoColumns+` FROM product_photos ph WHERE ph.position = 1`)
 		if err != nil {
@@ -204,7 +218,7 @@ func loadSnapshot(ctx context.Context, d *catalogDB) (*snapshot, error) {
 			return fmt.Errorf("index covers: %w", err)
 		}
 		for _, ph := range covers {
-			if i, ok := at[ph.ProductID]; ok {
+			if i, ok := snap.positionOf[ph.ProductID]; ok {
 				snap.cards[i].Photo = ph
 			}
 		}
@@ -298,6 +312,41 @@ func (snap *snapshot) build() error {
 	return nil
 }
 
+// stockOverlap is how far back of its last read the index reads stock changes again: longer than
+// any transaction that changes stock may take (the site bounds a request's database work to 10 s),
+// so that a change committed after a read, with a time before it, is not missed.
+const stockOverlap = time.Minute
+
+// recheck reads the catalogue's version and, in the same query, the stock of the products whose
+// stock changed since the snapshot's last such read (less stockOverlap), which it puts in the
+// snapshot at once.
+func (snap *snapshot) recheck(ctx context.Context, pool *pgxpool.Pool) (version int64, err error) {
+	var now time.Time
+	var ids []int64
+	var stock []int32
+	since := time.Unix(0, snap.stockSince.Load()).Add(-stockOverlap)
+	err = pool.QueryRow(ctx, `SELECT (SELECT version FROM catalog_state), now(),
+			coalesce(array_agg(id), '{}'), coalesce(array_agg(stock), '{}')
+		FROM products WHERE stock_changed_at > $1`, since).Scan(&version, &now, &ids, &stock)
+	if err != nil {
+		return 0, fmt.Errorf("read catalog version: %w", err)
+	}
+	for i, id := range ids {
+		if pos, ok := snap.positionOf[id]; ok {
+			snap.stock[pos].Store(stock[i])
+		}
+	}
+	snap.stockSince.Store(now.UnixNano())
+	return version, nil
+}
+
+// card is the card at pos with its stock as it is now.
+func (snap *snapshot) card(pos int32) ProductCard {
+	c := snap.cards[pos]
+	c.Stock = int(snap.stock[pos].Load())
+	return c
+}
+
 // snapshot returns the index to list from: the current one while it is fresh, else a new one,
 // read once for all the listings that wait for it.
 func (d *catalogDB) snapshot(ctx context.Context) (*snapshot, error) {
@@ -307,14 +356,13 @@ func (d *catalogDB) snapshot(ctx context.Context) (*snapshot, error) {
 		if time.Now().UnixNano()-ix.checked.Load() < int64(ix.recheck) || !ix.checking.CompareAndSwap(false, true) {
 			return cur, nil // fresh, or another listing is reading the version
 		}
-		var version int64
-		err := d.pool.QueryRow(ctx, `SELECT version FROM catalog_state`).Scan(&version)
+		version, err := cur.recheck(ctx, d.pool)
 		if err == nil {
 			ix.checked.Store(time.Now().UnixNano())
 		}
 		ix.checking.Store(false)
 		if err != nil {
-			return nil, fmt.Errorf("read catalog version: %w", err)
+			return nil, err
 		}
 		if version == cur.version {
 			return cur, nil
@@ -405,7 +453,7 @@ func (s *Products) Related(ctx context.Context, p *Product, n int, today time.Ti
 			if len(cards) == n {
 				return cards, nil
 			}
-			cards = append(cards, snap.cards[pos])
+			cards = append(cards, snap.card(pos))
 		}
 	}
 	return cards, nil
@@ -604,7 +652,7 @@ func (snap *snapshot) list(q ProductQuery) (ProductPage, error) {
 		picked = pickPage(out, page.Total-nIn, snap.byName, snap.rankName, max(skip-nIn, 0), take-len(picked), picked)
 	}
 	for _, pos := range picked {
-		page.Products = append(page.Products, snap.cards[pos])
+		page.Products = append(page.Products, snap.card(pos))
 	}
 	sc.picked = picked
 	return page, nil

@@ -288,6 +288,23 @@ func TestIndexFollowsOtherReplicas(t *testing.T) {
 	if len(res.Products) != 1 || res.Products[0].Slug != "jam" || res.Products[0].Stock != 0 || res.Products[0].StockState() != catalog.StockOut {
 		t.Fatalf("replica b reads the stock: %+v", res.Products)
 	}
+
+	// A change of stock alone, as an order makes it, leaves the version as it was and still
+	// shows at a replica's next check of the version.
+	var before, after int64
+	if err := pool.QueryRow(ctx, `SELECT version FROM catalog_state`).Scan(&before); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := pool.Exec(ctx, `UPDATE products SET stock = stock + 7 WHERE slug = 'jam'`); err != nil {
+		t.Fatal(err)
+	}
+	if err := pool.QueryRow(ctx, `SELECT version FROM catalog_state`).Scan(&after); err != nil || after != before {
+		t.Errorf("a change of stock moved the catalogue's version from %d to %d (%v)", before, after, err)
+	}
+	res, _ = b.Products.List(ctx, catalog.ProductQuery{Categories: []string{"樱桃"}, Sort: catalog.SortNewest, PerPage: 1})
+	if len(res.Products) != 1 || res.Products[0].Stock != 7 {
+		t.Fatalf("replica b after an order's change of stock: %+v", res.Products)
+	}
 }
 
 func TestAdjustStockConcurrently(t *testing.T) {

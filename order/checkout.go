@@ -193,10 +193,8 @@ func (c *Checkouts) Place(ctx context.Context, b Buyer, in CheckoutInput) (*Plac
 }
 
 func (c *Checkouts) place(ctx context.Context, tx pgx.Tx, b Buyer, in CheckoutInput) (*Placed, error) {
-	if err := lockCatalog(ctx, tx); err != nil {
-		return nil, err
-	}
-	// The cart lines and their products, locked in product id order.
+	// The cart lines and their products, locked in product id order (the order every change of
+	// stock takes them in, so two checkouts never wait for each other in a circle).
 	rows, err := tx.Query(ctx, `SELECT `+productCols+`, s.name, c.quantity
 		FROM cart_lines c JOIN products p ON p.id = c.product_id JOIN suppliers s ON s.id = p.supplier_id
 		WHERE c.user_id = $1 ORDER BY p.id FOR UPDATE OF c, p`, b.UserID)
@@ -274,16 +272,24 @@ func (c *Checkouts) place(ctx context.Context, tx pgx.Tx, b Buyer, in CheckoutIn
 		for _, it := range lines {
 			orderTotal += it.price * zhenxing.Money(it.qty)
 		}
-		var seq int64
-		if err := tx.QueryRow(ctx, `SELECT nextval('order_number_seq')`).Scan(&seq); err != nil {
-			return nil, fmt.Errorf("order number: %w", err)
+		note := "提交订单"
+		if state == StateApproval {
+			note = "提交订单，金额超过本单位审批额度，等待管理员审批"
 		}
-		po := PlacedOrder{Number: fmt.Sprintf("XF%s-%06d", date, seq), SupplierName: lines[0].supplier, Total: orderTotal}
-		err := tx.QueryRow(ctx, `INSERT INTO orders (number, checkout_id, organization_id, supplier_id, placed_by, state,
-				total, recipient, phone, address, invoice, purchase_ref, note, pay_by, created_at, updated_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $15) RETURNING id`,
-			po.Number, placed.CheckoutID, b.OrganizationID, sid, b.UserID, state, orderTotal,
-			in.Recipient, in.Phone, in.Address, invoice, in.PurchaseRef, in.Note, payBy, now).Scan(&po.ID)
+		// The order, its number (the Beijing date and the next of order_number_seq, six digits
+		// at least) and the first line of its timeline, in one statement.
+		po := PlacedOrder{SupplierName: lines[0].supplier, Total: orderTotal}
+		err := tx.QueryRow(ctx, `WITH o AS (
+				INSERT INTO orders (number, checkout_id, organization_id, supplier_id, placed_by, state,
+					total, recipient, phone, address, invoice, purchase_ref, note, pay_by, created_at, updated_at)
+				SELECT 'XF' || $16 || '-' || lpad(n::text, greatest(6, length(n::text)), '0'), $1, $2, $3, $4, $5,
+					$6, $7, $8, $9, $10, $11, $12, $13, $14, $14 FROM nextval('order_number_seq') n
+				RETURNING id, number),
+			e AS (INSERT INTO order_events (order_id, from_state, to_state, actor_id, actor_name, note, at)
+				SELECT id, NULL, $5, $4, $17, $15, $14 FROM o)
+			SELECT id, number FROM o`,
+			placed.CheckoutID, b.OrganizationID, sid, b.UserID, state, orderTotal,
+			in.Recipient, in.Phone, in.Address, invoice, in.PurchaseRef, in.Note, payBy, now, note, date, actor.Name).Scan(&po.ID, &po.Number)
 		if err != nil {
 			return nil, fmt.Errorf("insert order: %w", err)
 		}
@@ -298,13 +304,6 @@ func (c *Checkouts) place(ctx context.Context, tx pgx.Tx, b Buyer, in CheckoutIn
 				return nil, err
 			}
 		}
-		note := "提交订单"
-		if state == StateApproval {
-			note = "提交订单，金额超过本单位审批额度，等待管理员审批"
-		}
-		if err := recordEvent(ctx, tx, po.ID, nil, state, actor, note, now); err != nil {
-			return nil, err
-		}
 		placed.Orders = append(placed.Orders, po)
 	}
 	ids := make([]int64, len(items))
@@ -318,22 +317,20 @@ func (c *Checkouts) place(ctx context.Context, tx pgx.Tx, b Buyer, in CheckoutIn
 }
 
 // moveStock changes a product's stock by delta with a conditional update (a reservation never
-// takes it below zero) and records the movement. The product row must be locked already.
+// takes it below zero) and records the movement, in one statement. The product row must be
+// locked already.
 func moveStock(ctx context.Context, tx pgx.Tx, actor db.Actor, productID int64, delta int, reason string, at time.Time) error {
-	var after int
-	var name, unit string
-	err := tx.QueryRow(ctx, `UPDATE products SET stock = stock + $2 WHERE id = $1 AND stock + $2 >= 0
-		RETURNING stock, name, unit`, productID, delta).Scan(&after, &name, &unit)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return zhenxing.Errorf(zhenxing.EConflict, "库存不足，请修改数量后再提交。")
-	}
+	var moved bool
+	err := tx.QueryRow(ctx, `WITH p AS (
+			UPDATE products SET stock = stock + $2 WHERE id = $1 AND stock + $2 >= 0 RETURNING id, stock),
+		m AS (INSERT INTO stock_movements (product_id, delta, stock_after, reason, actor_id, actor_name, at)
+			SELECT id, $2, stock, $3, $4, $5, $6 FROM p)
+		SELECT EXISTS (SELECT 1 FROM p)`, productID, delta, reason, actorRef(actor), actor.Name, at).Scan(&moved)
 	if err != nil {
 		return fmt.Errorf("move stock: %w", err)
 	}
-	_, err = tx.Exec(ctx, `INSERT INTO stock_movements (product_id, delta, stock_after, reason, actor_id, actor_name, at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7)`, productID, delta, after, reason, actorRef(actor), actor.Name, at)
-	if err != nil {
-		return fmt.Errorf("record stock movement: %w", err)
+	if !moved {
+		return zhenxing.Errorf(zhenxing.EConflict, "库存不足，请修改数量后再提交。")
 	}
 	return nil
 }

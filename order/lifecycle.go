@@ -75,9 +75,6 @@ func (o *lockedOrder) audit(ctx context.Context, tx pgx.Tx, actor db.Actor, acti
 // releaseStock gives the order's reserved stock back, product by product in id order, each
 // with a stock movement.
 func releaseStock(ctx context.Context, tx pgx.Tx, orderID int64, number string, actor db.Actor, at time.Time) error {
-	if err := lockCatalog(ctx, tx); err != nil {
-		return err
-	}
 	rows, err := tx.Query(ctx, `SELECT product_id, quantity FROM order_lines WHERE order_id = $1 ORDER BY product_id`, orderID)
 	if err != nil {
 		return fmt.Errorf("read order lines: %w", err)

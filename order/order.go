@@ -10,9 +10,11 @@
 // organisation and filters by it, so another organisation's order is ENotFound.
 //
 // Stock is reserved at checkout and released on cancellation or expiry with conditional
-// updates. Every transaction that changes stock first takes the catalogue's version row (as the
-// catalogue's own writes do) and then locks the product rows in id order, so no two of them
-// deadlock and stock never goes below zero.
+// updates. Every transaction that changes stock locks the product rows in id order, so no two of
+// them deadlock and stock never goes below zero. A stock change does not move the catalogue's
+// version (migration 00010): checkouts of different products never wait for each other, and the
+// listing index of each replica reads the stock of the products changed lately when it checks
+// the version.
 package order
 
 import (
@@ -195,16 +197,6 @@ func fieldErrors(fe catalog.FieldErrors, what string) error {
 
 func addField(fe *catalog.FieldErrors, field, format string, args ...any) {
 	*fe = append(*fe, catalog.FieldError{Field: field, Message: fmt.Sprintf(format, args...)})
-}
-
-// lockCatalog takes the catalogue's version row, as every catalogue write does first, before any
-// product row is locked or its stock changed: the product trigger would take it anyway, and
-// taking it first keeps one lock order with the catalogue's writes.
-func lockCatalog(ctx context.Context, tx pgx.Tx) error {
-	if _, err := tx.Exec(ctx, `UPDATE catalog_state SET version = version + 1`); err != nil {
-		return fmt.Errorf("lock catalog version: %w", err)
-	}
-	return nil
 }
 
 // recordEvent adds a line to the order's timeline.

@@ -94,11 +94,26 @@ func (s *Store) Session(ctx context.Context, token string, now time.Time, idle t
 	if !ok {
 		return nil, errNoSession()
 	}
-	var sess Session
-	err := s.pool.QueryRow(ctx, `UPDATE sessions SET last_seen_at = $2
+	// The session and its user in one round trip: the user is read after the update, in the
+	// same implicit transaction.
+	var batch pgx.Batch
+	batch.Queue(`UPDATE sessions SET last_seen_at = $2
 		WHERE id = $1 AND expires_at > $2 AND last_seen_at > $3
-		RETURNING user_id, csrf_token, created_at, last_seen_at, expires_at`, id, now, now.Add(-idle)).
-		Scan(&sess.UserID, &sess.CSRFToken, &sess.CreatedAt, &sess.LastSeenAt, &sess.ExpiresAt)
+		RETURNING user_id, csrf_token, created_at, last_seen_at, expires_at`, id, now, now.Add(-idle))
+	batch.Queue(`SELECT `+userColumns+` FROM users WHERE id = (SELECT user_id FROM sessions WHERE id = $1)`, id)
+	br := s.pool.SendBatch(ctx, &batch)
+	var sess Session
+	err := br.QueryRow().Scan(&sess.UserID, &sess.CSRFToken, &sess.CreatedAt, &sess.LastSeenAt, &sess.ExpiresAt)
+	var users []User
+	if err == nil {
+		var rows pgx.Rows
+		if rows, err = br.Query(); err == nil {
+			users, err = pgx.CollectRows(rows, pgx.RowToStructByName[User])
+		}
+	}
+	if cerr := br.Close(); err == nil {
+		err = cerr
+	}
 	if errors.Is(err, pgx.ErrNoRows) {
 		// Expired (or never existed): make sure it is gone for good.
 		if _, err := s.pool.Exec(ctx, `DELETE FROM sessions WHERE id = $1`, id); err != nil {
@@ -110,17 +125,10 @@ func (s *Store) Session(ctx context.Context, token string, now time.Time, idle t
 		return nil, fmt.Errorf("load session: %w", err)
 	}
 	if sess.UserID != nil {
-		u, err := s.User(ctx, *sess.UserID)
-		if zhenxing.ErrorCode(err) == zhenxing.ENotFound {
+		if len(users) != 1 || users[0].Disabled {
 			return nil, errNoSession()
 		}
-		if err != nil {
-			return nil, err
-		}
-		if u.Disabled {
-			return nil, errNoSession()
-		}
-		sess.User = u
+		sess.User = &users[0]
 	}
 	return &sess, nil
 }
