@@ -121,6 +121,16 @@ func (s *Server) stripeWebhook(c *fiber.Ctx) error {
 		s.log.Warn("stripe event for an unknown checkout", "event_id", ev.ID, "type", ev.Type, "err", err)
 		return webhookAnswer(c, fiber.StatusOK, "")
 	}
+	if zhenxing.ErrorCode(err) == zhenxing.EConflict && kind == order.StripePaid && ev.PaymentIntent != "" {
+		// A payment of a checkout with nothing left to pay (a second session paid as well, say)
+		// goes back whole; a delivery seen before finds it refunded already.
+		_, rerr := s.deps.Stripe.Refund(ctx, ev.PaymentIntent, ev.AmountTotal, "订单已付款，重复支付原路退回")
+		if rerr != nil && zhenxing.ErrorCode(rerr) != zhenxing.EConflict {
+			return s.webhookFailed(c, ev, rerr)
+		}
+		s.log.Warn("stripe payment of a checkout with nothing left to pay, refunded", "event_id", ev.ID, "type", ev.Type)
+		return webhookAnswer(c, fiber.StatusOK, "")
+	}
 	if err != nil {
 		return s.webhookFailed(c, ev, err)
 	}

@@ -390,3 +390,27 @@ func TestStripeStaffRefund(t *testing.T) {
 		t.Errorf("%d refunds after the refund event, want 2", n)
 	}
 }
+
+// TestStripeSecondPaymentRefunded: a second paid session of a checkout paid already (a buyer who
+// opened two and paid both) is sent back through Stripe and changes nothing on the site.
+func TestStripeSecondPaymentRefunded(t *testing.T) {
+	se := newStripeEnv(t)
+	u := se.union(t)
+	p := se.checkout(t, u, 2)
+	first := stripetest.Event(t, "evt_first", payment.EventCheckoutCompleted, sessionObject(p.Reference, "pi_first", "paid", p.Total))
+	wantAdminStatus(t, se.deliver(t, first, stripetest.WebhookSecret, se.now), http.StatusOK)
+	second := stripetest.Event(t, "evt_second", payment.EventCheckoutCompleted, sessionObject(p.Reference, "pi_second", "paid", p.Total))
+	for range 2 {
+		wantAdminStatus(t, se.deliver(t, second, stripetest.WebhookSecret, se.now), http.StatusOK)
+	}
+	if n := se.count(t, `SELECT count(*) FROM payments WHERE checkout_id = $1`, p.CheckoutID); n != 1 {
+		t.Errorf("%d payments recorded, want 1", n)
+	}
+	if rs := se.logs.matching(slog.LevelWarn, "stripe payment of a checkout with nothing left to pay, refunded", "event_id", "evt_second"); len(rs) != 2 {
+		t.Errorf("%d WARN lines for the second payment's two deliveries, want 2", len(rs))
+	}
+	d, err := se.orders.Orders.Get(context.Background(), u.buyer.OrganizationID, p.Orders[0].Number)
+	if err != nil || d.State != order.StatePaid || d.Refunded != 0 {
+		t.Errorf("the order after a second payment: %+v, %v", d, err)
+	}
+}
