@@ -2,6 +2,7 @@ package site
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"net"
 	"os/exec"
@@ -179,19 +180,17 @@ func TestBrowserEverySection(t *testing.T) {
 	// The buyer's pages, as the administrator of an approved union with a placed order and a
 	// cart: logged in by the login form's own request, so the browser holds the session cookie.
 	phone, placed := browserBuyer(t, pool)
-	run(t, ctx, chromedp.Navigate(base+"/account/login"))
-	login := fmt.Sprintf(`(() => {
-		const x = new XMLHttpRequest();
-		x.open('POST', '/account/login', false);
-		x.setRequestHeader('Content-Type', 'application/x-www-form-urlencoded');
-		x.send(new URLSearchParams({_csrf: document.querySelector('input[name=_csrf]').value, login: %q, password: %q}).toString());
-		return x.responseURL;
-	})()`, phone, buyerTestPassword)
-	if where := run(t, ctx, chromedp.Evaluate[string](login)); !strings.Contains(where, "/account/") || strings.Contains(where, "login") {
-		t.Fatalf("the buyer's login ended at %q", where)
-	}
+	logIn(t, ctx, base, "/account/login", map[string]string{"login": phone, "password": buyerTestPassword}, "/account/")
 	pages = append(pages, "/account/", "/account/orders", "/account/orders/"+placed.Orders[0].Number,
 		"/hall/checkout/"+placed.Reference, "/hall/cart", "/hall/checkout", "/hall/products/lueyang-walnuts")
+	checkPages(t, ctx, base, pages)
+}
+
+// checkPages opens each page in the standard, high-contrast and large-text modes, at 1280 px and
+// at 375 px, and checks that no page needs JavaScript, that its text has the contrast the mode
+// promises, and that nothing is wider than a phone's screen.
+func checkPages(t *testing.T, ctx context.Context, base string, pages []string) {
+	t.Helper()
 	for _, mode := range []struct {
 		name, cookie string
 		least        float64
@@ -220,6 +219,46 @@ func TestBrowserEverySection(t *testing.T) {
 			}
 		}
 	}
+	// Back to the standard modes, for whoever uses the browser next.
+	run(t, ctx, chromedp.Navigate(base+"/prefs?text=normal&contrast=normal&back=/"))
+}
+
+// logIn logs the browser in through the login form at path (its own request, so the browser
+// keeps the session cookie) and fails unless it lands on a page under want.
+func logIn(t *testing.T, ctx context.Context, base, path string, fields map[string]string, want string) {
+	t.Helper()
+	run(t, ctx, chromedp.Navigate(base+path))
+	form, _ := json.Marshal(fields)
+	script := fmt.Sprintf(`(() => {
+		const x = new XMLHttpRequest();
+		x.open('POST', %q, false);
+		x.setRequestHeader('Content-Type', 'application/x-www-form-urlencoded');
+		x.send(new URLSearchParams({_csrf: document.querySelector('input[name=_csrf]').value, ...%s}).toString());
+		return x.responseURL;
+	})()`, path, form)
+	if where := run(t, ctx, chromedp.Evaluate[string](script)); !strings.Contains(where, want) || strings.Contains(where, "login") {
+		t.Fatalf("logging in at %s ended at %q", path, where)
+	}
+}
+
+// TestBrowserStaffPages opens the back office's pages, an order's among them, as a staff member
+// of the hall, in every display mode, as TestBrowserEverySection does for the public site.
+func TestBrowserStaffPages(t *testing.T) {
+	pool := testdb.New(t)
+	store := catalog.New(pool, catalog.Config{})
+	if _, err := store.Seed(context.Background(), catalog.SeedFS()); err != nil {
+		t.Fatal(err)
+	}
+	_, placed := browserBuyer(t, pool)
+	if _, err := account.NewStore(pool).CreateUser(context.Background(), account.NewUser{Username: adminStaffUser, Name: "李明",
+		Password: adminStaffPassword, Kind: account.KindStaff, Roles: []account.Role{account.RoleHall}}); err != nil {
+		t.Fatal(err)
+	}
+	base, ctx := chromium(t, mustServer(t, func(c *Config, d *Deps) { useCatalog(d, store); c.Now = time.Now }))
+	logIn(t, ctx, base, "/admin/login", map[string]string{"username": adminStaffUser, "password": adminStaffPassword}, "/admin/")
+	checkPages(t, ctx, base, []string{"/admin/", "/admin/products", "/admin/products/lueyang-kiwi-3kg", "/admin/suppliers",
+		"/admin/buyers", "/admin/orders", "/admin/orders/" + placed.Orders[0].Number, "/admin/payments", "/admin/invoices",
+		"/admin/audit"})
 }
 
 // firstEventSlug names an event of the sample content.
@@ -234,9 +273,10 @@ func firstEventSlug(t *testing.T) string {
 	return rest[:strings.Index(rest, `"`)]
 }
 
-// wideElementsScript lists the innermost elements that reach past a 375px screen's right edge.
+// wideElementsScript lists the outermost elements that reach past a 375px screen's right edge:
+// those whose parent does not.
 const wideElementsScript = `[...document.querySelectorAll('body *')]
-	.filter(e => e.getBoundingClientRect().right > 376 && ![...e.children].some(c => c.getBoundingClientRect().right > 376))
+	.filter(e => e.getBoundingClientRect().right > 376 && e.parentElement.getBoundingClientRect().right <= 376)
 	.slice(0, 5).map(e => e.tagName.toLowerCase() + (e.className ? '.' + e.className : '') + ' "' + e.textContent.trim().slice(0, 20) + '"')`
 
 // browserBuyer registers and approves a union whose administrator has placed an order and has
