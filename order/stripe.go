@@ -48,8 +48,9 @@ type StripeOutcome struct {
 }
 
 // RefundFunc refunds amount of the Stripe payment paymentIntent and returns the refund's id;
-// the site passes the Stripe client's Refund.
-type RefundFunc func(ctx context.Context, paymentIntent string, amount zhenxing.Money, reason string) (string, error)
+// the site passes the Stripe client's Refund. idempotencyKey names the refund: a call repeated
+// with it (after a failure to record the first) gets the same refund from Stripe, not a second.
+type RefundFunc func(ctx context.Context, paymentIntent string, amount zhenxing.Money, reason, idempotencyKey string) (string, error)
 
 // ApplyStripeEvent records the event once and applies it, in one transaction: a StripePaid event
 // records the payment of the checkout named by Reference, as MarkCheckoutPaid does (orders
@@ -289,7 +290,7 @@ func (s *Payments) RefundLate(ctx context.Context, paymentIntent string, refund 
 				return nil
 			}
 			amount := o.Total - o.Refunded
-			id, err := refund(ctx, paymentIntent, amount, lateRefundReason+"（订单 "+o.Number+"）")
+			id, err := refund(ctx, paymentIntent, amount, lateRefundReason+"（订单 "+o.Number+"）", "refund-late-"+o.Number)
 			if err != nil {
 				return err
 			}
@@ -359,7 +360,8 @@ func (s *Orders) RefundThroughStripe(ctx context.Context, actor db.Actor, number
 		if pi == nil {
 			return invalid("订单 %s 不是在线支付的，不能原路退款。", o.Number)
 		}
-		id, err := refund(ctx, *pi, amount, reason)
+		// The key names this refund: the order, what was refunded of it before, and the amount.
+		id, err := refund(ctx, *pi, amount, reason, fmt.Sprintf("refund-%s-%d-%d", o.Number, o.Refunded, amount))
 		if err != nil {
 			return err
 		}

@@ -217,7 +217,7 @@ func TestCheckoutRequestRefused(t *testing.T) {
 func TestRefund(t *testing.T) {
 	rec := newRecorder(t)
 	c := newClient(t, rec.URL)
-	id, err := c.Refund(context.Background(), "pi_3PgafyB7WZ01zgkW1", 12800, "买家退回一箱，按箱退款")
+	id, err := c.Refund(context.Background(), "pi_3PgafyB7WZ01zgkW1", 12800, "买家退回一箱，按箱退款", "refund-XF20270512-000123-0-12800")
 	if err != nil {
 		t.Fatalf("Refund: %v", err)
 	}
@@ -227,6 +227,9 @@ func TestRefund(t *testing.T) {
 	reqs := rec.requests()
 	if len(reqs) != 1 || reqs[0].Path != "/v1/refunds" {
 		t.Fatalf("requests %+v", reqs)
+	}
+	if reqs[0].IdempotencyKey != "refund-XF20270512-000123-0-12800" {
+		t.Errorf("idempotency key %q", reqs[0].IdempotencyKey)
 	}
 	for k, v := range map[string]string{"payment_intent": "pi_3PgafyB7WZ01zgkW1", "amount": "12800", "reason": "requested_by_customer", "metadata[reason]": "买家退回一箱，按箱退款"} {
 		if got := reqs[0].Form.Get(k); got != v {
@@ -244,7 +247,7 @@ func TestRefund(t *testing.T) {
 		{"negative", "pi_1", -100, "退款金额应大于 0"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
-			_, err := c.Refund(context.Background(), tt.pi, tt.amount, "")
+			_, err := c.Refund(context.Background(), tt.pi, tt.amount, "", "")
 			assertError(t, err, zhenxing.EInvalid, tt.want)
 		})
 	}
@@ -271,7 +274,7 @@ func TestStripeUnavailable(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			_, _, err := c.CreateCheckoutSession(context.Background(), checkoutRequest("CK20270512-000126", 1))
 			assertError(t, err, zhenxing.EUnavailable, "对公转账")
-			_, err = c.Refund(context.Background(), "pi_1", 100, "")
+			_, err = c.Refund(context.Background(), "pi_1", 100, "", "")
 			assertError(t, err, zhenxing.EUnavailable, "对公转账")
 		})
 	}

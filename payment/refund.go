@@ -21,7 +21,7 @@ const maxMetadataValue = 500
 // missing payment, an amount that is not positive or exceeds what is left; EConflict when the
 // payment is refunded already; ENotFound when Stripe does not know the payment; EUnavailable when
 // Stripe cannot be reached or refuses the key.
-func (c *Client) Refund(ctx context.Context, paymentIntentID string, amount zhenxing.Money, reason string) (string, error) {
+func (c *Client) Refund(ctx context.Context, paymentIntentID string, amount zhenxing.Money, reason, idempotencyKey string) (string, error) {
 	if paymentIntentID == "" {
 		return "", zhenxing.Errorf(zhenxing.EInvalid, "这笔订单没有在线支付记录，无法原路退款。")
 	}
@@ -38,6 +38,9 @@ func (c *Client) Refund(ctx context.Context, paymentIntentID string, amount zhen
 			reason = string(r[:maxMetadataValue])
 		}
 		p.AddMetadata(MetadataReason, reason)
+	}
+	if idempotencyKey != "" {
+		p.SetIdempotencyKey(idempotencyKey)
 	}
 	p.Context = ctx
 	r, err := c.api.Refunds.New(p)

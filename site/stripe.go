@@ -124,7 +124,7 @@ func (s *Server) stripeWebhook(c *fiber.Ctx) error {
 	if zhenxing.ErrorCode(err) == zhenxing.EConflict && kind == order.StripePaid && ev.PaymentIntent != "" {
 		// A payment of a checkout with nothing left to pay (a second session paid as well, say)
 		// goes back whole; a delivery seen before finds it refunded already.
-		_, rerr := s.deps.Stripe.Refund(ctx, ev.PaymentIntent, ev.AmountTotal, "订单已付款，重复支付原路退回")
+		_, rerr := s.deps.Stripe.Refund(ctx, ev.PaymentIntent, ev.AmountTotal, "订单已付款，重复支付原路退回", "refund-duplicate-"+ev.PaymentIntent)
 		if rerr != nil && zhenxing.ErrorCode(rerr) != zhenxing.EConflict {
 			return s.webhookFailed(c, ev, rerr)
 		}
