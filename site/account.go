@@ -52,12 +52,13 @@ func (s *Server) ensureSession(c *fiber.Ctx) error {
 	return nil
 }
 
-// rateLimit counts one use of the public form action from the client's address. Past rate it
-// returns the ETooMany error, having set Retry-After.
-func (s *Server) rateLimit(c *fiber.Ctx, action string, rate db.Rate) error {
+// rateLimit counts one use under key (an action and who does it: "register:" and the client's
+// address, "checkout:" and the user). Past rate it returns the ETooMany error, having set
+// Retry-After.
+func (s *Server) rateLimit(c *fiber.Ctx, key string, rate db.Rate) error {
 	ctx, cancel := dbContext(c)
 	defer cancel()
-	err := db.NewLimiter(s.deps.DB).Allow(ctx, action+":"+s.clientIP(c), rate, s.cfg.Now())
+	err := db.NewLimiter(s.deps.DB).Allow(ctx, key, rate, s.cfg.Now())
 	var rl *db.RateLimitError
 	if zhenxing.ErrorCode(err) == zhenxing.ETooMany && errors.As(err, &rl) {
 		c.Set(fiber.HeaderRetryAfter, strconv.Itoa(rl.Seconds()))
@@ -230,13 +231,16 @@ func (s *Server) accountRegisterForm(c *fiber.Ctx) error {
 func (s *Server) accountRegister(c *fiber.Ctx) error {
 	f := readRegisterForm(c)
 	v := registerView{Form: f}
-	if err := s.rateLimit(c, "register", registerRate); err != nil {
+	refuse := func(err error) error {
 		status, message, shown := s.formStatus(c, err)
 		if !shown {
 			return err
 		}
 		v.Error = message
 		return s.renderRegister(c, status, v)
+	}
+	if err := s.rateLimit(c, "register:"+s.clientIP(c), registerRate); err != nil {
+		return refuse(err)
 	}
 	password := formField(c, "password")
 	if password != formField(c, "confirm") {
@@ -254,12 +258,7 @@ func (s *Server) accountRegister(c *fiber.Ctx) error {
 		Admin: account.NewBuyer{Name: f.AdminName, Phone: f.AdminPhone, Email: f.AdminEmail, Password: password},
 	})
 	if err != nil {
-		status, message, shown := s.formStatus(c, err)
-		if !shown {
-			return err
-		}
-		v.Error = message
-		return s.renderRegister(c, status, v)
+		return refuse(err)
 	}
 	return s.logIn(c, admin, "/account/?done=registered")
 }
@@ -318,13 +317,16 @@ func (s *Server) accountInviteAccept(c *fiber.Ctx) error {
 		return err
 	}
 	v.Invitation = inv
-	if err := s.rateLimit(c, "invite", inviteRate); err != nil {
+	refuse := func(err error) error {
 		status, message, shown := s.formStatus(c, err)
 		if !shown {
 			return err
 		}
 		v.Error = message
 		return s.renderInvite(c, status, v)
+	}
+	if err := s.rateLimit(c, "invite:"+s.clientIP(c), inviteRate); err != nil {
+		return refuse(err)
 	}
 	password := formField(c, "password")
 	if password != formField(c, "confirm") {
@@ -333,12 +335,7 @@ func (s *Server) accountInviteAccept(c *fiber.Ctx) error {
 	}
 	u, err := s.deps.Accounts.AcceptInvitation(ctx, token, account.NewBuyer{Name: v.Name, Phone: v.Phone, Email: v.Email, Password: password}, s.cfg.Now())
 	if err != nil {
-		status, message, shown := s.formStatus(c, err)
-		if !shown {
-			return err
-		}
-		v.Error = message
-		return s.renderInvite(c, status, v)
+		return refuse(err)
 	}
 	return s.logIn(c, u, "/account/?done=joined")
 }

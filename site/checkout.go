@@ -1,7 +1,6 @@
 package site
 
 import (
-	"errors"
 	"net/url"
 	"strconv"
 	"strings"
@@ -119,21 +118,17 @@ func (s *Server) checkoutPlace(c *fiber.Ctx) error {
 		return err
 	}
 	refuse := func(err error) error {
-		switch code := zhenxing.ErrorCode(err); code {
-		case zhenxing.EInvalid, zhenxing.EForbidden, zhenxing.ENotFound, zhenxing.EConflict, zhenxing.ETooMany:
-			return s.renderCheckout(c, statusOf[code], &checkoutView{Error: zhenxing.ErrorMessage(err)}, &form)
+		status, message, shown := s.formStatus(c, err)
+		if !shown {
+			return err
 		}
-		return err
+		return s.renderCheckout(c, status, &checkoutView{Error: message}, &form)
+	}
+	if err := s.rateLimit(c, "checkout:"+strconv.FormatInt(b.UserID, 10), checkoutRate); err != nil {
+		return refuse(err)
 	}
 	ctx, cancel := dbContext(c)
 	defer cancel()
-	if err := db.NewLimiter(s.deps.DB).Allow(ctx, "checkout:"+strconv.FormatInt(b.UserID, 10), checkoutRate, s.cfg.Now()); err != nil {
-		var rl *db.RateLimitError
-		if errors.As(err, &rl) {
-			c.Set(fiber.HeaderRetryAfter, strconv.Itoa(rl.Seconds()))
-		}
-		return refuse(err)
-	}
 	if form.AddressID == 0 {
 		return refuse(zhenxing.Errorf(zhenxing.EInvalid, "请选择收货地址。"))
 	}
