@@ -388,18 +388,3 @@ func (c *Checkouts) find(ctx context.Context, where string, args ...any) (*Check
 	}
 	return &k, nil
 }
-
-// SetStripeSession records the latest Stripe Checkout Session of the checkout and counts the
-// attempt (Checkout.StripeAttempts is the number of sessions made so far). An unknown checkout
-// is ENotFound.
-func (c *Checkouts) SetStripeSession(ctx context.Context, checkoutID int64, sessionID string) error {
-	tag, err := c.db.pool.Exec(ctx, `UPDATE checkouts SET stripe_session = $2, stripe_attempts = stripe_attempts + 1
-		WHERE id = $1`, checkoutID, sessionID)
-	if err != nil {
-		return fmt.Errorf("record stripe session: %w", err)
-	}
-	if tag.RowsAffected() == 0 {
-		return notFound("没有找到这个付款识别码。")
-	}
-	return nil
-}
