@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"regexp"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -138,11 +139,15 @@ func checkAmount(amount zhenxing.Money, orders []*lockedOrder) error {
 	return nil
 }
 
+// orderNumberPattern is the form of an order number, XF20270512-000123: a reference code may
+// begin with XF too.
+var orderNumberPattern = regexp.MustCompile(`^XF[0-9]{8}-[0-9]{6,}$`)
+
 // targets locks the orders a payment against target (an order number or a reference code)
 // pays: the order named, or the checkout's unpaid orders; failing those, the cancelled orders
 // (late is true then).
 func (s *Payments) targets(ctx context.Context, tx pgx.Tx, target string) (int64, []*lockedOrder, bool, error) {
-	if n := normNumber(target); strings.HasPrefix(n, "XF") {
+	if n := normNumber(target); orderNumberPattern.MatchString(n) {
 		o, err := lockOrder(ctx, tx, 0, n)
 		if err != nil {
 			return 0, nil, false, err

@@ -135,3 +135,22 @@ func TestMarkCheckoutPaid(t *testing.T) {
 	_, err = f.svc.Payments.MarkCheckoutPaid(ctx, p.CheckoutID, "pi_2", 12800)
 	assertCode(t, err, zhenxing.EConflict)
 }
+
+// TestTransferToReferenceLikeANumber: a reference code that begins with XF, as order numbers do,
+// still names its checkout.
+func TestTransferToReferenceLikeANumber(t *testing.T) {
+	f := newFixture(t)
+	f.product("wuji", "略阳乌鸡", "lueyang-wuji", 12800, 100, 1, 1)
+	b := f.org("某区总工会", true, nil)
+	f.add(b, "wuji", "1")
+	p := f.place(b)
+	if _, err := f.pool.Exec(ctx, `UPDATE checkouts SET reference = 'XF4KFT4Q' WHERE id = $1`, p.CheckoutID); err != nil {
+		t.Fatal(err)
+	}
+	if rec, err := f.svc.Payments.RecordTransfer(ctx, f.staff(), transfer("xf4kft4q", 12800, "B-200")); err != nil || len(rec.Orders) != 1 {
+		t.Fatalf("RecordTransfer to XF4KFT4Q = %+v, %v", rec, err)
+	}
+	if f.state(p.Orders[0].Number) != order.StatePaid {
+		t.Errorf("the order is %s", f.state(p.Orders[0].Number))
+	}
+}
