@@ -33,6 +33,9 @@ type Config struct {
 	// again, so how long a change made by another replica can take to show; 0 is DefaultRecheck.
 	// Changes made through the Catalog itself show on the next listing.
 	Recheck time.Duration
+	// OnChange, when not nil, is called after each write through the Catalog has committed (the
+	// search index reads the catalogue again then). It must not block.
+	OnChange func()
 }
 
 // DefaultRecheck is the Recheck of a zero Config.

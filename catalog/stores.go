@@ -30,14 +30,15 @@ type Catalog struct {
 // catalogDB is what the stores of one Catalog share: the pool and the listing index, which every
 // write through any of them marks stale once it commits.
 type catalogDB struct {
-	pool  *pgxpool.Pool
-	index listingIndex
+	pool     *pgxpool.Pool
+	index    listingIndex
+	onChange func()
 }
 
 // New returns the catalogue on the pool. The schema must be migrated (db.Migrate). A zero
 // cfg is the default configuration.
 func New(pool *pgxpool.Pool, cfg Config) *Catalog {
-	d := &catalogDB{pool: pool}
+	d := &catalogDB{pool: pool, onChange: cfg.OnChange}
 	d.index.recheck = cfg.Recheck
 	if d.index.recheck <= 0 {
 		d.index.recheck = DefaultRecheck
@@ -67,6 +68,7 @@ func (d *catalogDB) write(ctx context.Context, fn func(pgx.Tx) error) error {
 	})
 	if err == nil {
 		d.index.stale.Store(true)
+		d.changed()
 	}
 	return err
 }

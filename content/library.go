@@ -30,7 +30,13 @@ type Library struct {
 	industries  []string
 
 	kept []string // files whose new version has problems, served as they were in the last load
+
+	synonyms string // the text of SynonymsFile, "" when there is none
 }
+
+// SynonymsFile is the file of the content tree that lists the search box's synonyms, one group a
+// line (the search package reads it).
+const SynonymsFile = "synonyms.txt"
 
 // Load reads every document under docs/<kind>/ and every event under events/ in fsys, validates
 // and renders them. Files with problems are left out and their problems returned; the rest form
@@ -101,6 +107,11 @@ func load(fsys fs.FS, prev *Library) (*Library, []Problem) {
 	}
 	lib.relate()
 	problems = append(problems, lib.loadEvents(fsys, prev)...)
+	if data, err := fs.ReadFile(fsys, SynonymsFile); err == nil {
+		lib.synonyms = string(data)
+	} else if !errors.Is(err, fs.ErrNotExist) {
+		problems = append(problems, Problem{SynonymsFile, 1, fmt.Sprintf("无法读取同义词文件：%v", err)})
+	}
 	sort.Strings(lib.kept)
 	sort.Slice(problems, func(i, j int) bool {
 		if problems[i].File != problems[j].File {
@@ -286,6 +297,9 @@ func (l *Library) relate() {
 		d.Related = related[:min(want, len(related))]
 	}
 }
+
+// Synonyms returns the text of the content's SynonymsFile, "" when it has none.
+func (l *Library) Synonyms() string { return l.synonyms }
 
 // Files is the file system the library was loaded from, for serving attachments.
 func (l *Library) Files() fs.FS { return l.files }

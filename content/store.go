@@ -16,7 +16,7 @@ import (
 
 // Embedded is the sample content built into the binary: docs/, events/ and files/.
 //
-//go:embed docs events files
+//go:embed docs events files synonyms.txt
 var embedded embed.FS
 
 // Embedded returns the content built into the binary.

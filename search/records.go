@@ -1,0 +1,132 @@
+package search
+
+import (
+	"strconv"
+	"strings"
+	"time"
+
+	"zhenxing/catalog"
+	"zhenxing/content"
+)
+
+// DocumentRecord is what the search box finds of a document. A repealed or expired document is
+// demoted.
+func DocumentRecord(d *content.Document) Record {
+	tags := append([]string{d.Publisher, d.Topic, d.Kind.Name()}, d.Keywords...)
+	return Record{
+		Type: TypeDocument, ID: d.Slug, Title: d.Title, URL: d.URL(), Text: d.Text,
+		Tags: tags, Codes: nonEmpty(d.Number, d.IndexNo),
+		Facets:  map[string]string{FacetDocKind: d.Kind.Name(), FacetTopic: d.Topic, FacetYear: strconv.Itoa(d.Published.Year())},
+		Date:    d.Published,
+		Demoted: d.Validity == content.Repealed || d.Validity == content.Expired,
+	}
+}
+
+// PositionID is the record ID of the n-th position (from 1) of an event, as the API shows it.
+func PositionID(eventSlug string, n int) string { return eventSlug + "/" + strconv.Itoa(n) }
+
+// PositionAnchor is the fragment of the event page's row for its n-th position.
+func PositionAnchor(n int) string { return "position-" + strconv.Itoa(n) }
+
+// EventRecords are what the search box finds of an event: the event and each of its positions.
+// An event that has ended at now is demoted, and so are its positions.
+func EventRecords(e *content.Event, now time.Time) []Record {
+	facets := map[string]string{FacetEventKind: string(e.Kind), FacetDistrict: e.District()}
+	ended := e.Ended(now)
+	tags := append(append([]string{string(e.Kind)}, e.Hosts...), e.Organisers...)
+	if e.Venue != nil {
+		tags = append(tags, e.Venue.Name, e.Venue.Address, e.Venue.District, e.Venue.Township)
+	}
+	var employers []string
+	for _, em := range e.Employers {
+		employers = append(employers, em.Name)
+	}
+	recs := []Record{{
+		Type: TypeEvent, ID: e.Slug, Title: e.Title, URL: e.URL(), Text: e.Text,
+		Tags: append(tags, employers...), Names: employers, Facets: facets, Date: e.Start, Demoted: ended,
+	}}
+	for i, p := range e.Positions() {
+		n := i + 1
+		var text []string
+		for _, s := range []string{p.Requirements, p.Education, p.Board, p.Insurance, p.SalaryText()} {
+			if s != "" {
+				text = append(text, s)
+			}
+		}
+		employer := ""
+		if p.Employer != nil {
+			employer = p.Employer.Name
+			text = append(text, p.Employer.Industry, p.Employer.Description)
+		}
+		recs = append(recs, Record{
+			Type: TypePosition, ID: PositionID(e.Slug, n), Title: p.Title, URL: e.URL() + "#" + PositionAnchor(n),
+			Text: strings.Join(text, "\n"), Tags: nonEmpty(employer, p.Location, e.Title),
+			Names: nonEmpty(p.Title, employer), Facets: facets, Date: e.Start, Demoted: ended,
+		})
+	}
+	return recs
+}
+
+// ProductRecord is what the search box finds of a listed product. A product out of stock is
+// demoted. Names are found by pinyin.
+func ProductRecord(p *catalog.PublicProduct) Record {
+	return Record{
+		Type: TypeProduct, ID: p.Slug, Title: p.Name, URL: "/hall/products/" + p.Slug,
+		Text:  strings.TrimSpace(p.Spec + "\n" + p.Description),
+		Tags:  append(nonEmpty(p.Category, p.County, p.Township, p.SupplierName), p.Flags...),
+		Names: nonEmpty(p.Name), Date: p.UpdatedAt, Demoted: p.Stock <= 0,
+		Facets: map[string]string{FacetCategory: p.Category, FacetCounty: p.County},
+	}
+}
+
+// SupplierRecord is what the search box finds of a supplier. Its contact person and phone are
+// personal data and stay out of the index.
+func SupplierRecord(s *catalog.Supplier) Record {
+	return Record{
+		Type: TypeSupplier, ID: s.Slug, Title: s.Name, URL: "/hall/suppliers/" + s.Slug,
+		Text: strings.TrimSpace(s.Description + "\n" + s.Linkage),
+		Tags: nonEmpty(s.Kind, s.County, s.Township), Codes: nonEmpty(s.CreditCode, s.CertNumber),
+		Names: nonEmpty(s.Name), Date: s.UpdatedAt,
+		Facets: map[string]string{FacetCounty: s.County, FacetSupplierKind: s.Kind},
+	}
+}
+
+// ContentRecords are the records of every document, event and position of lib.
+func ContentRecords(lib *content.Library, now time.Time) []Record {
+	var recs []Record
+	for _, d := range lib.Latest("", lib.Len()) {
+		recs = append(recs, DocumentRecord(d))
+	}
+	for _, e := range lib.AllEvents() {
+		recs = append(recs, EventRecords(e, now)...)
+	}
+	return recs
+}
+
+// CatalogRecords are the records of every listed product and every supplier of pub.
+func CatalogRecords(pub *catalog.Public) []Record {
+	recs := make([]Record, 0, len(pub.Products)+len(pub.Suppliers))
+	for i := range pub.Products {
+		recs = append(recs, ProductRecord(&pub.Products[i]))
+	}
+	for i := range pub.Suppliers {
+		recs = append(recs, SupplierRecord(&pub.Suppliers[i]))
+	}
+	return recs
+}
+
+// ContentTypes and CatalogTypes are the types each source feeds.
+var (
+	ContentTypes = []Type{TypeDocument, TypeEvent, TypePosition}
+	CatalogTypes = []Type{TypeProduct, TypeSupplier}
+)
+
+func nonEmpty(ss ...string) []string {
+	out := ss[:0:0]
+	for _, s := range ss {
+		if s = strings.TrimSpace(s); s != "" {
+			out = append(out, s)
+		}
+	}
+	return out
+}
