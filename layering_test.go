@@ -29,6 +29,10 @@ var layerRules = func() []layerRule {
 		layerRule{"zhenxing/internal/account", []string{"zhenxing/order", "zhenxing/payment"}, "orders take the buyer from the site, not from the accounts"},
 		layerRule{"zhenxing/order", []string{"zhenxing/internal/account", "zhenxing/payment"}, "the site joins orders to accounts and to Stripe"},
 		layerRule{"zhenxing/payment", []string{"zhenxing/order", "zhenxing/catalog", "zhenxing/internal/account"}, "payment speaks to Stripe only"},
+		layerRule{"zhenxing/content", []string{"zhenxing/search"}, "the domain knows nothing of the search engine: the indexer reads it"},
+		layerRule{"zhenxing/catalog", []string{"zhenxing/search"}, "the domain knows nothing of the search engine: the indexer reads it"},
+		layerRule{"zhenxing/order", []string{"zhenxing/search"}, "the domain knows nothing of the search engine: the indexer reads it"},
+		layerRule{"zhenxing/search", []string{"zhenxing/order", "zhenxing/payment", "zhenxing/internal/account"}, "search holds public records only: no orders, payments or accounts"},
 	)
 }()
 

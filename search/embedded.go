@@ -47,13 +47,20 @@ const (
 // Field weights of a term's score; the body's is scaled by BM25.
 var fieldWeight = [...]float64{fTitle: 4, fTags: 2, fCodes: 2, fBody: 1, fPinyin: 1.5}
 
+// A posting is idx<<idxOff | mask<<maskOff | tf<<tfOff | pos: the record's position in its
+// segment, the fields the gram is in, how often it is in the body (at most tfMax), and the byte
+// offset of its first place in the folded body (0 when beyond posMax), where confirming a longer
+// word can start looking.
+type posting uint64
+
 const (
-	tfBits  = 8
-	tfMax   = 1<<tfBits - 1
-	maskOff = tfBits
-	idxOff  = tfBits + 4
-	// A posting is idx<<idxOff | mask<<maskOff | tf: the record's position in its segment, the
-	// fields the gram is in, and how often it is in the body (at most tfMax).
+	posBits = 28
+	posMax  = 1<<posBits - 1
+	tfOff   = posBits
+	tfMax   = 1<<8 - 1
+	maskOff = tfOff + 8
+	idxOff  = maskOff + 4
+
 	bm25K1 = 1.2
 	bm25B  = 0.75
 )
@@ -62,9 +69,11 @@ const (
 type segment struct {
 	recs    []Record
 	folded  []foldedRecord
-	grams   map[uint64][]uint32 // gram → postings, by record position
+	grams   map[uint64][]posting // gram → postings, by record position
 	avgBody float64             // mean body length in runes
 	hasPY   bool                // some record has pinyin
+	facets  map[string]*facetValues
+	dates   []int64 // by position: Record.Date in Unix seconds
 }
 
 type foldedRecord struct {
@@ -76,11 +85,10 @@ type foldedRecord struct {
 
 func unigram(r rune) uint64     { return uint64(r) }
 func bigram(a, b rune) uint64   { return 1<<63 | uint64(a)<<21 | uint64(b) }
-func postingIdx(p uint32) int32 { return int32(p >> idxOff) }
-func postingMask(p uint32) uint32 {
-	return (p >> maskOff) & 0xf
-}
-func postingTF(p uint32) int { return int(p & tfMax) }
+func (p posting) idx() int32   { return int32(p >> idxOff) }
+func (p posting) mask() uint32 { return uint32(p>>maskOff) & 0xf }
+func (p posting) tf() int      { return int(p>>tfOff) & tfMax }
+func (p posting) pos() int     { return int(p & posMax) }
 
 func buildSegment(recs []Record) *segment {
 	s := &segment{recs: recs, folded: make([]foldedRecord, len(recs))}
@@ -98,8 +106,8 @@ func buildSegment(recs []Record) *segment {
 	}
 	wg.Wait()
 
-	grams := make(map[uint64][]uint32, 1<<12)
-	local := make(map[uint64]uint32, 256)
+	grams := make(map[uint64][]posting, 1<<12)
+	local := make(map[uint64]posting, 256)
 	var total int
 	for i := range s.folded {
 		f := &s.folded[i]
@@ -110,18 +118,19 @@ func buildSegment(recs []Record) *segment {
 			}
 			bit := uint32(field)
 			var prev rune = ' '
-			for _, r := range text {
+			prevOff := 0
+			for off, r := range text {
 				if r != ' ' {
-					addGram(local, unigram(r), bit)
+					addGram(local, unigram(r), bit, off)
 					if prev != ' ' {
-						addGram(local, bigram(prev, r), bit)
+						addGram(local, bigram(prev, r), bit, prevOff)
 					}
 				}
-				prev = r
+				prev, prevOff = r, off
 			}
 		}
 		for g, v := range local {
-			grams[g] = append(grams[g], uint32(i)<<idxOff|v)
+			grams[g] = append(grams[g], posting(i)<<idxOff|v)
 		}
 		total += f.bodyLen
 		if len(f.pinyin) > 0 {
@@ -133,13 +142,18 @@ func buildSegment(recs []Record) *segment {
 	for _, p := range grams {
 		n += len(p)
 	}
-	arena := make([]uint32, 0, n)
+	arena := make([]posting, 0, n)
 	for g, p := range grams {
 		start := len(arena)
 		arena = append(arena, p...)
 		grams[g] = arena[start:len(arena):len(arena)]
 	}
 	s.grams = grams
+	s.facets = buildFacets(recs)
+	s.dates = make([]int64, len(recs))
+	for i := range recs {
+		s.dates[i] = recs[i].Date.Unix()
+	}
 	if len(recs) > 0 {
 		s.avgBody = float64(total) / float64(len(recs))
 	}
@@ -147,13 +161,19 @@ func buildSegment(recs []Record) *segment {
 }
 
 // addGram records that the record has gram g in field bit (the fields are fTitle..fBody, so bit
-// is the mask bit itself); body occurrences count towards the gram's frequency.
-func addGram(local map[uint64]uint32, g uint64, bit uint32) {
+// is the mask bit itself) at byte offset off; body occurrences count towards the gram's
+// frequency, and the first gives its position.
+func addGram(local map[uint64]posting, g uint64, bit uint32, off int) {
 	v := local[g]
-	v |= bit << maskOff
-	if bit == fBody && v&tfMax < tfMax {
-		v++
+	if bit == fBody {
+		if v.mask()&fBody == 0 && off <= posMax {
+			v |= posting(off)
+		}
+		if v.tf() < tfMax {
+			v += 1 << tfOff
+		}
 	}
+	v |= posting(bit) << maskOff
 	local[g] = v
 }
 
@@ -193,10 +213,10 @@ func (s *segment) matchTerm(term string) []match {
 	var out []match
 	if len(runes) == 1 {
 		for _, p := range s.grams[unigram(runes[0])] {
-			out = append(out, match{postingIdx(p), postingMask(p), postingTF(p)})
+			out = append(out, match{p.idx(), p.mask(), p.tf()})
 		}
 	} else {
-		lists := make([][]uint32, len(runes)-1)
+		lists := make([][]posting, len(runes)-1)
 		for i := range lists {
 			lists[i] = s.grams[bigram(runes[i], runes[i+1])]
 			if len(lists[i]) == 0 {
@@ -205,8 +225,9 @@ func (s *segment) matchTerm(term string) []match {
 			}
 		}
 		if lists != nil {
-			slices.SortFunc(lists, func(a, b []uint32) int { return cmp.Compare(len(a), len(b)) })
-			out = s.intersect(lists, term, len(runes) > 2)
+			first := &lists[0][0]
+			slices.SortFunc(lists, func(a, b []posting) int { return cmp.Compare(len(a), len(b)) })
+			out = s.intersect(lists, slices.IndexFunc(lists, func(l []posting) bool { return &l[0] == first }), term, len(runes) > 2)
 		}
 	}
 	if s.hasPY && latinWord(term) && len(term) >= 2 {
@@ -217,42 +238,48 @@ func (s *segment) matchTerm(term string) []match {
 
 // intersect walks the shortest posting list and keeps the records in every other list; with
 // confirm, it keeps only the fields that really contain term (pairs can all be present without
-// the whole word).
-func (s *segment) intersect(lists [][]uint32, term string, confirm bool) []match {
+// the whole word), looking in the body from the first place of term's first pair, lists[first].
+func (s *segment) intersect(lists [][]posting, first int, term string, confirm bool) []match {
 	cursors := make([]int, len(lists))
 	var out []match
 next:
 	for _, p := range lists[0] {
-		idx := postingIdx(p)
-		mask, tf := postingMask(p), postingTF(p)
+		idx := p.idx()
+		mask, tf, pos := p.mask(), p.tf(), p.pos()
 		for j := 1; j < len(lists); j++ {
 			l := lists[j]
 			c := cursors[j]
 			// Gallop to idx: lists are sorted by record position.
 			step := 1
-			for c+step < len(l) && postingIdx(l[c+step]) < idx {
+			for c+step < len(l) && l[c+step].idx() < idx {
 				c += step
 				step *= 2
 			}
-			for c < len(l) && postingIdx(l[c]) < idx {
+			for c < len(l) && l[c].idx() < idx {
 				c++
 			}
 			cursors[j] = c
 			if c == len(l) {
 				break next
 			}
-			if postingIdx(l[c]) != idx {
+			if l[c].idx() != idx {
 				continue next
 			}
-			mask &= postingMask(l[c])
-			tf = min(tf, postingTF(l[c]))
+			mask &= l[c].mask()
+			tf = min(tf, l[c].tf())
+			if j == first {
+				pos = l[c].pos()
+			}
 		}
 		if confirm {
 			f := &s.folded[idx]
-			for bit, text := range [...]string{fTitle: f.title, fTags: f.tags, fCodes: f.codes, fBody: f.body} {
+			for bit, text := range [...]string{fTitle: f.title, fTags: f.tags, fCodes: f.codes} {
 				if mask&uint32(bit) != 0 && text != "" && !strings.Contains(text, term) {
 					mask &^= uint32(bit)
 				}
+			}
+			if mask&fBody != 0 && !strings.Contains(f.body[pos:], term) {
+				mask &^= fBody
 			}
 		}
 		if mask != 0 {
@@ -310,11 +337,13 @@ type scored struct {
 	score float64
 }
 
-// run matches every term (each with its synonyms) and scores the records that have them all.
+// run matches every term (each with its synonyms) and scores the records that have them all,
+// in position order.
 func (s *segment) run(terms [][]string, exact string) []scored {
-	var acc map[int32]float64
+	var acc []scored
+	var masks []uint32
 	n := float64(len(s.recs))
-	for _, alts := range terms {
+	for ti, alts := range terms {
 		var ms []match
 		for _, alt := range alts {
 			if m := s.matchTerm(alt); len(m) > 0 {
@@ -326,37 +355,53 @@ func (s *segment) run(terms [][]string, exact string) []scored {
 		}
 		df := float64(len(ms))
 		idf := math.Log(1 + (n-df+0.5)/(df+0.5))
-		next := make(map[int32]float64, len(ms))
-		for _, m := range ms {
-			prev, ok := acc[m.idx]
-			if acc != nil && !ok {
-				continue
+		if ti == 0 {
+			acc = make([]scored, len(ms))
+			masks = make([]uint32, len(ms))
+			for i, m := range ms {
+				acc[i] = scored{s, m.idx, idf * s.fieldScore(m)}
+				masks[i] = m.mask
 			}
-			next[m.idx] = prev + idf*s.fieldScore(m)
+			continue
 		}
-		if len(next) == 0 {
+		// Keep the records in both acc and ms: both are in position order.
+		k, j := 0, 0
+		for i := range acc {
+			for j < len(ms) && ms[j].idx < acc[i].idx {
+				j++
+			}
+			if j == len(ms) {
+				break
+			}
+			if ms[j].idx == acc[i].idx {
+				acc[k] = acc[i]
+				acc[k].score += idf * s.fieldScore(ms[j])
+				masks[k] = masks[i] | ms[j].mask
+				k++
+			}
+		}
+		acc, masks = acc[:k], masks[:k]
+		if k == 0 {
 			return nil
 		}
-		acc = next
 	}
-	out := make([]scored, 0, len(acc))
-	for idx, sc := range acc {
-		f := &s.folded[idx]
-		if exact != "" {
-			if slices.Contains(f.codeSet, exact) {
-				sc += 1000
-			} else if f.title == exact {
-				sc += 10
-			} else if strings.HasPrefix(f.title, exact) {
-				sc += 2
-			}
+	for i := range acc {
+		h := &acc[i]
+		f := &s.folded[h.idx]
+		switch {
+		case masks[i]&fCodes != 0 && slices.Contains(f.codeSet, exact):
+			h.score += 1000
+		case masks[i]&fTitle == 0:
+		case f.title == exact:
+			h.score += 10
+		case strings.HasPrefix(f.title, exact):
+			h.score += 2
 		}
-		if s.recs[idx].Demoted {
-			sc *= 0.5
+		if s.recs[h.idx].Demoted {
+			h.score *= 0.5
 		}
-		out = append(out, scored{s, idx, sc})
 	}
-	return out
+	return acc
 }
 
 func (s *segment) fieldScore(m match) float64 {
@@ -408,6 +453,7 @@ func (e *Embedded) Search(ctx context.Context, q Query) (*Result, error) {
 	expanded := expand(terms, st.syn)
 
 	var found []scored
+	counts := map[string]map[string]int{}
 	for _, t := range Types {
 		seg := st.segs[t]
 		if seg == nil {
@@ -415,55 +461,139 @@ func (e *Embedded) Search(ctx context.Context, q Query) (*Result, error) {
 		}
 		hits := seg.run(expanded, exact)
 		res.Counts[t] = len(hits)
-		if len(q.Types) == 0 || slices.Contains(q.Types, t) {
-			found = append(found, hits...)
+		if len(hits) == 0 || (len(q.Types) > 0 && !slices.Contains(q.Types, t)) {
+			continue
 		}
+		found = append(found, seg.filter(hits, q, counts)...)
 	}
-	// Filters, and facet counts that apply every filter but their own field's.
-	keep := found[:0]
-	for _, h := range found {
-		facets := h.seg.recs[h.idx].Facets
-		failed := ""
-		for field, values := range q.Filters {
-			if len(values) > 0 && !slices.Contains(values, facets[field]) {
-				if failed != "" {
-					failed = "\x00" // two fields failed: counts in no facet
-					break
-				}
-				failed = field
-			}
+	for field, byValue := range counts {
+		list := res.Facets[field]
+		for v, n := range byValue {
+			list = append(list, FacetCount{Value: v, Count: n})
 		}
-		for _, field := range q.Facets {
-			if v := facets[field]; v != "" && (failed == "" || failed == field) {
-				res.Facets[field] = addFacet(res.Facets[field], v)
-			}
-		}
-		if failed == "" {
-			keep = append(keep, h)
-		}
-	}
-	found = keep
-	for field, counts := range res.Facets {
-		slices.SortStableFunc(counts, func(a, b FacetCount) int {
+		slices.SortFunc(list, func(a, b FacetCount) int {
 			if c := cmp.Compare(b.Count, a.Count); c != 0 {
 				return c
 			}
 			return strings.Compare(a.Value, b.Value)
 		})
-		res.Facets[field] = counts
+		res.Facets[field] = list
 	}
-	sortScored(found, q.Sort)
 	res.Total = len(found)
 	from := min((q.Page-1)*q.PerPage, len(found))
-	to := min(from+q.PerPage, len(found))
+	top := topScored(found, from+q.PerPage, q.Sort)
 	terms = allAlternatives(expanded)
-	for _, h := range found[from:to] {
+	for _, h := range top[from:] {
 		r := &h.seg.recs[h.idx]
 		res.Hits = append(res.Hits, Hit{Type: r.Type, ID: r.ID, URL: r.URL,
 			Title: Highlight(r.Title, terms, 0), Snippet: Highlight(r.Text, terms, snippetRunes)})
 	}
 	res.Took = time.Since(start)
 	return res, ctx.Err()
+}
+
+// filter keeps the hits that pass q's filters and adds to counts (field → value → matches) the
+// facets q asks for, each counted over the hits that pass every filter but its own field's.
+func (s *segment) filter(hits []scored, q Query, counts map[string]map[string]int) []scored {
+	type check struct {
+		ids     []int32 // nil: the segment has no such field, and nothing passes
+		allowed []bool  // by value id
+	}
+	var checks []check
+	var fields []string // the field of each check
+	for field, values := range q.Filters {
+		if len(values) == 0 {
+			continue
+		}
+		var c check
+		if fv := s.facets[field]; fv != nil {
+			c = check{ids: fv.ids, allowed: make([]bool, len(fv.values))}
+			for _, v := range values {
+				if id, ok := fv.idOf[v]; ok {
+					c.allowed[id] = true
+				}
+			}
+		}
+		checks = append(checks, c)
+		fields = append(fields, field)
+	}
+	type tally struct {
+		field string
+		fv    *facetValues
+		n     []int
+		own   int // the check of the facet's own field, which may fail for it to count; -1 for none
+	}
+	var tallies []tally
+	for _, field := range q.Facets {
+		if fv := s.facets[field]; fv != nil {
+			tallies = append(tallies, tally{field, fv, make([]int, len(fv.values)), slices.Index(fields, field)})
+		}
+	}
+	keep := hits[:0]
+	for _, h := range hits {
+		failed, nFailed := -1, 0
+		for i, c := range checks {
+			if c.ids == nil || c.ids[h.idx] < 0 || !c.allowed[c.ids[h.idx]] {
+				failed = i
+				nFailed++
+			}
+		}
+		for _, t := range tallies {
+			if nFailed == 0 || (nFailed == 1 && failed == t.own) {
+				if id := t.fv.ids[h.idx]; id >= 0 {
+					t.n[id]++
+				}
+			}
+		}
+		if nFailed == 0 {
+			keep = append(keep, h)
+		}
+	}
+	for _, t := range tallies {
+		for id, n := range t.n {
+			if n > 0 {
+				if counts[t.field] == nil {
+					counts[t.field] = map[string]int{}
+				}
+				counts[t.field][t.fv.values[id]] += n
+			}
+		}
+	}
+	return keep
+}
+
+// facetValues are the values of one facet field in a segment, and each record's as an id.
+type facetValues struct {
+	values []string
+	idOf   map[string]int32
+	ids    []int32 // by record position; -1 for none
+}
+
+func buildFacets(recs []Record) map[string]*facetValues {
+	out := map[string]*facetValues{}
+	for i := range recs {
+		for field, v := range recs[i].Facets {
+			if v == "" {
+				continue
+			}
+			fv := out[field]
+			if fv == nil {
+				fv = &facetValues{idOf: map[string]int32{}, ids: make([]int32, len(recs))}
+				for j := range fv.ids {
+					fv.ids[j] = -1
+				}
+				out[field] = fv
+			}
+			id, ok := fv.idOf[v]
+			if !ok {
+				id = int32(len(fv.values))
+				fv.values = append(fv.values, v)
+				fv.idOf[v] = id
+			}
+			fv.ids[i] = id
+		}
+	}
+	return out
 }
 
 func allAlternatives(expanded [][]string) []string {
@@ -474,32 +604,66 @@ func allAlternatives(expanded [][]string) []string {
 	return out
 }
 
-func addFacet(counts []FacetCount, v string) []FacetCount {
-	for i := range counts {
-		if counts[i].Value == v {
-			counts[i].Count++
-			return counts
-		}
+// better reports whether a ranks before b in the order.
+func better(a, b *scored, order Sort) bool {
+	da, db := a.seg.dates[a.idx], b.seg.dates[b.idx]
+	if order == ByDate && da != db {
+		return da > db
 	}
-	return append(counts, FacetCount{Value: v, Count: 1})
+	if a.score != b.score {
+		return a.score > b.score
+	}
+	if da != db {
+		return da > db
+	}
+	if a.seg != b.seg {
+		return a.seg.recs[a.idx].Type < b.seg.recs[b.idx].Type
+	}
+	return a.seg.recs[a.idx].ID < b.seg.recs[b.idx].ID
 }
 
-func sortScored(found []scored, order Sort) {
-	slices.SortFunc(found, func(a, b scored) int {
-		ra, rb := &a.seg.recs[a.idx], &b.seg.recs[b.idx]
-		if order == ByDate {
-			if c := rb.Date.Compare(ra.Date); c != 0 {
-				return c
+// topScored returns the best k of found, best first, reordering found: a heap of the best k
+// seen, the worst on top, costs less than sorting every match.
+func topScored(found []scored, k int, order Sort) []scored {
+	k = min(k, len(found))
+	if k <= 0 {
+		return nil
+	}
+	h := found[:k]
+	worse := func(i, j int) bool { return better(&h[j], &h[i], order) }
+	down := func(i int) {
+		for {
+			l := 2*i + 1
+			if l >= k {
+				return
 			}
+			w := l
+			if r := l + 1; r < k && worse(r, l) {
+				w = r
+			}
+			if !worse(w, i) {
+				return
+			}
+			h[i], h[w] = h[w], h[i]
+			i = w
 		}
-		if c := cmp.Compare(b.score, a.score); c != 0 {
-			return c
+	}
+	for i := k/2 - 1; i >= 0; i-- {
+		down(i)
+	}
+	for i := k; i < len(found); i++ {
+		if better(&found[i], &h[0], order) {
+			h[0], found[i] = found[i], h[0]
+			down(0)
 		}
-		if c := rb.Date.Compare(ra.Date); c != 0 {
-			return c
+	}
+	slices.SortFunc(h, func(a, b scored) int {
+		if better(&a, &b, order) {
+			return -1
 		}
-		return strings.Compare(ra.Key(), rb.Key())
+		return 1
 	})
+	return h
 }
 
 // Match implements Engine.
@@ -513,10 +677,9 @@ func (e *Embedded) Match(ctx context.Context, t Type, text string, limit int) ([
 	if seg == nil || len(terms) == 0 {
 		return nil, ctx.Err()
 	}
-	found := seg.run(expand(terms, st.syn), strings.Join(terms, " "))
-	sortScored(found, ByRelevance)
-	ids := make([]string, 0, min(limit, len(found)))
-	for _, h := range found[:min(limit, len(found))] {
+	found := topScored(seg.run(expand(terms, st.syn), strings.Join(terms, " ")), limit, ByRelevance)
+	ids := make([]string, 0, len(found))
+	for _, h := range found {
 		ids = append(ids, seg.recs[h.idx].ID)
 	}
 	return ids, ctx.Err()

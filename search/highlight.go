@@ -18,40 +18,69 @@ func Highlight(text string, terms []string, window int) []Span {
 		return nil
 	}
 	// The folded text, and for each of its bytes the byte range of the original rune it came
-	// from.
-	var folded strings.Builder
+	// from. For a passage, folding stops a window past the first match: a long body costs only
+	// what comes before its first match.
+	longest := 0
+	for _, t := range terms {
+		longest = max(longest, len(t))
+	}
+	var folded []byte
 	var from, to []int
+	type span struct{ start, end int } // in text's bytes
+	var marks []span
+	searched := 0 // folded bytes searched for matches so far
+	search := func(final bool) {
+		end := len(folded)
+		if !final {
+			end -= longest // a match may still be cut at the end
+		}
+		if end <= searched {
+			return
+		}
+		for _, t := range terms {
+			if t == "" {
+				continue
+			}
+			// Matches starting before searched were found by the last call.
+			for off := searched; off < end; {
+				k := strings.Index(string(folded[off:min(len(folded), end+len(t)-1)]), t)
+				if k < 0 {
+					break
+				}
+				k += off
+				marks = append(marks, span{from[k], to[k+len(t)-1]})
+				off = k + len(t)
+			}
+		}
+		searched = end
+	}
+	stop := -1 // the byte offset in text where folding may stop
+	var buf [utf8.UTFMax]byte
 	for i, r := range text {
+		if stop >= 0 && i >= stop {
+			break
+		}
 		size := utf8.RuneLen(r)
 		if r == utf8.RuneError {
 			size = 1
 		}
 		for _, f := range foldRune(r) {
-			n := utf8.RuneLen(f)
-			folded.WriteRune(f)
+			n := utf8.EncodeRune(buf[:], f)
+			folded = append(folded, buf[:n]...)
 			for range n {
 				from = append(from, i)
 				to = append(to, i+size)
 			}
 		}
-	}
-	fs := folded.String()
-	type span struct{ start, end int } // in text's bytes
-	var marks []span
-	for _, t := range terms {
-		if t == "" {
-			continue
-		}
-		for off := 0; ; {
-			k := strings.Index(fs[off:], t)
-			if k < 0 {
-				break
+		if window > 0 && stop < 0 && len(folded)-searched >= 256 {
+			search(false)
+			if len(marks) > 0 {
+				first := slices.MinFunc(marks, func(a, b span) int { return a.start - b.start })
+				stop = forwardRunes(text, first.start, window)
 			}
-			k += off
-			marks = append(marks, span{from[k], to[k+len(t)-1]})
-			off = k + len(t)
 		}
 	}
+	search(true)
 	slices.SortFunc(marks, func(a, b span) int { return a.start - b.start })
 	merged := marks[:0]
 	for _, m := range marks {

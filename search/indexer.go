@@ -157,11 +157,13 @@ func (ix *Indexer) syncCatalog(ctx context.Context, force bool) error {
 }
 
 // Run syncs every interval, and at once after Changed, until ctx ends. A failed sync is logged
-// and tried again at the next tick; the engine keeps answering from what it holds.
+// and tried again after a pause that doubles with each failure, up to a minute (an engine that is
+// down is not rebuilt against every tick); the engine keeps answering from what it holds.
 func (ix *Indexer) Run(ctx context.Context, every time.Duration) {
 	t := time.NewTicker(every)
 	defer t.Stop()
-	failing := false
+	var failures int
+	var retryAt time.Time
 	for {
 		select {
 		case <-ctx.Done():
@@ -169,14 +171,20 @@ func (ix *Indexer) Run(ctx context.Context, every time.Duration) {
 		case <-t.C:
 		case <-ix.kick:
 		}
+		if time.Now().Before(retryAt) {
+			continue
+		}
 		err := ix.Sync(ctx)
 		switch {
-		case err != nil && ctx.Err() == nil && !failing:
-			ix.log.Warn("search: index not updated, retrying", "err", err)
-			failing = true
-		case err == nil && failing:
-			ix.log.Info("search: index up to date again")
-			failing = false
+		case err != nil && ctx.Err() == nil:
+			if failures == 0 {
+				ix.log.Warn("search: index not updated, retrying", "err", err)
+			}
+			failures++
+			retryAt = time.Now().Add(min(every<<min(failures, 10), time.Minute))
+		case err == nil && failures > 0:
+			ix.log.Info("search: index up to date again", "failures", failures)
+			failures, retryAt = 0, time.Time{}
 		}
 	}
 }
