@@ -69,7 +69,7 @@ const (
 type segment struct {
 	recs    []Record
 	folded  []foldedRecord
-	grams   map[uint64][]posting // gram → postings, by record position
+	grams   []map[uint64][]posting // gram → postings, by record position, in shards (shardOf)
 	avgBody float64             // mean body length in runes
 	hasPY   bool                // some record has pinyin
 	facets  map[string]*facetValues
@@ -106,58 +106,106 @@ func buildSegment(recs []Record) *segment {
 	}
 	wg.Wait()
 
-	grams := make(map[uint64][]posting, 1<<12)
-	local := make(map[uint64]posting, 256)
-	var total int
-	for i := range s.folded {
-		f := &s.folded[i]
-		clear(local)
-		for field, text := range [...]string{fTitle: f.title, fTags: f.tags, fCodes: f.codes, fBody: f.body} {
-			if text == "" {
-				continue
-			}
-			bit := uint32(field)
-			var prev rune = ' '
-			prevOff := 0
-			for off, r := range text {
-				if r != ' ' {
-					addGram(local, unigram(r), bit, off)
-					if prev != ' ' {
-						addGram(local, bigram(prev, r), bit, prevOff)
+	// The grams of each record, with their postings but for the position, by workers that take
+	// a record each in turn; then the posting lists, one shard of the grams per worker, each
+	// walking the records in order so that every list is sorted by position.
+	type gramPosting struct {
+		g uint64
+		p posting
+	}
+	perRecord := make([][]gramPosting, len(recs))
+	var next atomic.Int64
+	var total atomic.Int64
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			local := make(map[uint64]posting, 256)
+			for {
+				i := int(next.Add(1) - 1)
+				if i >= len(recs) {
+					return
+				}
+				f := &s.folded[i]
+				clear(local)
+				for field, text := range [...]string{fTitle: f.title, fTags: f.tags, fCodes: f.codes, fBody: f.body} {
+					if text == "" {
+						continue
+					}
+					bit := uint32(field)
+					var prev rune = ' '
+					prevOff := 0
+					for off, r := range text {
+						if r != ' ' {
+							addGram(local, unigram(r), bit, off)
+							if prev != ' ' {
+								addGram(local, bigram(prev, r), bit, prevOff)
+							}
+						}
+						prev, prevOff = r, off
 					}
 				}
-				prev, prevOff = r, off
+				list := make([]gramPosting, 0, len(local))
+				for g, v := range local {
+					list = append(list, gramPosting{g, posting(i)<<idxOff | v})
+				}
+				perRecord[i] = list
+				total.Add(int64(f.bodyLen))
 			}
-		}
-		for g, v := range local {
-			grams[g] = append(grams[g], posting(i)<<idxOff|v)
-		}
-		total += f.bodyLen
-		if len(f.pinyin) > 0 {
+		}()
+	}
+	wg.Wait()
+	s.grams = make([]map[uint64][]posting, workers)
+	for w := range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			grams := make(map[uint64][]posting, 1<<12)
+			n := 0
+			for _, list := range perRecord {
+				for _, e := range list {
+					if shardOf(e.g, workers) == w {
+						grams[e.g] = append(grams[e.g], e.p)
+						n++
+					}
+				}
+			}
+			// One arena for the shard's lists: no slack from append, fewer objects to collect.
+			arena := make([]posting, 0, n)
+			for g, p := range grams {
+				start := len(arena)
+				arena = append(arena, p...)
+				grams[g] = arena[start:len(arena):len(arena)]
+			}
+			s.grams[w] = grams
+		}()
+	}
+	wg.Wait()
+	for i := range s.folded {
+		if len(s.folded[i].pinyin) > 0 {
 			s.hasPY = true
+			break
 		}
 	}
-	// One arena for every posting list: no slack from append, fewer objects for the collector.
-	n := 0
-	for _, p := range grams {
-		n += len(p)
-	}
-	arena := make([]posting, 0, n)
-	for g, p := range grams {
-		start := len(arena)
-		arena = append(arena, p...)
-		grams[g] = arena[start:len(arena):len(arena)]
-	}
-	s.grams = grams
 	s.facets = buildFacets(recs)
 	s.dates = make([]int64, len(recs))
 	for i := range recs {
 		s.dates[i] = recs[i].Date.Unix()
 	}
 	if len(recs) > 0 {
-		s.avgBody = float64(total) / float64(len(recs))
+		s.avgBody = float64(total.Load()) / float64(len(recs))
 	}
 	return s
+}
+
+// shardOf is the shard of the posting lists that holds gram g.
+func shardOf(g uint64, shards int) int {
+	return int((g * 0x9e3779b97f4a7c15 >> 32) % uint64(shards))
+}
+
+// postings returns the posting list of gram g.
+func (s *segment) postings(g uint64) []posting {
+	return s.grams[shardOf(g, len(s.grams))][g]
 }
 
 // addGram records that the record has gram g in field bit (the fields are fTitle..fBody, so bit
@@ -212,13 +260,13 @@ func (s *segment) matchTerm(term string) []match {
 	runes := []rune(term)
 	var out []match
 	if len(runes) == 1 {
-		for _, p := range s.grams[unigram(runes[0])] {
+		for _, p := range s.postings(unigram(runes[0])) {
 			out = append(out, match{p.idx(), p.mask(), p.tf()})
 		}
 	} else {
 		lists := make([][]posting, len(runes)-1)
 		for i := range lists {
-			lists[i] = s.grams[bigram(runes[i], runes[i+1])]
+			lists[i] = s.postings(bigram(runes[i], runes[i+1]))
 			if len(lists[i]) == 0 {
 				lists = nil
 				break
