@@ -70,8 +70,8 @@ type segment struct {
 	recs    []Record
 	folded  []foldedRecord
 	grams   []map[uint64][]posting // gram → postings, by record position, in shards (shardOf)
-	avgBody float64             // mean body length in runes
-	hasPY   bool                // some record has pinyin
+	avgBody float64                // mean body length in runes
+	hasPY   bool                   // some record has pinyin
 	facets  map[string]*facetValues
 	dates   []int64 // by position: Record.Date in Unix seconds
 }
@@ -83,8 +83,8 @@ type foldedRecord struct {
 	pinyin                   []string // full and initials of each name
 }
 
-func unigram(r rune) uint64     { return uint64(r) }
-func bigram(a, b rune) uint64   { return 1<<63 | uint64(a)<<21 | uint64(b) }
+func unigram(r rune) uint64    { return uint64(r) }
+func bigram(a, b rune) uint64  { return 1<<63 | uint64(a)<<21 | uint64(b) }
 func (p posting) idx() int32   { return int32(p >> idxOff) }
 func (p posting) mask() uint32 { return uint32(p>>maskOff) & 0xf }
 func (p posting) tf() int      { return int(p>>tfOff) & tfMax }
