@@ -16,7 +16,9 @@ import (
 // over the folded text of every record, with each match of three characters or more confirmed
 // against the text itself, so a query finds exactly the records whose folded text contains it,
 // at any position. Hits are ranked by BM25 over the body and by where else the query matched
-// (title, tags, codes, pinyin of the names). Records are kept in one immutable segment per type;
+// (title, tags, codes, pinyin of the names), with each term's IDF taken over every type so that
+// a product and a position that match alike score alike. Records are kept in one immutable
+// segment per type;
 // Replace builds the new segments beside the old, which keep answering, and swaps them in.
 type Embedded struct {
 	mu  sync.Mutex // serialises writers
@@ -247,11 +249,13 @@ func foldRecord(r *Record) foldedRecord {
 	return f
 }
 
-// match is one record matching one term: its position and the fields it matched in.
+// match is one record matching one term: its position and the fields it matched in; cover is,
+// for a pinyin match, the share of the best-matching name's pinyin that the term covers.
 type match struct {
-	idx  int32
-	mask uint32
-	tf   int
+	idx   int32
+	mask  uint32
+	tf    int
+	cover float64
 }
 
 // matchTerm returns the records of s whose folded fields contain term (a folded word without
@@ -261,7 +265,7 @@ func (s *segment) matchTerm(term string) []match {
 	var out []match
 	if len(runes) == 1 {
 		for _, p := range s.postings(unigram(runes[0])) {
-			out = append(out, match{p.idx(), p.mask(), p.tf()})
+			out = append(out, match{p.idx(), p.mask(), p.tf(), 0})
 		}
 	} else {
 		lists := make([][]posting, len(runes)-1)
@@ -331,7 +335,7 @@ next:
 			}
 		}
 		if mask != 0 {
-			out = append(out, match{idx, mask, tf})
+			out = append(out, match{idx, mask, tf, 0})
 		}
 	}
 	return out
@@ -341,11 +345,14 @@ next:
 func (s *segment) addPinyin(ms []match, term string) []match {
 	var py []match
 	for i := range s.folded {
+		cover := 0.0
 		for _, p := range s.folded[i].pinyin {
 			if strings.Contains(p, term) {
-				py = append(py, match{int32(i), fPinyin, 0})
-				break
+				cover = max(cover, float64(len(term))/float64(len(p)))
 			}
+		}
+		if cover > 0 {
+			py = append(py, match{int32(i), fPinyin, 0, cover})
 		}
 	}
 	if len(py) == 0 {
@@ -370,6 +377,7 @@ func unionMatches(a, b []match) []match {
 			m := a[i]
 			m.mask |= b[j].mask
 			m.tf = max(m.tf, b[j].tf)
+			m.cover = max(m.cover, b[j].cover)
 			out = append(out, m)
 			i++
 			j++
@@ -385,24 +393,60 @@ type scored struct {
 	score float64
 }
 
-// run matches every term (each with its synonyms) and scores the records that have them all,
-// in position order.
-func (s *segment) run(terms [][]string, exact string) []scored {
-	var acc []scored
-	var masks []uint32
-	n := float64(len(s.recs))
-	for ti, alts := range terms {
-		var ms []match
+// matchTerms returns, for each term, the records of s that contain it or one of its synonyms,
+// by position.
+func (s *segment) matchTerms(terms [][]string) [][]match {
+	out := make([][]match, len(terms))
+	for i, alts := range terms {
 		for _, alt := range alts {
 			if m := s.matchTerm(alt); len(m) > 0 {
-				ms = unionMatches(ms, m)
+				out[i] = unionMatches(out[i], m)
 			}
 		}
+	}
+	return out
+}
+
+// termIDF is the inverse document frequency of each term over every record of the segments, so
+// that scores are comparable across types: a word common among products but rare among
+// positions weighs the same in both.
+func termIDF(segs map[Type]*segment, matched map[Type][][]match, nterms int) []float64 {
+	var n float64
+	df := make([]float64, nterms)
+	for t, seg := range segs {
+		n += float64(len(seg.recs))
+		for i, ms := range matched[t] {
+			df[i] += float64(len(ms))
+		}
+	}
+	idf := make([]float64, nterms)
+	for i := range idf {
+		idf[i] = math.Log(1 + (n-df[i]+0.5)/(df[i]+0.5))
+	}
+	return idf
+}
+
+// matchAll matches the terms in every segment and returns the matches and the terms' IDF.
+func matchAll(segs map[Type]*segment, terms [][]string) (map[Type][][]match, []float64) {
+	matched := make(map[Type][][]match, len(segs))
+	for t, seg := range segs {
+		matched[t] = seg.matchTerms(terms)
+	}
+	return matched, termIDF(segs, matched, len(terms))
+}
+
+// run scores the records of s that matched every term (ms, from matchTerms, in position order)
+// with the terms' IDF, and returns them in position order. exact is the folded query: a record
+// with it as a code, as the word-aligned tail of a code (2022 3号 of 灞乡振发 2022 3号), as its
+// title or at the start of its title ranks higher.
+func (s *segment) run(terms [][]match, idf []float64, exact string) []scored {
+	var acc []scored
+	var masks []uint32
+	for ti, ms := range terms {
 		if len(ms) == 0 {
 			return nil
 		}
-		df := float64(len(ms))
-		idf := math.Log(1 + (n-df+0.5)/(df+0.5))
+		idf := idf[ti]
 		if ti == 0 {
 			acc = make([]scored, len(ms))
 			masks = make([]uint32, len(ms))
@@ -439,6 +483,8 @@ func (s *segment) run(terms [][]string, exact string) []scored {
 		switch {
 		case masks[i]&fCodes != 0 && slices.Contains(f.codeSet, exact):
 			h.score += 1000
+		case masks[i]&fCodes != 0 && slices.ContainsFunc(f.codeSet, func(c string) bool { return wordTail(c, exact) }):
+			h.score += 500
 		case masks[i]&fTitle == 0:
 		case f.title == exact:
 			h.score += 10
@@ -452,12 +498,21 @@ func (s *segment) run(terms [][]string, exact string) []scored {
 	return acc
 }
 
+// wordTail reports whether tail is the end of code and begins at a word of it.
+func wordTail(code, tail string) bool {
+	return len(tail) < len(code) && strings.HasSuffix(code, tail) && code[len(code)-len(tail)-1] == ' '
+}
+
 func (s *segment) fieldScore(m match) float64 {
 	var sc float64
-	for _, bit := range [...]uint32{fTitle, fTags, fCodes, fPinyin} {
+	for _, bit := range [...]uint32{fTitle, fTags, fCodes} {
 		if m.mask&bit != 0 {
 			sc += fieldWeight[bit]
 		}
+	}
+	if m.mask&fPinyin != 0 {
+		// yingtao is more the name 樱桃 than part of 白鹿原红灯樱桃精品礼盒.
+		sc += fieldWeight[fPinyin] * (0.5 + 0.5*m.cover)
 	}
 	if m.mask&fBody != 0 {
 		tf := float64(max(m.tf, 1))
@@ -500,6 +555,7 @@ func (e *Embedded) Search(ctx context.Context, q Query) (*Result, error) {
 	exact := strings.Join(terms, " ")
 	expanded := expand(terms, st.syn)
 
+	matched, idf := matchAll(st.segs, expanded)
 	var found []scored
 	counts := map[string]map[string]int{}
 	for _, t := range Types {
@@ -507,7 +563,7 @@ func (e *Embedded) Search(ctx context.Context, q Query) (*Result, error) {
 		if seg == nil {
 			continue
 		}
-		hits := seg.run(expanded, exact)
+		hits := seg.run(matched[t], idf, exact)
 		res.Counts[t] = len(hits)
 		if len(hits) == 0 || (len(q.Types) > 0 && !slices.Contains(q.Types, t)) {
 			continue
@@ -725,7 +781,10 @@ func (e *Embedded) Match(ctx context.Context, t Type, text string, limit int) ([
 	if seg == nil || len(terms) == 0 {
 		return nil, ctx.Err()
 	}
-	found := topScored(seg.run(expand(terms, st.syn), strings.Join(terms, " ")), limit, ByRelevance)
+	// Only the type's own records: a listing ranks them among themselves.
+	segs := map[Type]*segment{t: seg}
+	matched, idf := matchAll(segs, expand(terms, st.syn))
+	found := topScored(seg.run(matched[t], idf, strings.Join(terms, " ")), limit, ByRelevance)
 	ids := make([]string, 0, len(found))
 	for _, h := range found {
 		ids = append(ids, seg.recs[h.idx].ID)

@@ -41,9 +41,12 @@ func EventRecords(e *content.Event, now time.Time) []Record {
 	for _, em := range e.Employers {
 		employers = append(employers, em.Name)
 	}
+	// The employers are the event's content, found like its body: a query for an employer brings
+	// its positions first and the events it recruits at after them.
+	text := strings.Join(append([]string{e.Text}, employers...), "\n")
 	recs := []Record{{
-		Type: TypeEvent, ID: e.Slug, Title: e.Title, URL: e.URL(), Text: e.Text,
-		Tags: append(tags, employers...), Names: employers, Facets: facets, Date: e.Start, Demoted: ended,
+		Type: TypeEvent, ID: e.Slug, Title: e.Title, URL: e.URL(), Text: strings.TrimSpace(text),
+		Tags: tags, Names: employers, Facets: facets, Date: e.Start, Demoted: ended,
 	}}
 	for i, p := range e.Positions() {
 		n := i + 1
@@ -58,9 +61,12 @@ func EventRecords(e *content.Event, now time.Time) []Record {
 			employer = p.Employer.Name
 			text = append(text, p.Employer.Industry, p.Employer.Description)
 		}
+		// The event's title is the position's context, not its name: it goes in the body, so that
+		// a query for an event brings the event before its positions.
+		text = append(text, e.Title)
 		recs = append(recs, Record{
 			Type: TypePosition, ID: PositionID(e.Slug, n), Title: p.Title, URL: e.URL() + "#" + PositionAnchor(n),
-			Text: strings.Join(text, "\n"), Tags: nonEmpty(employer, p.Location, e.Title),
+			Text: strings.Join(text, "\n"), Tags: nonEmpty(employer, p.Location),
 			Names: nonEmpty(p.Title, employer), Facets: facets, Date: e.Start, Demoted: ended,
 		})
 	}
@@ -68,13 +74,13 @@ func EventRecords(e *content.Event, now time.Time) []Record {
 }
 
 // ProductRecord is what the search box finds of a listed product. A product out of stock is
-// demoted. Names are found by pinyin.
+// demoted. Its name and its category are found by pinyin (yingtao finds the cherries).
 func ProductRecord(p *catalog.PublicProduct) Record {
 	return Record{
 		Type: TypeProduct, ID: p.Slug, Title: p.Name, URL: "/hall/products/" + p.Slug,
 		Text:  strings.TrimSpace(p.Spec + "\n" + p.Description),
 		Tags:  append(nonEmpty(p.Category, p.County, p.Township, p.SupplierName), p.Flags...),
-		Names: nonEmpty(p.Name), Date: p.UpdatedAt, Demoted: p.Stock <= 0,
+		Names: nonEmpty(p.Name, p.Category), Date: p.UpdatedAt, Demoted: p.Stock <= 0,
 		Facets: map[string]string{FacetCategory: p.Category, FacetCounty: p.County},
 	}
 }
