@@ -39,7 +39,20 @@ type config struct {
 	Stripe          *payment.Config     // STRIPE_*: nil when STRIPE_SECRET_KEY is unset, and buyers pay by bank transfer only
 	OrderPayTime    time.Duration       // ORDER_PAY_HOURS: an unpaid order is cancelled and its stock released this long after it is placed
 	BankAccount     payment.BankAccount // BANK_ACCOUNT_NAME, BANK_NAME, BANK_ACCOUNT_NUMBER: the collection account for bank transfers
+	Search          searchConfig
 }
+
+// searchConfig is which search engine to use and how the index keeps in step.
+type searchConfig struct {
+	MeiliURL     string        // MEILI_URL: "" for the embedded engine
+	MeiliKey     string        // MEILI_KEY
+	MeiliPrefix  string        // MEILI_INDEX_PREFIX: index names start with it
+	MeiliTimeout time.Duration // MEILI_TIMEOUT: how long a request or task may take
+	Fallback     bool          // SEARCH_FALLBACK=embedded: answer from an embedded index while Meilisearch is down
+	Recheck      time.Duration // SEARCH_RECHECK: how often the index checks the catalogue and content for changes
+}
+
+var meiliPrefix = regexp.MustCompile(`^[A-Za-z0-9_-]{0,40}$`)
 
 // configError names the setting that is wrong; main prints it and exits with status 2.
 type configError struct {
@@ -149,6 +162,9 @@ func loadConfig(getenv func(string) string, needDB bool) (*config, error) {
 	if err := loadPayment(get, c); err != nil {
 		return nil, err
 	}
+	if err := loadSearch(get, c); err != nil {
+		return nil, err
+	}
 	if c.SessionIdle > c.SessionMaxAge {
 		return nil, &configError{"SESSION_IDLE_TIMEOUT", fmt.Sprintf("不应长于 SESSION_MAX_AGE（当前值 %s > %s）", c.SessionIdle, c.SessionMaxAge)}
 	}
@@ -237,6 +253,43 @@ func loadPayment(get func(name, def string) string, c *config) error {
 	}
 	if !bankAccountNumber.MatchString(c.BankAccount.Number) {
 		return &configError{"BANK_ACCOUNT_NUMBER", fmt.Sprintf("应为银行账号：数字，可用空格或连字符分组（当前值 %q）", c.BankAccount.Number)}
+	}
+	return nil
+}
+
+// loadSearch reads the search settings. Every value set is checked, used or not.
+func loadSearch(get func(name, def string) string, c *config) error {
+	s := &c.Search
+	s.MeiliURL = get("MEILI_URL", "")
+	if s.MeiliURL != "" {
+		u, err := url.Parse(s.MeiliURL)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.RawQuery != "" || u.Fragment != "" {
+			return &configError{"MEILI_URL", fmt.Sprintf("应为以 http:// 或 https:// 开头的 Meilisearch 地址，如 http://127.0.0.1:7700（当前值 %q）", s.MeiliURL)}
+		}
+	}
+	s.MeiliKey = get("MEILI_KEY", "")
+	s.MeiliPrefix = get("MEILI_INDEX_PREFIX", "zhenxing_")
+	if !meiliPrefix.MatchString(s.MeiliPrefix) {
+		return &configError{"MEILI_INDEX_PREFIX", fmt.Sprintf("只能由字母、数字、下划线和连字符组成，不超过 40 个字符（当前值 %q）", s.MeiliPrefix)}
+	}
+	mt := get("MEILI_TIMEOUT", "5s")
+	var err error
+	if s.MeiliTimeout, err = time.ParseDuration(mt); err != nil || s.MeiliTimeout < 100*time.Millisecond || s.MeiliTimeout > 5*time.Minute {
+		return &configError{"MEILI_TIMEOUT", fmt.Sprintf("应为 100ms 至 5m 之间的时长，如 5s（当前值 %q）", mt)}
+	}
+	switch fb := get("SEARCH_FALLBACK", ""); fb {
+	case "":
+	case "embedded":
+		if s.MeiliURL == "" {
+			return &configError{"SEARCH_FALLBACK", "只在设置了 MEILI_URL 时有意义：未设置 MEILI_URL 时本来就使用内置搜索"}
+		}
+		s.Fallback = true
+	default:
+		return &configError{"SEARCH_FALLBACK", fmt.Sprintf("应为 embedded 或不设置（当前值 %q）", fb)}
+	}
+	rc := get("SEARCH_RECHECK", "2s")
+	if s.Recheck, err = time.ParseDuration(rc); err != nil || s.Recheck < 100*time.Millisecond || s.Recheck > time.Hour {
+		return &configError{"SEARCH_RECHECK", fmt.Sprintf("应为 100ms 至 1h 之间的时长，如 2s（当前值 %q）", rc)}
 	}
 	return nil
 }

@@ -32,6 +32,7 @@ import (
 	"zhenxing/internal/db"
 	"zhenxing/order"
 	"zhenxing/payment"
+	"zhenxing/search"
 	"zhenxing/site"
 )
 
@@ -49,6 +50,7 @@ const usage = `用法：zhenxing <命令> [参数]
   export products [文件]
                  导出全部商品为 CSV（默认输出到标准输出）
   seed           载入示例供应商、商品、采购单位和订单（只新增缺少的，可重复执行）
+  reindex        重建站内搜索索引（旧索引在重建期间照常响应）
 `
 
 func main() {
@@ -78,6 +80,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		err = exportCmd(ctx, getenv, args[1:], stdout)
 	case "seed":
 		err = seedCmd(ctx, getenv, stdout)
+	case "reindex":
+		err = reindexCmd(ctx, getenv, stdout)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return 0
@@ -221,9 +225,13 @@ func serve(ctx context.Context, getenv func(string) string, stderr io.Writer) er
 
 	accounts := account.NewStore(pool)
 	go purgeSessions(ctx, accounts, db.NewLimiter(pool), cfg.SessionIdle, log)
-	cat := catalog.New(pool, catalog.Config{})
+	var ix *search.Indexer
+	cat := catalog.New(pool, catalog.Config{OnChange: func() { ix.Changed() }})
 	orders := order.New(pool, order.Config{PayWithin: cfg.OrderPayTime, Log: log})
 	go orders.Orders.Run(ctx) // every replica may: each expired order is cancelled once
+
+	engine, ix := startSearch(ctx, cfg, store, cat, pool, log)
+	defer engine.Close()
 
 	var stripe *payment.Client
 	if cfg.Stripe != nil {
