@@ -113,9 +113,9 @@ type snapshot struct {
 	// changed lately (stock changes do not move the version), and stockSince the database's
 	// time of the last such read, in Unix nanoseconds.
 	stock      []atomic.Int32
-	positionOf map[int64]int32 // product id → position
+	positionOf map[int64]int32  // product id → position
+	slugAt     map[string]int32 // product slug → position
 	stockSince atomic.Int64
-	texts      []string // by position: lower-cased name, spec, category, origin and supplier name
 
 	byPrice     []int32          // positions, cheapest first (ties newest first)
 	priceOrder  []zhenxing.Money // the prices in byPrice's order
@@ -233,7 +233,7 @@ func loadSnapshot(ctx context.Context, d *catalogDB) (*snapshot, error) {
 	return snap, snap.build()
 }
 
-// build makes the texts, the sets and the sort orders from the cards and suppliers.
+// build makes the sets and the sort orders from the cards and suppliers.
 func (snap *snapshot) build() error {
 	n := len(snap.cards)
 	snap.all, snap.listed = newBitset(n), newBitset(n)
@@ -252,10 +252,11 @@ func (snap *snapshot) build() error {
 	}
 	snap.band, snap.flag, snap.supplier = sets(len(PriceBands)), sets(len(Flags)), sets(len(snap.suppliers))
 	snap.supplierIdx, snap.categoryIdx = make([]int32, n), make([]int32, n)
-	snap.texts = make([]string, n)
+	snap.slugAt = make(map[string]int32, n)
 	for i := range snap.cards {
 		pos, p := int32(i), &snap.cards[i].Product
 		snap.all.set(pos)
+		snap.slugAt[p.Slug] = pos
 		if p.Listed {
 			snap.listed.set(pos)
 		}
@@ -287,7 +288,6 @@ func (snap *snapshot) build() error {
 		}
 		snap.supplierIdx[i] = si
 		snap.supplier[si].set(pos)
-		snap.texts[i] = strings.ToLower(strings.Join([]string{p.Name, p.Spec, p.Category, p.County, p.Township, snap.suppliers[si].Name}, " "))
 	}
 	order := func(by func(a, b *Product) int) []int32 {
 		o := make([]int32, n)
@@ -559,7 +559,7 @@ func (snap *snapshot) list(q ProductQuery) (ProductPage, error) {
 		sc.masks[gSeason] = seasonNow
 	}
 
-	// The filters that are not facets: listing, price bounds, words.
+	// The filters that are not facets: listing, price bounds, the search engine's matches.
 	base := sc.base
 	if q.IncludeUnlisted {
 		copy(base, snap.all)
@@ -569,15 +569,16 @@ func (snap *snapshot) list(q ProductQuery) (ProductPage, error) {
 	if q.MinPrice > 0 || q.MaxPrice > 0 {
 		snap.priceRange(q.MinPrice, q.MaxPrice, sc.others).and(base)
 	}
-	if terms := strings.Fields(strings.ToLower(q.Q)); len(terms) > 0 {
-		base.each(func(pos int32) {
-			for _, t := range terms {
-				if !strings.Contains(snap.texts[pos], t) {
-					base.clear(pos)
-					return
-				}
+	var matched []int32 // the positions of q.Matches, best first
+	if q.Matches != nil {
+		copy(sc.others, base)
+		clear(base)
+		for _, slug := range q.Matches {
+			if pos, ok := snap.slugAt[slug]; ok && sc.others.has(pos) && !base.has(pos) {
+				base.set(pos)
+				matched = append(matched, pos)
 			}
-		})
+		}
 	}
 
 	final := sc.final
@@ -638,13 +639,28 @@ func (snap *snapshot) list(q ProductQuery) (ProductPage, error) {
 	}
 	skip, take := (q.Page-1)*q.PerPage, q.PerPage
 	var picked []int32
-	switch q.Sort {
-	case SortNewest:
+	switch {
+	case q.Sort == SortNewest:
 		picked = final.positions(skip, take, sc.picked[:0])
-	case SortPriceAsc:
+	case q.Sort == SortPriceAsc:
 		picked = pickPage(final, page.Total, snap.byPrice, snap.rankPrice, skip, take, sc.picked[:0])
-	case SortPriceDesc:
+	case q.Sort == SortPriceDesc:
 		picked = pickPage(final, page.Total, snap.byPriceDesc, snap.rankPriceDesc, skip, take, sc.picked[:0])
+	case q.Matches != nil: // the search engine's order
+		picked = sc.picked[:0]
+		for _, pos := range matched {
+			if !final.has(pos) {
+				continue
+			}
+			if skip > 0 {
+				skip--
+				continue
+			}
+			if len(picked) == take {
+				break
+			}
+			picked = append(picked, pos)
+		}
 	default: // in season first, each part by name
 		in, out := sc.others, sc.rest
 		for i, w := range final {

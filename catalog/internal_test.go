@@ -63,7 +63,7 @@ func BenchmarkIndexQuery(b *testing.B) {
 		{"unfiltered", ProductQuery{}},
 		{"in-season-by-price", ProductQuery{InSeason: true, Sort: SortPriceAsc}},
 		{"price-range", ProductQuery{MinPrice: 5000, MaxPrice: 9999, Sort: SortPriceDesc}},
-		{"search", ProductQuery{Q: "商品1999"}},
+		{"search", ProductQuery{Q: "商品1999", Matches: []string{"product-1999", "product-19990", "product-19991"}}},
 	} {
 		b.Run(tc.name, func(b *testing.B) {
 			q := tc.q

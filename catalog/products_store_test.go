@@ -191,9 +191,23 @@ func TestProductsFacets(t *testing.T) {
 	if got := slugsOf(res.Products); !slices.Equal(got, []string{"meizao"}) {
 		t.Errorf("newest: %v", got)
 	}
-	res, _ = store.Products.List(ctx, catalog.ProductQuery{Today: may15, Q: "略阳 乌鸡合作社"})
-	if res.Total != 4 {
-		t.Errorf("search for 略阳 and the supplier's name: %d results", res.Total)
+	// The search engine's matches, best first: the listing keeps their order, passes over an
+	// unknown slug and applies its own filters; an empty list of matches lists nothing.
+	res, _ = store.Products.List(ctx, catalog.ProductQuery{Today: may15, Q: "樱桃", Matches: []string{"meizao", "no-such-product", "hongdeng"}})
+	if got := slugsOf(res.Products); !slices.Equal(got, []string{"meizao", "hongdeng"}) || res.Total != 2 {
+		t.Errorf("matches meizao, hongdeng: %v (total %d)", got, res.Total)
+	}
+	res, _ = store.Products.List(ctx, catalog.ProductQuery{Today: may15, Matches: []string{"meizao", "hongdeng"}, PerPage: 1, Page: 2})
+	if got := slugsOf(res.Products); !slices.Equal(got, []string{"hongdeng"}) || res.Pages != 2 {
+		t.Errorf("matches, page 2 of 2: %v (%d pages)", got, res.Pages)
+	}
+	res, _ = store.Products.List(ctx, catalog.ProductQuery{Today: may15, Matches: []string{"meizao", "hongdeng"}, Sort: catalog.SortPriceAsc})
+	if got := slugsOf(res.Products); !slices.Equal(got, []string{"hongdeng", "meizao"}) {
+		t.Errorf("matches, cheapest first: %v", got)
+	}
+	res, _ = store.Products.List(ctx, catalog.ProductQuery{Today: may15, Matches: []string{}})
+	if res.Total != 0 || len(res.Products) != 0 {
+		t.Errorf("no matches: %d products", res.Total)
 	}
 	res, err = store.Products.List(ctx, catalog.ProductQuery{Today: may15, Page: 9})
 	if err != nil || len(res.Products) != 0 || res.Total != 6 {

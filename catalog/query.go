@@ -67,8 +67,14 @@ type ProductQuery struct {
 	Page       int    // from 1; 0 is 1
 	PerPage    int    // 0 is DefaultPerPage; at most MaxPerPage
 
-	Q               string // words that must all appear in the name, spec, category, origin or supplier name
-	IncludeUnlisted bool   // staff lists: products off sale too
+	// Q is the text query as the reader typed it, kept for the listing's links (Values). The
+	// listing does not read it: the caller resolves it to Matches with the search engine.
+	Q string
+	// Matches, when not nil, are the slugs of the only products to list, best match first (the
+	// search engine's answer to Q): with SortDefault the listing keeps their order. An empty,
+	// non-nil Matches lists nothing; a slug of no product is passed over.
+	Matches         []string
+	IncludeUnlisted bool // staff lists: products off sale too
 }
 
 // ParseProductQuery reads the filters of a listing from the parameters of its URL, those of

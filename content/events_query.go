@@ -3,8 +3,10 @@ package content
 import (
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"zhenxing"
 )
@@ -92,7 +94,17 @@ type PositionQuery struct {
 	SalaryMax zhenxing.Money // per month
 	Sort      string         // "" (by event), "salary" (lowest pay first) or "-salary" (highest first)
 	Now       time.Time
+	// Q is the text query as the reader typed it, kept for the page's links; Positions does not
+	// read it: the caller resolves it to Matches with the search engine.
+	Q string
+	// Matches, when not nil, are the IDs ("{event-slug}/{n}", n from 1 in Event.Positions order)
+	// of the only positions to list, best match first: with no Sort the list keeps their order.
+	// An empty, non-nil Matches lists nothing.
+	Matches []string
 }
+
+// maxQueryRunes is the longest text query of a position list.
+const maxQueryRunes = 100
 
 // ParseEventQuery reads event filters from named parameters (a URL query: get returns "" for a
 // missing one). A value that is not one the site offers is an Invalid error with a Chinese
@@ -142,10 +154,14 @@ func ParseEventQuery(get func(string) string, now time.Time) (EventQuery, error)
 	return q, nil
 }
 
-// ParsePositionQuery reads position filters like ParseEventQuery, plus education, upcoming=1 and
-// sort=salary|-salary.
+// ParsePositionQuery reads position filters like ParseEventQuery, plus education, upcoming=1,
+// sort=salary|-salary and q (the text query, at most 100 characters; more is an Invalid error).
 func ParsePositionQuery(get func(string) string, now time.Time) (PositionQuery, error) {
-	q := PositionQuery{Now: now, District: strings.TrimSpace(get("district")), Industry: strings.TrimSpace(get("industry"))}
+	q := PositionQuery{Now: now, District: strings.TrimSpace(get("district")), Industry: strings.TrimSpace(get("industry")),
+		Q: strings.TrimSpace(get("q"))}
+	if utf8.RuneCountInString(q.Q) > maxQueryRunes {
+		return q, zhenxing.Errorf(zhenxing.EInvalid, "关键词不能超过 %d 个字。", maxQueryRunes)
+	}
 	if s := get("education"); s != "" {
 		if educationLevel(s) <= 0 {
 			return q, zhenxing.Errorf(zhenxing.EInvalid, "学历“%s”无效，应为 %s 之一。", s, strings.Join(EducationLevels, "、"))
@@ -441,10 +457,21 @@ func (l *Library) Positions(q PositionQuery) ([]*Position, error) {
 	if err := l.validate(q.District, q.Industry); err != nil {
 		return nil, err
 	}
+	var rank map[*Position]int // the place of each matching position in q.Matches
+	if q.Matches != nil {
+		rank = make(map[*Position]int, len(q.Matches))
+		for i, id := range q.Matches {
+			if p := l.positionByID(id); p != nil {
+				if _, dup := rank[p]; !dup {
+					rank[p] = i
+				}
+			}
+		}
+	}
 	var upcoming, past []*Position
 	for _, e := range l.events {
 		for _, p := range e.Positions() {
-			if !q.Match(p) {
+			if _, ok := rank[p]; (rank != nil && !ok) || !q.Match(p) {
 				continue
 			}
 			if e.Ended(q.Now) {
@@ -458,6 +485,10 @@ func (l *Library) Positions(q PositionQuery) ([]*Position, error) {
 	sort.SliceStable(past, func(i, j int) bool { return past[i].Event.Start.After(past[j].Event.Start) })
 	out := append(upcoming, past...)
 	switch q.Sort {
+	case "":
+		if rank != nil {
+			sort.SliceStable(out, func(i, j int) bool { return rank[out[i]] < rank[out[j]] })
+		}
 	case "salary":
 		sort.SliceStable(out, func(i, j int) bool {
 			a, b := out[i].Salary, out[j].Salary
@@ -476,6 +507,25 @@ func (l *Library) Positions(q PositionQuery) ([]*Position, error) {
 		})
 	}
 	return out, nil
+}
+
+// positionByID is the position with the ID "{event-slug}/{n}", or nil.
+func (l *Library) positionByID(id string) *Position {
+	i := strings.LastIndexByte(id, '/')
+	if i < 0 {
+		return nil
+	}
+	slug, num := id[:i], id[i+1:]
+	e, ok := l.eventBySlug[slug]
+	n, err := strconv.Atoi(num)
+	if !ok || err != nil {
+		return nil
+	}
+	ps := e.Positions()
+	if n < 1 || n > len(ps) {
+		return nil
+	}
+	return ps[n-1]
 }
 
 // Event returns the event with the slug, or a NotFound error.

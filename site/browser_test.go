@@ -175,7 +175,7 @@ func TestBrowserEverySection(t *testing.T) {
 		"/", "/open/", "/open/policies/", "/open/policies/bridging-fund-management-2021",
 		"/hall/", "/hall/products?county=略阳县", "/hall/products/lueyang-kiwi-3kg", "/hall/suppliers/dizhai-cherry-coop",
 		"/hall/stats", "/jobs/", "/jobs/positions", "/jobs/events/" + firstEventSlug(t), "/admin/login",
-		"/account/register", "/no-such-page",
+		"/account/register", "/no-such-page", "/search", "/search?q=樱桃", "/search?type=product&q=樱桃", "/search?q=不存在的内容qqzz",
 	}
 	// The buyer's pages, as the administrator of an approved union with a placed order and a
 	// cart: logged in by the login form's own request, so the browser holds the session cookie.

@@ -146,6 +146,7 @@ func (f *hallFixture) server(t testing.TB, now time.Time) *Server {
 // useCatalog gives the site the catalogue's stores, and the accounts, the pool (readiness,
 // audit log), the ordering and the sales statistics of the same database.
 func useCatalog(d *Deps, cat *catalog.Catalog) {
+	catalogs.Store(cat.Products, cat)
 	d.Suppliers, d.Products, d.Photos, d.Stock = cat.Suppliers, cat.Products, cat.Photos, cat.Stock
 	d.Accounts = account.NewStore(cat.Pool())
 	d.DB = cat.Pool()
@@ -162,7 +163,9 @@ func unreachableCatalog(t testing.TB) *catalog.Catalog {
 		t.Fatal(err)
 	}
 	t.Cleanup(pool.Close)
-	return catalog.New(pool, catalog.Config{})
+	cat := catalog.New(pool, catalog.Config{})
+	unreachable.Store(cat.Products, true)
+	return cat
 }
 
 func hallStatus(t *testing.T, target string, res response, want int) {

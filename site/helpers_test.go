@@ -1,6 +1,7 @@
 package site
 
 import (
+	"context"
 	"io"
 	"log/slog"
 	"net/http"
@@ -10,11 +11,14 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
 	"zhenxing"
+	"zhenxing/catalog"
 	"zhenxing/content"
+	"zhenxing/search"
 )
 
 // testNow is the clock of every site test: "now" never depends on the real date.
@@ -43,11 +47,60 @@ func mustServer(t testing.TB, opts ...func(*Config, *Deps)) *Server {
 	for _, o := range opts {
 		o(&cfg, &deps)
 	}
+	var ix *search.Indexer
+	if deps.Search == nil {
+		deps.Search, ix = testEngine(t, deps.Content, deps.Products, cfg.Now)
+	}
 	s, err := New(cfg, deps)
 	if err != nil {
 		t.Fatalf("site.New: %v", err)
 	}
+	if ix != nil {
+		indexers.Store(s, ix)
+		t.Cleanup(func() { indexers.Delete(s) })
+	}
 	return s
+}
+
+// catalogs are the catalogues useCatalog gave a site, by their products store, for the search
+// engine of mustServer to index; unreachable are those of unreachableCatalog, which it does not.
+var catalogs, unreachable sync.Map
+
+// indexers are the indexers of the servers mustServer built, for syncSearch.
+var indexers sync.Map
+
+// testEngine is the embedded engine with the content of store and the catalogue behind
+// products (none when it is unreachable), indexed on the clock now.
+func testEngine(t testing.TB, store *content.Store, products *catalog.Products, now func() time.Time) (search.Engine, *search.Indexer) {
+	t.Helper()
+	engine := search.NewEmbedded()
+	t.Cleanup(func() { _ = engine.Close() })
+	cfg := search.IndexerConfig{Engine: engine, Library: store.Library, Now: now}
+	if _, down := unreachable.Load(products); !down {
+		if cat, ok := catalogs.Load(products); ok {
+			cfg.Catalog = cat.(*catalog.Catalog)
+		}
+	}
+	ix := search.NewIndexer(cfg)
+	if err := ix.Sync(context.Background()); err != nil {
+		// A catalogue that cannot be reached (the outage tests) leaves the content indexed, as
+		// the running indexer would, which tries again later.
+		t.Logf("index the site's content and catalogue: %v", err)
+	}
+	return engine, ix
+}
+
+// syncSearch brings the search engine of s up to date with its content and catalogue, as the
+// running indexer would after a change.
+func syncSearch(t testing.TB, s *Server) {
+	t.Helper()
+	ix, ok := indexers.Load(s)
+	if !ok {
+		t.Fatal("the server has no test indexer")
+	}
+	if err := ix.(*search.Indexer).Sync(context.Background()); err != nil {
+		t.Fatalf("sync the search index: %v", err)
+	}
 }
 
 // response is what a client got back.

@@ -13,6 +13,7 @@ import (
 
 	"zhenxing"
 	"zhenxing/content"
+	"zhenxing/search"
 )
 
 const jobsColumn = "招聘活动"
@@ -172,6 +173,9 @@ type eventView struct {
 	Ended       bool
 	ShowResults bool
 	Headcount   int
+	// Anchors are the ids of the positions' rows (search.PositionAnchor), which the search
+	// box's hits link to.
+	Anchors map[*content.Position]string
 }
 
 // eventPage shows everything about one event.
@@ -181,7 +185,12 @@ func (s *Server) eventPage(c *fiber.Ctx) error {
 		return err
 	}
 	now := s.now()
+	anchors := map[*content.Position]string{}
+	for i, p := range e.Positions() {
+		anchors[p] = search.PositionAnchor(i + 1)
+	}
 	return s.renderPage(c, fiber.StatusOK, "event", &eventView{
+		Anchors: anchors,
 		Layout: Layout{
 			Title:       e.Title,
 			Description: e.Summary,
@@ -221,11 +230,15 @@ type positionsView struct {
 	Pager         pager
 }
 
-// positionsPage lists positions across events, filterable and sortable by salary.
+// positionsPage lists positions across events, filterable and sortable by salary; q finds them
+// through the search engine (title, employer, place, requirements), best first with no sort.
 func (s *Server) positionsPage(c *fiber.Ctx) error {
 	q, v, pg, err := listParams(c, content.ParsePositionQuery, s.now())
 	if err != nil {
 		return err
+	}
+	if err := s.matchPositionQuery(c, &q); err != nil {
+		return s.searchFailed(c, err)
 	}
 	lib := s.deps.Content.Library()
 	list, err := lib.Positions(q)
@@ -267,6 +280,19 @@ func (s *Server) positionsPage(c *fiber.Ctx) error {
 		pv.Message = fmt.Sprintf("第 %d 页没有岗位：符合条件的岗位共 %d 个，%d 页。", pg.Number(), len(list), pg.Pages(len(list)))
 	}
 	return s.renderPage(c, fiber.StatusOK, "positions", pv)
+}
+
+// matchPositionQuery resolves the text query of a position list to the positions the search
+// engine finds, best first; an engine failure is an errSearchDown.
+func (s *Server) matchPositionQuery(c *fiber.Ctx, q *content.PositionQuery) error {
+	if q.Q == "" {
+		return nil
+	}
+	ctx, cancel := dbContext(c)
+	defer cancel()
+	ids, err := s.matchPositions(ctx, q.Q)
+	q.Matches = ids
+	return err
 }
 
 // statusLD maps an event's status to schema.org's EventStatusType.
@@ -666,6 +692,9 @@ func (s *Server) apiPositions(c *fiber.Ctx) error {
 	q, err := content.ParsePositionQuery(getter(queryValues(c)), s.now())
 	if err != nil {
 		return err
+	}
+	if err := s.matchPositionQuery(c, &q); err != nil {
+		return s.searchFailed(c, err)
 	}
 	list, err := s.deps.Content.Library().Positions(q)
 	if err != nil {

@@ -31,7 +31,8 @@ import (
 //	band      one price band, a catalog.PriceBands key: 0-50, 50-100, 100-200 or 200-
 //	min, max  unit price bounds in yuan, inclusive, up to two decimals (49.9); converted to fen
 //	season    1: only seasonal products in their window this month (all-year products are not 当季)
-//	q         words that must all appear in the name, specification, category, origin or supplier
+//	q         words the search engine finds the product by (name, pinyin, specification, category,
+//	          origin, supplier); with no sort the listing is in the engine's order, best first
 //	sort      price (cheapest first), -price (dearest first) or newest; default: in season first
 //	page      page number from 1; 20 products a page
 //
@@ -53,7 +54,16 @@ func (s *Server) productQuery(c *fiber.Ctx) (catalog.ProductQuery, url.Values, e
 
 // products runs a listing query. A page past the last is an empty page (the store's answer)
 // with a message saying how many pages there are.
+// A text query goes to the search engine first (matchProducts): its failure is an errSearchDown
+// for searchFailed.
 func (s *Server) products(ctx context.Context, q catalog.ProductQuery) (catalog.ProductPage, string, error) {
+	if q.Q != "" {
+		ids, err := s.matchProducts(ctx, q.Q)
+		if err != nil {
+			return catalog.ProductPage{}, "", err
+		}
+		q.Matches = ids
+	}
 	res, err := s.deps.Products.List(ctx, q)
 	if err != nil {
 		return res, "", err
@@ -280,7 +290,7 @@ func (s *Server) productList(c *fiber.Ctx) error {
 	defer cancel()
 	res, msg, err := s.products(ctx, q)
 	if err != nil {
-		return err
+		return s.searchFailed(c, err)
 	}
 	l := newHallListing(path, q, v, res)
 	l.Products = s.cards(res.Products)
@@ -555,7 +565,7 @@ func (s *Server) apiProducts(c *fiber.Ctx) error {
 	defer cancel()
 	res, msg, err := s.products(ctx, q)
 	if err != nil {
-		return err
+		return s.searchFailed(c, err)
 	}
 	list := make([]productJSON, len(res.Products))
 	for i := range res.Products {

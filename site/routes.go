@@ -21,6 +21,11 @@ func (s *Server) routes() {
 
 	app.Get("/", s.home)
 
+	// 站内搜索 (site search): the page behind the header's search box, and its API; the
+	// parameters are in search.go
+	app.Get("/search", s.searchPage)
+	app.Get("/api/v1/search", s.apiSearch)
+
 	// Open government (政务公开)
 	app.Get("/open/", s.openIndex)
 	app.Get("/open/feed.atom", s.documentFeed)

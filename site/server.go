@@ -22,6 +22,7 @@ import (
 	"zhenxing/internal/account"
 	"zhenxing/order"
 	"zhenxing/payment"
+	"zhenxing/search"
 )
 
 // Identity is what the footer and the meta tags of a government site say about the site.
@@ -61,6 +62,9 @@ type Deps struct {
 	Stock     *catalog.Stock
 	Orders    *order.Service // carts, checkouts, orders, payments and invoices of the hall
 	Stats     *order.Stats   // the hall's sales statistics from paid orders
+	// Search is the engine behind /search, /api/v1/search and the text queries of the hall's
+	// listing and the positions page; an Indexer keeps it in step with Content and the catalogue.
+	Search search.Engine
 
 	// Stripe is the Stripe client; nil without Stripe: buyers pay by bank transfer only, and
 	// /account/checkouts/{reference}/stripe and /webhooks/stripe answer 404.
