@@ -251,7 +251,7 @@ func serve(ctx context.Context, getenv func(string) string, stderr io.Writer) er
 		Bank:           cfg.BankAccount,
 	}, site.Deps{Content: store, DB: pool, Accounts: accounts,
 		Suppliers: cat.Suppliers, Products: cat.Products, Photos: cat.Photos, Stock: cat.Stock,
-		Orders: orders, Stats: order.NewStats(pool), Stripe: stripe})
+		Orders: orders, Stats: order.NewStats(pool), Stripe: stripe, Search: engine})
 	if err != nil {
 		return err
 	}
