@@ -78,7 +78,7 @@ func EventRecords(e *content.Event, now time.Time) []Record {
 func ProductRecord(p *catalog.PublicProduct) Record {
 	return Record{
 		Type: TypeProduct, ID: p.Slug, Title: p.Name, URL: "/hall/products/" + p.Slug,
-		Text:  strings.TrimSpace(p.Spec + "\n" + p.Description),
+		Text:  strings.TrimSpace(p.Spec + "\n" + content.MarkdownText(p.Description)),
 		Tags:  append(nonEmpty(p.Category, p.County, p.Township, p.SupplierName), p.Flags...),
 		Names: nonEmpty(p.Name, p.Category), Date: p.UpdatedAt, Demoted: p.Stock <= 0,
 		Facets: map[string]string{FacetCategory: p.Category, FacetCounty: p.County},
@@ -90,7 +90,7 @@ func ProductRecord(p *catalog.PublicProduct) Record {
 func SupplierRecord(s *catalog.Supplier) Record {
 	return Record{
 		Type: TypeSupplier, ID: s.Slug, Title: s.Name, URL: "/hall/suppliers/" + s.Slug,
-		Text: strings.TrimSpace(s.Description + "\n" + s.Linkage),
+		Text: strings.TrimSpace(content.MarkdownText(s.Description) + "\n" + s.Linkage),
 		Tags: nonEmpty(s.Kind, s.County, s.Township), Codes: nonEmpty(s.CreditCode, s.CertNumber),
 		Names: nonEmpty(s.Name), Date: s.UpdatedAt,
 		Facets: map[string]string{FacetCounty: s.County, FacetSupplierKind: s.Kind},
