@@ -50,6 +50,7 @@ type searchConfig struct {
 	MeiliTimeout time.Duration // MEILI_TIMEOUT: how long a request or task may take
 	Fallback     bool          // SEARCH_FALLBACK=embedded: answer from an embedded index while Meilisearch is down
 	Recheck      time.Duration // SEARCH_RECHECK: how often the index checks the catalogue and content for changes
+	Cache        int           // SEARCH_CACHE: how many answers each server remembers; 0 for none
 }
 
 var meiliPrefix = regexp.MustCompile(`^[A-Za-z0-9_-]{0,40}$`)
@@ -286,6 +287,10 @@ func loadSearch(get func(name, def string) string, c *config) error {
 		s.Fallback = true
 	default:
 		return &configError{"SEARCH_FALLBACK", fmt.Sprintf("应为 embedded 或不设置（当前值 %q）", fb)}
+	}
+	sc := get("SEARCH_CACHE", "1000")
+	if s.Cache, err = strconv.Atoi(sc); err != nil || s.Cache < 0 || s.Cache > 1_000_000 {
+		return &configError{"SEARCH_CACHE", fmt.Sprintf("应为 0 至 1000000 之间的整数，0 表示不缓存（当前值 %q）", sc)}
 	}
 	rc := get("SEARCH_RECHECK", "2s")
 	if s.Recheck, err = time.ParseDuration(rc); err != nil || s.Recheck < 100*time.Millisecond || s.Recheck > time.Hour {

@@ -37,7 +37,7 @@ func openSearch(cfg *config) search.Engine {
 // read is logged and tried again by the indexer's loop) and keeps the index in step until ctx
 // ends.
 func startSearch(ctx context.Context, cfg *config, store *content.Store, cat *catalog.Catalog, pool *pgxpool.Pool, log *slog.Logger) (search.Engine, *search.Indexer) {
-	engine := openSearch(cfg)
+	engine := search.NewCached(openSearch(cfg), cfg.Search.Cache)
 	ix := search.NewIndexer(search.IndexerConfig{Engine: engine, Library: store.Library, Catalog: cat, DB: pool, Log: log})
 	start := time.Now()
 	if err := ix.Sync(ctx); err != nil {
