@@ -15,13 +15,3 @@ func RenderMarkdown(src string) template.HTML {
 	}
 	return out.HTML
 }
-
-// MarkdownText returns a Markdown text that is not a document as plain text, as Body.Text is for
-// a document: for search and descriptions. A text that cannot be rendered comes back as it is.
-func MarkdownText(src string) string {
-	out, err := render("md", []byte(src), 1)
-	if err != nil {
-		return src
-	}
-	return out.Text
-}

@@ -33,3 +33,16 @@ func TestHighlight(t *testing.T) {
 		}
 	}
 }
+
+func TestPlainMarkdown(t *testing.T) {
+	for md, want := range map[string]string{
+		"- **产地**：灞桥区狄寨街道\n- **特点**：果大味甜":  "产地：灞桥区狄寨街道\n特点：果大味甜",
+		"## 储存\n到货后 `0–4℃` 冷藏":             "储存\n到货后 0–4℃ 冷藏",
+		"详见[合作社介绍](https://example.cn/a)。": "详见合作社介绍。",
+		"[未闭合的括号":                          "[未闭合的括号",
+	} {
+		if got := plainMarkdown(md); got != want {
+			t.Errorf("plainMarkdown(%q) = %q, want %q", md, got, want)
+		}
+	}
+}

@@ -35,12 +35,17 @@ type Indexer struct {
 	now     func() time.Time
 	kick    chan struct{}
 
-	mu         sync.Mutex // one indexing at a time
-	lib        *content.Library
-	nextEnd    time.Time // the end of the next indexed event to end; zero when none
-	version    catalog.Version
-	synced     bool  // the catalogue was indexed at version
+	contentMu sync.Mutex // one content indexing at a time, guarding lib and nextEnd
+	lib       *content.Library
+	nextEnd   time.Time // the end of the next indexed event to end; zero when none
+
+	catalogMu sync.Mutex // one catalogue indexing at a time, guarding version and synced
+	version   catalog.Version
+	synced    bool // the catalogue was indexed at version
+
+	genMu      sync.Mutex
 	generation int64 // the search generation last seen
+	seen       bool  // generation was read once
 }
 
 // IndexerConfig is what an Indexer reads from. Library and Engine are required.
@@ -77,35 +82,53 @@ func (ix *Indexer) Changed() {
 
 // Sync brings the engine up to date with both sources and returns when it is: the content if
 // the library changed or an event ended since it was indexed, the catalogue if its version
-// moved, everything if a reindex was requested. The first Sync indexes everything.
+// moved, everything if a reindex was requested. The two sources are indexed side by side. The
+// first Sync indexes everything.
 func (ix *Indexer) Sync(ctx context.Context) error {
-	ix.mu.Lock()
-	defer ix.mu.Unlock()
-	force := false
-	if ix.pool != nil {
-		var gen int64
-		if err := ix.pool.QueryRow(ctx, `SELECT generation FROM search_state`).Scan(&gen); err != nil {
-			return fmt.Errorf("read search generation: %w", err)
-		}
-		if gen != ix.generation {
-			if ix.lib != nil || ix.synced {
-				ix.log.Info("search: reindex requested", "generation", gen)
-			}
-			force, ix.generation = true, gen
-		}
+	force, err := ix.reindexRequested(ctx)
+	if err != nil {
+		return err
 	}
-	var errs []error
-	if lib := ix.library(); force || lib != ix.lib || (!ix.nextEnd.IsZero() && !ix.now().Before(ix.nextEnd)) {
-		if err := ix.indexContent(ctx, lib); err != nil {
-			errs = append(errs, err)
-		}
+	var contentErr error
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		contentErr = ix.syncContent(ctx, force)
+	}()
+	catalogErr := ix.syncCatalog(ctx, force)
+	<-done
+	return errors.Join(contentErr, catalogErr)
+}
+
+// reindexRequested reports whether the search generation moved since the last look.
+func (ix *Indexer) reindexRequested(ctx context.Context) (bool, error) {
+	if ix.pool == nil {
+		return false, nil
 	}
-	if ix.catalog != nil {
-		if err := ix.syncCatalog(ctx, force); err != nil {
-			errs = append(errs, err)
-		}
+	ix.genMu.Lock()
+	defer ix.genMu.Unlock()
+	var gen int64
+	if err := ix.pool.QueryRow(ctx, `SELECT generation FROM search_state`).Scan(&gen); err != nil {
+		return false, fmt.Errorf("read search generation: %w", err)
 	}
-	return errors.Join(errs...)
+	if gen == ix.generation {
+		return false, nil
+	}
+	if ix.seen {
+		ix.log.Info("search: reindex requested", "generation", gen)
+	}
+	ix.generation, ix.seen = gen, true
+	return true, nil
+}
+
+func (ix *Indexer) syncContent(ctx context.Context, force bool) error {
+	ix.contentMu.Lock()
+	defer ix.contentMu.Unlock()
+	lib := ix.library()
+	if !force && lib == ix.lib && (ix.nextEnd.IsZero() || ix.now().Before(ix.nextEnd)) {
+		return nil
+	}
+	return ix.indexContent(ctx, lib)
 }
 
 func (ix *Indexer) indexContent(ctx context.Context, lib *content.Library) error {
@@ -133,6 +156,11 @@ func (ix *Indexer) indexContent(ctx context.Context, lib *content.Library) error
 }
 
 func (ix *Indexer) syncCatalog(ctx context.Context, force bool) error {
+	if ix.catalog == nil {
+		return nil
+	}
+	ix.catalogMu.Lock()
+	defer ix.catalogMu.Unlock()
 	if !force && ix.synced {
 		v, err := ix.catalog.Version(ctx)
 		if err != nil {

@@ -4,6 +4,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"zhenxing/catalog"
 	"zhenxing/content"
@@ -78,7 +79,7 @@ func EventRecords(e *content.Event, now time.Time) []Record {
 func ProductRecord(p *catalog.PublicProduct) Record {
 	return Record{
 		Type: TypeProduct, ID: p.Slug, Title: p.Name, URL: "/hall/products/" + p.Slug,
-		Text:  strings.TrimSpace(p.Spec + "\n" + content.MarkdownText(p.Description)),
+		Text:  strings.TrimSpace(p.Spec + "\n" + plainMarkdown(p.Description)),
 		Tags:  append(nonEmpty(p.Category, p.County, p.Township, p.SupplierName), p.Flags...),
 		Names: nonEmpty(p.Name, p.Category), Date: p.UpdatedAt, Demoted: p.Stock <= 0,
 		Facets: map[string]string{FacetCategory: p.Category, FacetCounty: p.County},
@@ -90,7 +91,7 @@ func ProductRecord(p *catalog.PublicProduct) Record {
 func SupplierRecord(s *catalog.Supplier) Record {
 	return Record{
 		Type: TypeSupplier, ID: s.Slug, Title: s.Name, URL: "/hall/suppliers/" + s.Slug,
-		Text: strings.TrimSpace(content.MarkdownText(s.Description) + "\n" + s.Linkage),
+		Text: strings.TrimSpace(plainMarkdown(s.Description) + "\n" + s.Linkage),
 		Tags: nonEmpty(s.Kind, s.County, s.Township), Codes: nonEmpty(s.CreditCode, s.CertNumber),
 		Names: nonEmpty(s.Name), Date: s.UpdatedAt,
 		Facets: map[string]string{FacetCounty: s.County, FacetSupplierKind: s.Kind},
@@ -135,4 +136,48 @@ func nonEmpty(ss ...string) []string {
 		}
 	}
 	return out
+}
+
+// plainMarkdown is a short Markdown text (a product or supplier description) as the plain text
+// a snippet shows: list markers, heading and quote marks, emphasis and code marks dropped, a link
+// as its text. Rendering twenty thousand descriptions with goldmark would take a second at
+// every start; folding ignores the marks anyway.
+func plainMarkdown(md string) string {
+	var b strings.Builder
+	b.Grow(len(md))
+	for i, line := range strings.Split(md, "\n") {
+		if i > 0 {
+			b.WriteByte('\n')
+		}
+		line = strings.TrimLeft(line, " \t")
+		for _, mark := range []string{"- ", "* ", "+ ", "> "} {
+			line = strings.TrimPrefix(line, mark)
+		}
+		if h := strings.TrimLeft(line, "#"); len(h) < len(line) && strings.HasPrefix(h, " ") {
+			line = h[1:]
+		}
+		for len(line) > 0 {
+			switch {
+			case strings.HasPrefix(line, "**"), strings.HasPrefix(line, "__"), strings.HasPrefix(line, "~~"):
+				line = line[2:]
+			case line[0] == '`' || line[0] == '*':
+				line = line[1:]
+			case line[0] == '[':
+				text, rest, ok := strings.Cut(line[1:], "](")
+				_, after, closed := strings.Cut(rest, ")")
+				if !ok || !closed || strings.Contains(text, "\n") {
+					b.WriteByte('[')
+					line = line[1:]
+					continue
+				}
+				b.WriteString(text)
+				line = after
+			default:
+				_, size := utf8.DecodeRuneInString(line)
+				b.WriteString(line[:size])
+				line = line[size:]
+			}
+		}
+	}
+	return b.String()
 }

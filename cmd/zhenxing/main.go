@@ -225,13 +225,14 @@ func serve(ctx context.Context, getenv func(string) string, stderr io.Writer) er
 
 	accounts := account.NewStore(pool)
 	go purgeSessions(ctx, accounts, db.NewLimiter(pool), cfg.SessionIdle, log)
-	var ix *search.Indexer
-	cat := catalog.New(pool, catalog.Config{OnChange: func() { ix.Changed() }})
 	orders := order.New(pool, order.Config{PayWithin: cfg.OrderPayTime, Log: log})
 	go orders.Orders.Run(ctx) // every replica may: each expired order is cancelled once
 
-	engine, ix := startSearch(ctx, cfg, store, cat, pool, log)
+	var ix *search.Indexer
+	cat := catalog.New(pool, catalog.Config{OnChange: func() { ix.Changed() }})
+	engine, ix := newSearch(cfg, store.Library, cat, pool, log)
 	defer engine.Close()
+	startSearch(ctx, cfg, ix, log)
 
 	var stripe *payment.Client
 	if cfg.Stripe != nil {

@@ -33,19 +33,23 @@ func openSearch(cfg *config) search.Engine {
 	return meili
 }
 
-// startSearch makes the engine and its indexer, indexes everything once (a source that cannot be
-// read is logged and tried again by the indexer's loop) and keeps the index in step until ctx
-// ends.
-func startSearch(ctx context.Context, cfg *config, store *content.Store, cat *catalog.Catalog, pool *pgxpool.Pool, log *slog.Logger) (search.Engine, *search.Indexer) {
+// newSearch makes the engine and its indexer; nothing is indexed yet.
+func newSearch(cfg *config, library func() *content.Library, cat *catalog.Catalog, pool *pgxpool.Pool, log *slog.Logger) (search.Engine, *search.Indexer) {
 	engine := search.NewCached(openSearch(cfg), cfg.Search.Cache)
-	ix := search.NewIndexer(search.IndexerConfig{Engine: engine, Library: store.Library, Catalog: cat, DB: pool, Log: log})
+	return engine, search.NewIndexer(search.IndexerConfig{Engine: engine, Library: library, Catalog: cat, DB: pool, Log: log})
+}
+
+// startSearch indexes the content and the catalogue (side by side) and keeps the index in step
+// until ctx ends. A source that cannot be read is logged and tried again by the indexer's loop:
+// the site starts all the same. (Reading the catalogue while the content loads was tried: both
+// are CPU-bound, and start-up took longer.)
+func startSearch(ctx context.Context, cfg *config, ix *search.Indexer, log *slog.Logger) {
 	start := time.Now()
 	if err := ix.Sync(ctx); err != nil {
 		log.Warn("search: index incomplete at start, retrying", "err", err)
 	}
 	log.Info("search ready", "took", time.Since(start))
 	go ix.Run(ctx, cfg.Search.Recheck)
-	return engine, ix
 }
 
 // reindexCmd rebuilds the search index whole. With Meilisearch it builds a new index beside the
