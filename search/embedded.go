@@ -543,10 +543,7 @@ func (e *Embedded) Search(ctx context.Context, q Query) (*Result, error) {
 		return nil, err
 	}
 	st := e.cur.Load()
-	res := &Result{Counts: map[Type]int{}, Facets: map[string][]FacetCount{}, Page: q.Page, PerPage: q.PerPage}
-	for _, f := range q.Facets {
-		res.Facets[f] = []FacetCount{}
-	}
+	res := newResult(q)
 	terms := Terms(q.Text)
 	if len(terms) == 0 {
 		res.Took = time.Since(start)

@@ -461,10 +461,7 @@ func (m *Meili) Search(ctx context.Context, q Query) (*Result, error) {
 	if err := checkQuery(&q); err != nil {
 		return nil, err
 	}
-	res := &Result{Counts: map[Type]int{}, Facets: map[string][]FacetCount{}, Page: q.Page, PerPage: q.PerPage}
-	for _, f := range q.Facets {
-		res.Facets[f] = []FacetCount{}
-	}
+	res := newResult(q)
 	terms := Terms(q.Text)
 	if len(terms) == 0 {
 		res.Took = time.Since(start)

@@ -130,6 +130,15 @@ type Result struct {
 	PerPage int
 }
 
+// newResult is the empty result of the (checked) query q: every facet it asks for present.
+func newResult(q Query) *Result {
+	res := &Result{Counts: map[Type]int{}, Facets: map[string][]FacetCount{}, Page: q.Page, PerPage: q.PerPage}
+	for _, f := range q.Facets {
+		res.Facets[f] = []FacetCount{}
+	}
+	return res
+}
+
 // Pages is the number of pages of the result.
 func (r *Result) Pages() int {
 	if r.PerPage <= 0 || r.Total == 0 {
