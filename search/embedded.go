@@ -10,6 +10,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+	"unicode/utf8"
 )
 
 // Embedded is the default engine: an in-memory index of single characters and character pairs
@@ -74,8 +75,13 @@ type segment struct {
 	grams   []map[uint64][]posting // gram → postings, by record position, in shards (shardOf)
 	avgBody float64                // mean body length in runes
 	hasPY   bool                   // some record has pinyin
-	facets  map[string]*facetValues
-	dates   []int64 // by position: Record.Date in Unix seconds
+	// pinyin is every record's pinyin strings, each ended by a NUL, in record order; pinyinAt
+	// is where each string starts, pinyinOf the record it is of.
+	pinyin   string
+	pinyinAt []int32
+	pinyinOf []int32
+	facets   map[string]*facetValues
+	dates    []int64 // by position: Record.Date in Unix seconds
 }
 
 type foldedRecord struct {
@@ -183,12 +189,17 @@ func buildSegment(recs []Record) *segment {
 		}()
 	}
 	wg.Wait()
+	var py strings.Builder
 	for i := range s.folded {
-		if len(s.folded[i].pinyin) > 0 {
-			s.hasPY = true
-			break
+		for _, p := range s.folded[i].pinyin {
+			s.pinyinAt = append(s.pinyinAt, int32(py.Len()))
+			s.pinyinOf = append(s.pinyinOf, int32(i))
+			py.WriteString(p)
+			py.WriteByte(0)
 		}
 	}
+	s.pinyin = py.String()
+	s.hasPY = s.pinyin != ""
 	s.facets = buildFacets(recs)
 	s.dates = make([]int64, len(recs))
 	for i := range recs {
@@ -268,18 +279,20 @@ func (s *segment) matchTerm(term string) []match {
 			out = append(out, match{p.idx(), p.mask(), p.tf(), 0})
 		}
 	} else {
-		lists := make([][]posting, len(runes)-1)
-		for i := range lists {
-			lists[i] = s.postings(bigram(runes[i], runes[i+1]))
-			if len(lists[i]) == 0 {
+		lists := make([]pairList, 0, len(runes)-1)
+		off := 0
+		for i := 0; i+1 < len(runes); i++ {
+			l := s.postings(bigram(runes[i], runes[i+1]))
+			if len(l) == 0 {
 				lists = nil
 				break
 			}
+			lists = append(lists, pairList{l, off})
+			off += utf8.RuneLen(runes[i])
 		}
 		if lists != nil {
-			first := &lists[0][0]
-			slices.SortFunc(lists, func(a, b []posting) int { return cmp.Compare(len(a), len(b)) })
-			out = s.intersect(lists, slices.IndexFunc(lists, func(l []posting) bool { return &l[0] == first }), term, len(runes) > 2)
+			slices.SortFunc(lists, func(a, b pairList) int { return cmp.Compare(len(a.l), len(b.l)) })
+			out = s.intersect(lists, term, len(runes) > 2)
 		}
 	}
 	if s.hasPY && latinWord(term) && len(term) >= 2 {
@@ -288,18 +301,29 @@ func (s *segment) matchTerm(term string) []match {
 	return out
 }
 
-// intersect walks the shortest posting list and keeps the records in every other list; with
-// confirm, it keeps only the fields that really contain term (pairs can all be present without
-// the whole word), looking in the body from the first place of term's first pair, lists[first].
-func (s *segment) intersect(lists [][]posting, first int, term string, confirm bool) []match {
+// pairList is the posting list of one pair of a word's characters, and the byte offset of the
+// pair in the word.
+type pairList struct {
+	l   []posting
+	off int
+}
+
+// intersect walks the shortest posting list and keeps the records in every other list. With
+// confirm (a word of three characters or more), it keeps only the fields that really contain
+// term: its pairs can all be present without the whole word. In the body, the pairs' first
+// places say where to look: the word cannot start before any pair's first place less its offset
+// in the word, and when those all agree the word is there, pair after pair.
+func (s *segment) intersect(lists []pairList, term string, confirm bool) []match {
 	cursors := make([]int, len(lists))
 	var out []match
 next:
-	for _, p := range lists[0] {
+	for _, p := range lists[0].l {
 		idx := p.idx()
-		mask, tf, pos := p.mask(), p.tf(), p.pos()
+		mask, tf := p.mask(), p.tf()
+		start := p.pos() - lists[0].off // where term would start, by each pair's first place
+		aligned := true
 		for j := 1; j < len(lists); j++ {
-			l := lists[j]
+			l := lists[j].l
 			c := cursors[j]
 			// Gallop to idx: lists are sorted by record position.
 			step := 1
@@ -319,8 +343,9 @@ next:
 			}
 			mask &= l[c].mask()
 			tf = min(tf, l[c].tf())
-			if j == first {
-				pos = l[c].pos()
+			if at := l[c].pos() - lists[j].off; at != start {
+				aligned = false
+				start = max(start, at)
 			}
 		}
 		if confirm {
@@ -330,7 +355,7 @@ next:
 					mask &^= uint32(bit)
 				}
 			}
-			if mask&fBody != 0 && !strings.Contains(f.body[pos:], term) {
+			if mask&fBody != 0 && !(aligned && start >= 0) && !strings.Contains(f.body[min(max(start, 0), len(f.body)):], term) {
 				mask &^= fBody
 			}
 		}
@@ -341,19 +366,32 @@ next:
 	return out
 }
 
-// addPinyin merges into ms the records whose names' pinyin contains term.
+// addPinyin merges into ms the records whose names' pinyin contains term, each scored by the
+// largest share of one name's pinyin the term covers. It scans all the segment's pinyin at once.
 func (s *segment) addPinyin(ms []match, term string) []match {
 	var py []match
-	for i := range s.folded {
-		cover := 0.0
-		for _, p := range s.folded[i].pinyin {
-			if strings.Contains(p, term) {
-				cover = max(cover, float64(len(term))/float64(len(p)))
-			}
+	for off := 0; off < len(s.pinyin); {
+		k := strings.Index(s.pinyin[off:], term)
+		if k < 0 {
+			break
 		}
-		if cover > 0 {
-			py = append(py, match{int32(i), fPinyin, 0, cover})
+		k += off
+		j, found := slices.BinarySearch(s.pinyinAt, int32(k))
+		if !found {
+			j--
 		}
+		end := len(s.pinyin)
+		if j+1 < len(s.pinyinAt) {
+			end = int(s.pinyinAt[j+1])
+		}
+		idx := s.pinyinOf[j]
+		cover := float64(len(term)) / float64(end-1-int(s.pinyinAt[j]))
+		if n := len(py); n > 0 && py[n-1].idx == idx {
+			py[n-1].cover = max(py[n-1].cover, cover)
+		} else {
+			py = append(py, match{idx, fPinyin, 0, cover})
+		}
+		off = end
 	}
 	if len(py) == 0 {
 		return ms
