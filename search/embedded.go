@@ -3,6 +3,9 @@ package search
 import (
 	"cmp"
 	"context"
+	"errors"
+	"io/fs"
+	"log/slog"
 	"math"
 	"runtime"
 	"slices"
@@ -24,6 +27,11 @@ import (
 type Embedded struct {
 	mu  sync.Mutex // serialises writers
 	cur atomic.Pointer[embeddedState]
+
+	dir    string // where snapshots are kept; "" for none
+	log    *slog.Logger
+	saving sync.WaitGroup // snapshots being written
+	saveMu sync.Mutex     // one snapshot written at a time
 }
 
 type embeddedState struct {
@@ -32,10 +40,57 @@ type embeddedState struct {
 }
 
 // NewEmbedded returns an empty embedded engine.
-func NewEmbedded() *Embedded {
-	e := &Embedded{}
+func NewEmbedded() *Embedded { return NewEmbeddedAt("", nil) }
+
+// NewEmbeddedAt returns an empty embedded engine that keeps a snapshot of each segment it builds
+// in dir (snapshot.go) and reads a segment back from its snapshot, instead of building it, when
+// its records are the same: a restart with the same content and catalogue does not rebuild the
+// index. Snapshots are written in the background; Close waits for them. A snapshot that cannot be
+// written or read is logged on log and the index works as without one.
+func NewEmbeddedAt(dir string, log *slog.Logger) *Embedded {
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	e := &Embedded{dir: dir, log: log}
 	e.cur.Store(&embeddedState{segs: map[Type]*segment{}, syn: Synonyms{}})
 	return e
+}
+
+// segmentOf returns the segment of recs, of type t: read from its snapshot when there is one,
+// else built (and its snapshot written afterwards).
+func (e *Embedded) segmentOf(t Type, recs []Record) (seg *segment, sum string) {
+	if e.dir == "" {
+		return buildSegment(recs), ""
+	}
+	sum = recordsHash(recs)
+	seg, err := readSnapshot(e.dir, t, sum, recs)
+	if err == nil {
+		return seg, ""
+	}
+	if !errors.Is(err, fs.ErrNotExist) {
+		e.log.Warn("search: snapshot not read, building the index", "type", t, "err", err)
+	}
+	return buildSegment(recs), sum
+}
+
+// save writes the snapshot of seg in the background, unless a newer segment of its type has
+// replaced it by then.
+func (e *Embedded) save(t Type, sum string, seg *segment) {
+	e.saving.Add(1)
+	go func() {
+		defer e.saving.Done()
+		e.saveMu.Lock()
+		defer e.saveMu.Unlock()
+		if e.cur.Load().segs[t] != seg {
+			return
+		}
+		start := time.Now()
+		if err := writeSnapshot(e.dir, t, sum, seg); err != nil {
+			e.log.Warn("search: snapshot not written", "type", t, "err", err)
+			return
+		}
+		e.log.Info("search: snapshot written", "type", t, "records", len(seg.recs), "took", time.Since(start))
+	}()
 }
 
 // The fields of a record, as bits of a posting's mask.
@@ -123,7 +178,6 @@ func buildSegment(recs []Record) *segment {
 	}
 	perRecord := make([][]gramPosting, len(recs))
 	var next atomic.Int64
-	var total atomic.Int64
 	for range workers {
 		wg.Add(1)
 		go func() {
@@ -158,7 +212,6 @@ func buildSegment(recs []Record) *segment {
 					list = append(list, gramPosting{g, posting(i)<<idxOff | v})
 				}
 				perRecord[i] = list
-				total.Add(int64(f.bodyLen))
 			}
 		}()
 	}
@@ -189,8 +242,17 @@ func buildSegment(recs []Record) *segment {
 		}()
 	}
 	wg.Wait()
+	s.finish()
+	return s
+}
+
+// finish computes what a segment derives from its records and their folded text: the pinyin
+// scan, the facets, the dates and the mean body length.
+func (s *segment) finish() {
 	var py strings.Builder
+	total := 0
 	for i := range s.folded {
+		total += s.folded[i].bodyLen
 		for _, p := range s.folded[i].pinyin {
 			s.pinyinAt = append(s.pinyinAt, int32(py.Len()))
 			s.pinyinOf = append(s.pinyinOf, int32(i))
@@ -200,15 +262,14 @@ func buildSegment(recs []Record) *segment {
 	}
 	s.pinyin = py.String()
 	s.hasPY = s.pinyin != ""
-	s.facets = buildFacets(recs)
-	s.dates = make([]int64, len(recs))
-	for i := range recs {
-		s.dates[i] = recs[i].Date.Unix()
+	s.facets = buildFacets(s.recs)
+	s.dates = make([]int64, len(s.recs))
+	for i := range s.recs {
+		s.dates[i] = s.recs[i].Date.Unix()
 	}
-	if len(recs) > 0 {
-		s.avgBody = float64(total.Load()) / float64(len(recs))
+	if len(s.recs) > 0 {
+		s.avgBody = float64(total) / float64(len(s.recs))
 	}
-	return s
 }
 
 // shardOf is the shard of the posting lists that holds gram g.
@@ -839,19 +900,28 @@ func (e *Embedded) Replace(ctx context.Context, types []Type, recs []Record) err
 		}
 	}
 	built := make(map[Type]*segment, len(byType))
+	unsaved := map[Type]string{} // the built segments' sums, for their snapshots
 	var mu sync.Mutex
 	var wg sync.WaitGroup
 	for t, rs := range byType {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			seg := buildSegment(rs)
+			seg, sum := e.segmentOf(t, rs)
 			mu.Lock()
 			built[t] = seg
+			if sum != "" {
+				unsaved[t] = sum
+			}
 			mu.Unlock()
 		}()
 	}
 	wg.Wait()
+	defer func() {
+		for t, sum := range unsaved {
+			e.save(t, sum, built[t])
+		}
+	}()
 	if err := ctx.Err(); err != nil {
 		return err
 	}
@@ -887,5 +957,8 @@ func (e *Embedded) Len() int {
 	return n
 }
 
-// Close implements Engine; it has nothing to release.
-func (e *Embedded) Close() error { return nil }
+// Close implements Engine: it waits for the snapshots being written.
+func (e *Embedded) Close() error {
+	e.saving.Wait()
+	return nil
+}

@@ -6,6 +6,7 @@ import (
 	"net"
 	"net/url"
 	"os"
+	"path/filepath"
 	"regexp"
 	"slices"
 	"strconv"
@@ -51,6 +52,7 @@ type searchConfig struct {
 	Fallback     bool          // SEARCH_FALLBACK=embedded: answer from an embedded index while Meilisearch is down
 	Recheck      time.Duration // SEARCH_RECHECK: how often the index checks the catalogue and content for changes
 	Cache        int           // SEARCH_CACHE: how many answers each server remembers; 0 for none
+	DataDir      string        // DATA_DIR: where the embedded index keeps its snapshots (DATA_DIR/search); "" for none
 }
 
 var meiliPrefix = regexp.MustCompile(`^[A-Za-z0-9_-]{0,40}$`)
@@ -261,6 +263,18 @@ func loadPayment(get func(name, def string) string, c *config) error {
 // loadSearch reads the search settings. Every value set is checked, used or not.
 func loadSearch(get func(name, def string) string, c *config) error {
 	s := &c.Search
+	if dir := get("DATA_DIR", ""); dir != "" {
+		if info, err := os.Stat(dir); err != nil || !info.IsDir() {
+			return &configError{"DATA_DIR", fmt.Sprintf("不是一个已有的目录（当前值 %q）", dir)}
+		}
+		probe, err := os.CreateTemp(dir, ".write-check-*")
+		if err != nil {
+			return &configError{"DATA_DIR", fmt.Sprintf("无法写入（当前值 %q）", dir)}
+		}
+		probe.Close()
+		os.Remove(probe.Name())
+		s.DataDir = filepath.Join(dir, "search")
+	}
 	s.MeiliURL = get("MEILI_URL", "")
 	if s.MeiliURL != "" {
 		u, err := url.Parse(s.MeiliURL)

@@ -51,6 +51,7 @@ func TestConfigErrorsNameTheSetting(t *testing.T) {
 		{"fallback without meilisearch", "SEARCH_FALLBACK", "embedded", "配置错误：SEARCH_FALLBACK"},
 		{"bad search recheck", "SEARCH_RECHECK", "0s", "配置错误：SEARCH_RECHECK"},
 		{"bad search cache", "SEARCH_CACHE", "-1", "配置错误：SEARCH_CACHE"},
+		{"missing data dir", "DATA_DIR", "/nonexistent/zhenxing", "配置错误：DATA_DIR"},
 		{"bad log format", "LOG_FORMAT", "xml", "配置错误：LOG_FORMAT"},
 		{"bad stripe key", "STRIPE_SECRET_KEY", "pk_test_123", "配置错误：STRIPE_SECRET_KEY"},
 		{"stripe key without webhook secret", "STRIPE_SECRET_KEY", "sk_test_123", "配置错误：STRIPE_WEBHOOK_SECRET 未设置"},

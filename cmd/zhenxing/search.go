@@ -19,23 +19,23 @@ import (
 // openSearch returns the configured engine: the embedded one, or Meilisearch (opened lazily, so
 // a server that is down at start makes only search unavailable), with an embedded index beside
 // it when SEARCH_FALLBACK=embedded.
-func openSearch(cfg *config) search.Engine {
+func openSearch(cfg *config, log *slog.Logger) search.Engine {
 	sc := cfg.Search
 	if sc.MeiliURL == "" {
-		return search.NewEmbedded()
+		return search.NewEmbeddedAt(sc.DataDir, log)
 	}
 	meili := search.NewLazy(func(ctx context.Context) (search.Engine, error) {
 		return search.NewMeili(ctx, search.MeiliConfig{URL: sc.MeiliURL, Key: sc.MeiliKey, IndexPrefix: sc.MeiliPrefix, Timeout: sc.MeiliTimeout})
 	}, sc.Recheck)
 	if sc.Fallback {
-		return search.Fallback{Primary: meili, Secondary: search.NewEmbedded()}
+		return search.Fallback{Primary: meili, Secondary: search.NewEmbeddedAt(sc.DataDir, log)}
 	}
 	return meili
 }
 
 // newSearch makes the engine and its indexer; nothing is indexed yet.
 func newSearch(cfg *config, library func() *content.Library, cat *catalog.Catalog, pool *pgxpool.Pool, log *slog.Logger) (search.Engine, *search.Indexer) {
-	engine := search.NewCached(openSearch(cfg), cfg.Search.Cache)
+	engine := search.NewCached(openSearch(cfg, log), cfg.Search.Cache)
 	return engine, search.NewIndexer(search.IndexerConfig{Engine: engine, Library: library, Catalog: cat, DB: pool, Log: log})
 }
 
