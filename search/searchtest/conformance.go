@@ -163,7 +163,7 @@ func Run(t *testing.T, open func(t *testing.T) search.Engine) {
 			t.Fatal(err)
 		}
 		if res.Total != 1 || len(res.Hits) != 1 || res.Hits[0].ID != "cherry" {
-			t.Fatalf("products filtered by 鲜果: %+v", res.Hits)
+			t.Fatalf("products filtered by category %q: %+v", "鲜果", res.Hits)
 		}
 		if res.Counts[search.TypeProduct] != 2 || res.Counts[search.TypeSupplier] != 1 {
 			t.Errorf("counts by type: %v", res.Counts)
