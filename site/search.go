@@ -2,6 +2,7 @@ package site
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"math"
@@ -405,10 +406,16 @@ type facetCountJSON struct {
 }
 
 // apiSearch is /api/v1/search: the hits of a page as JSON, with the total, the time taken, the
-// facet counts and the counts by type.
+// facet counts and the counts by type. Answers are kept for a moment like the hall's listings
+// (HALL_CACHE_TTL), encoded, with their ETag.
 func (s *Server) apiSearch(c *fiber.Ctx) error {
-	r, err := parseSearch(queryValues(c), true)
+	v := queryValues(c)
+	r, err := parseSearch(v, true)
 	if err != nil {
+		return err
+	}
+	key := "search|" + linkTo("/api/v1/search", v).String()
+	if sent, err := s.cachedListing(c, key); sent {
 		return err
 	}
 	res := &search.Result{Counts: map[search.Type]int{}, Facets: map[string][]search.FacetCount{}, Page: r.Page, PerPage: r.PerPage}
@@ -445,7 +452,11 @@ func (s *Server) apiSearch(c *fiber.Ctx) error {
 	if r.Cut {
 		out["notice"] = fmt.Sprintf("只搜索了前 %d 个字。", search.MaxQueryRunes)
 	}
-	return c.JSON(out)
+	body, err := json.Marshal(out)
+	if err != nil {
+		return err
+	}
+	return s.sendListing(c, key, fiber.MIMEApplicationJSONCharsetUTF8, body)
 }
 
 // absLink makes an absolute URL from a path on the site that may end in a #fragment.
