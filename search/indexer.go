@@ -85,10 +85,8 @@ func (ix *Indexer) Changed() {
 // moved, everything if a reindex was requested. The two sources are indexed side by side. The
 // first Sync indexes everything.
 func (ix *Indexer) Sync(ctx context.Context) error {
-	force, err := ix.reindexRequested(ctx)
-	if err != nil {
-		return err
-	}
+	// The content is local: it is indexed even when the database cannot be read.
+	force, genErr := ix.reindexRequested(ctx)
 	var contentErr error
 	done := make(chan struct{})
 	go func() {
@@ -97,7 +95,14 @@ func (ix *Indexer) Sync(ctx context.Context) error {
 	}()
 	catalogErr := ix.syncCatalog(ctx, force)
 	<-done
-	return errors.Join(contentErr, catalogErr)
+	err := errors.Join(genErr, contentErr, catalogErr)
+	if force && (contentErr != nil || catalogErr != nil) {
+		// The rebuild did not finish: ask again at the next sync.
+		ix.genMu.Lock()
+		ix.generation--
+		ix.genMu.Unlock()
+	}
+	return err
 }
 
 // reindexRequested reports whether the search generation moved since the last look.

@@ -2,10 +2,13 @@ package search_test
 
 import (
 	"context"
+	"net"
 	"slices"
 	"testing"
 	"testing/fstest"
 	"time"
+
+	"github.com/jackc/pgx/v5/pgxpool"
 
 	"zhenxing/catalog"
 	"zhenxing/content"
@@ -165,4 +168,30 @@ func eventFile(title, start, end string) string {
 		"hosts: [灞桥区人力资源和社会保障局]\ncontact:\n  name: 区就业服务中心\n  phone: 029-83521610\n" +
 		"registration:\n  how: 直接进场。\nemployers:\n  - name: 西安康宁颐养护理院\n    industry: 养老服务\n    positions:\n" +
 		"      - title: 养老护理员\n        headcount: 2\n        education: 不限\n        location: 灞桥区\n---\n" + title + "欢迎求职者参加。\n"
+}
+
+// With the database down, the content (local files) is still indexed; the catalogue waits.
+func TestIndexerWithTheDatabaseDown(t *testing.T) {
+	ctx := context.Background()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+	pool, err := pgxpool.New(ctx, "postgres://nobody@"+addr+"/none?connect_timeout=2")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer pool.Close()
+	lib, _ := content.Load(content.Embedded())
+	eng := search.NewEmbedded()
+	ix := search.NewIndexer(search.IndexerConfig{Engine: eng, Library: func() *content.Library { return lib },
+		Catalog: catalog.New(pool, catalog.Config{}), DB: pool})
+	if err := ix.Sync(ctx); err == nil {
+		t.Fatal("Sync with the database down: no error")
+	}
+	if got := found(t, eng, search.TypeDocument, "衔接"); len(got) == 0 {
+		t.Error("documents not indexed with the database down")
+	}
 }
