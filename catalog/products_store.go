@@ -126,7 +126,7 @@ func (s *Products) prepare(ctx context.Context, p *Product, supplierSlug string)
 	sp, err := findSupplier(ctx, s.db.pool, "s.slug = $1", supplierSlug)
 	switch {
 	case zhenxing.ErrorCode(err) == zhenxing.ENotFound:
-		return FieldErrors{{Field: "supplier", Message: fmt.Sprintf("供应商“%s”不存在", supplierSlug)}}.err("商品")
+		return FieldErrors{{Field: "supplier", Message: fmt.Sprintf("供应商“%s”不存在", supplierSlug)}}.Err("商品")
 	case err != nil:
 		return err
 	}

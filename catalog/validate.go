@@ -1,8 +1,6 @@
 package catalog
 
 import (
-	"errors"
-	"fmt"
 	"regexp"
 	"slices"
 	"strings"
@@ -11,59 +9,15 @@ import (
 	"zhenxing"
 )
 
-// FieldError is one problem with one field of a supplier or product. Field is the field's JSON
-// name (the column name in import files), Message a Chinese sentence fit to show beside it.
-type FieldError struct {
-	Field   string
-	Message string
-}
-
-// FieldErrors are every problem found in one supplier or product. Validation returns them
-// wrapped in a zhenxing EInvalid error; forms get them back with errors.As.
-type FieldErrors []FieldError
-
-func (fe FieldErrors) Error() string {
-	parts := make([]string, len(fe))
-	for i, e := range fe {
-		parts[i] = e.Field + ": " + e.Message
-	}
-	return strings.Join(parts, "; ")
-}
-
-// For returns the message for field, "" when the field has no problem.
-func (fe FieldErrors) For(field string) string {
-	for _, e := range fe {
-		if e.Field == field {
-			return e.Message
-		}
-	}
-	return ""
-}
-
-func (fe *FieldErrors) add(field, format string, args ...any) {
-	*fe = append(*fe, FieldError{Field: field, Message: fmt.Sprintf(format, args...)})
-}
-
-// err returns nil when there is no problem, else an EInvalid error wrapping the field errors.
-func (fe FieldErrors) err(what string) error {
-	if len(fe) == 0 {
-		return nil
-	}
-	msgs := make([]string, len(fe))
-	for i, e := range fe {
-		msgs[i] = e.Message
-	}
-	return &zhenxing.Error{Code: zhenxing.EInvalid, Message: what + "信息有误：" + strings.Join(msgs, ";"), Err: fe}
-}
+// FieldError and FieldErrors are the field-by-field problems of a form or an import row; they are
+// shared by every package that validates input (zhenxing.FieldErrors).
+type (
+	FieldError  = zhenxing.FieldError
+	FieldErrors = zhenxing.FieldErrors
+)
 
 // AsFieldErrors returns the field errors inside err, or nil.
-func AsFieldErrors(err error) FieldErrors {
-	var fe FieldErrors
-	if errors.As(err, &fe) {
-		return fe
-	}
-	return nil
-}
+func AsFieldErrors(err error) FieldErrors { return zhenxing.AsFieldErrors(err) }
 
 var slugRE = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
 
@@ -100,28 +54,28 @@ func (s *Supplier) Validate() error {
 	checkCounty(&fe, s.County)
 	checkText(&fe, "township", "镇街", s.Township, 0, 50)
 	if err := CheckCreditCode(s.CreditCode); err != nil {
-		fe.add("credit_code", "%s", zhenxing.ErrorMessage(err))
+		fe.Add("credit_code", "%s", zhenxing.ErrorMessage(err))
 	}
 	checkText(&fe, "cert_number", "扶贫产品认定编号", s.CertNumber, 0, 60)
 	switch {
 	case s.CertNumber != "" && s.CertDate == nil:
-		fe.add("cert_date", "填写了认定编号，还需填写认定日期")
+		fe.Add("cert_date", "填写了认定编号，还需填写认定日期")
 	case s.CertNumber == "" && (s.CertDate != nil || s.CertExpiry != nil):
-		fe.add("cert_number", "填写了认定日期或有效期，还需填写认定编号")
+		fe.Add("cert_number", "填写了认定日期或有效期，还需填写认定编号")
 	}
 	if s.CertDate != nil && s.CertExpiry != nil && !s.CertExpiry.After(*s.CertDate) {
-		fe.add("cert_expiry", "认定有效期应晚于认定日期")
+		fe.Add("cert_expiry", "认定有效期应晚于认定日期")
 	}
 	if s.Households < 0 || s.Households > 1_000_000 {
-		fe.add("households", "带动农户数应为 0 到 1000000 之间的整数")
+		fe.Add("households", "带动农户数应为 0 到 1000000 之间的整数")
 	}
 	checkText(&fe, "linkage", "联农带农方式", s.Linkage, 0, 2000)
 	checkText(&fe, "contact_name", "联系人", s.ContactName, 0, 50)
 	if s.ContactPhone != "" && !phoneRE.MatchString(s.ContactPhone) {
-		fe.add("contact_phone", "联系电话“%s”无效", s.ContactPhone)
+		fe.Add("contact_phone", "联系电话“%s”无效", s.ContactPhone)
 	}
 	checkText(&fe, "description", "简介", s.Description, 0, 20000)
-	return fe.err("供应商")
+	return fe.Err("供应商")
 }
 
 // Normalize trims the product's text fields, sorts its tiers and flags and gives empty slices
@@ -162,39 +116,39 @@ func (p *Product) Validate() error {
 	checkCounty(&fe, p.County)
 	checkText(&fe, "township", "镇街", p.Township, 0, 50)
 	if p.SupplierID <= 0 {
-		fe.add("supplier", "请选择供应商")
+		fe.Add("supplier", "请选择供应商")
 	}
 	checkText(&fe, "spec", "规格", p.Spec, 1, 100)
 	checkText(&fe, "unit", "单位", p.Unit, 1, 10)
 	if p.Price <= 0 || p.Price > MaxPrice {
-		fe.add("price", "单价应大于 0 元、不超过 %s 元", MaxPrice.Yuan())
+		fe.Add("price", "单价应大于 0 元、不超过 %s 元", MaxPrice.Yuan())
 	}
 	if p.MinQty < 1 || p.MinQty > 100_000 {
-		fe.add("min_qty", "起订量应为 1 到 100000 之间的整数")
+		fe.Add("min_qty", "起订量应为 1 到 100000 之间的整数")
 	}
 	if p.Multiple < 1 || p.Multiple > 10_000 {
-		fe.add("multiple", "订购倍数应为 1 到 10000 之间的整数")
+		fe.Add("multiple", "订购倍数应为 1 到 10000 之间的整数")
 	} else if p.MinQty >= 1 && p.MinQty%p.Multiple != 0 {
-		fe.add("multiple", "起订量 %d 应是订购倍数 %d 的整数倍", p.MinQty, p.Multiple)
+		fe.Add("multiple", "起订量 %d 应是订购倍数 %d 的整数倍", p.MinQty, p.Multiple)
 	}
 	checkTiers(&fe, p)
 	if p.Stock < 0 {
-		fe.add("stock", "库存不能小于 0")
+		fe.Add("stock", "库存不能小于 0")
 	}
 	switch {
 	case p.SeasonStart == 0 && p.SeasonEnd == 0:
 	case p.SeasonStart < 1 || p.SeasonStart > 12:
-		fe.add("season_start", "上市起始月份应为 1 到 12（全年供应时起止月份都留空）")
+		fe.Add("season_start", "上市起始月份应为 1 到 12（全年供应时起止月份都留空）")
 	case p.SeasonEnd < 1 || p.SeasonEnd > 12:
-		fe.add("season_end", "上市结束月份应为 1 到 12（全年供应时起止月份都留空）")
+		fe.Add("season_end", "上市结束月份应为 1 到 12（全年供应时起止月份都留空）")
 	}
 	for _, f := range p.Flags {
 		if !slices.Contains(Flags, f) {
-			fe.add("flags", "认证标志“%s”无效，应为 %s", f, strings.Join(Flags, "、"))
+			fe.Add("flags", "认证标志“%s”无效，应为 %s", f, strings.Join(Flags, "、"))
 		}
 	}
 	checkText(&fe, "description", "介绍", p.Description, 0, 20000)
-	return fe.err("商品")
+	return fe.Err("商品")
 }
 
 // MaxTiers is how many bulk price tiers a product may have.
@@ -202,7 +156,7 @@ const MaxTiers = 6
 
 func checkTiers(fe *FieldErrors, p *Product) {
 	if len(p.Tiers) > MaxTiers {
-		fe.add("tiers", "阶梯价最多 %d 档", MaxTiers)
+		fe.Add("tiers", "阶梯价最多 %d 档", MaxTiers)
 		return
 	}
 	prevQty, prevPrice := p.MinQty, p.Price
@@ -210,16 +164,16 @@ func checkTiers(fe *FieldErrors, p *Product) {
 		switch {
 		case t.MinQty <= prevQty:
 			if i == 0 {
-				fe.add("tiers", "阶梯价第 1 档的数量 %d 应大于起订量 %d", t.MinQty, p.MinQty)
+				fe.Add("tiers", "阶梯价第 1 档的数量 %d 应大于起订量 %d", t.MinQty, p.MinQty)
 			} else {
-				fe.add("tiers", "阶梯价第 %d 档的数量 %d 应大于上一档的 %d", i+1, t.MinQty, prevQty)
+				fe.Add("tiers", "阶梯价第 %d 档的数量 %d 应大于上一档的 %d", i+1, t.MinQty, prevQty)
 			}
 			return
 		case t.Price <= 0:
-			fe.add("tiers", "阶梯价第 %d 档的单价应大于 0", i+1)
+			fe.Add("tiers", "阶梯价第 %d 档的单价应大于 0", i+1)
 			return
 		case t.Price >= prevPrice:
-			fe.add("tiers", "阶梯价第 %d 档的单价 %s 元应低于上一档的 %s 元", i+1, t.Price.Yuan(), prevPrice.Yuan())
+			fe.Add("tiers", "阶梯价第 %d 档的单价 %s 元应低于上一档的 %s 元", i+1, t.Price.Yuan(), prevPrice.Yuan())
 			return
 		}
 		prevQty, prevPrice = t.MinQty, t.Price
@@ -228,20 +182,20 @@ func checkTiers(fe *FieldErrors, p *Product) {
 
 func checkSlug(fe *FieldErrors, slug string) {
 	if !ValidSlug(slug) {
-		fe.add("slug", "网址标识“%s”无效：只能用小写字母、数字和连字符，不超过 80 个字符", slug)
+		fe.Add("slug", "网址标识“%s”无效：只能用小写字母、数字和连字符，不超过 80 个字符", slug)
 	}
 }
 
 // checkChoice reports v when it is not one of choices.
 func checkChoice(fe *FieldErrors, field, label, v string, choices []string) {
 	if !slices.Contains(choices, v) {
-		fe.add(field, "%s“%s”无效，应为 %s 之一", label, v, strings.Join(choices, "、"))
+		fe.Add(field, "%s“%s”无效，应为 %s 之一", label, v, strings.Join(choices, "、"))
 	}
 }
 
 func checkCounty(fe *FieldErrors, county string) {
 	if county != CountyPaired && county != CountyLocal {
-		fe.add("county", "产地“%s”无效，应为 %s（对口帮扶县）或 %s", county, CountyPaired, CountyLocal)
+		fe.Add("county", "产地“%s”无效，应为 %s（对口帮扶县）或 %s", county, CountyPaired, CountyLocal)
 	}
 }
 
@@ -249,10 +203,10 @@ func checkText(fe *FieldErrors, field, label, v string, minLen, maxLen int) {
 	n := utf8.RuneCountInString(v)
 	switch {
 	case !utf8.ValidString(v):
-		fe.add(field, "%s含有无效字符", label)
+		fe.Add(field, "%s含有无效字符", label)
 	case n < minLen:
-		fe.add(field, "请填写%s", label)
+		fe.Add(field, "请填写%s", label)
 	case n > maxLen:
-		fe.add(field, "%s不能超过 %d 个字", label, maxLen)
+		fe.Add(field, "%s不能超过 %d 个字", label, maxLen)
 	}
 }
