@@ -22,12 +22,16 @@ const productColumns = `p.id, p.slug, p.name, p.category, p.county, p.township, 
 	p.price, p.tiers, p.min_qty, p.multiple, p.stock, p.season_start, p.season_end, p.flags, p.description,
 	p.listed, p.created_at, p.updated_at, p.version`
 
+// dest is where the columns of productColumns scan into.
+func (p *Product) dest() []any {
+	return []any{&p.ID, &p.Slug, &p.Name, &p.Category, &p.County, &p.Township, &p.SupplierID, &p.Spec,
+		&p.Unit, &p.Price, &p.Tiers, &p.MinQty, &p.Multiple, &p.Stock, &p.SeasonStart, &p.SeasonEnd, &p.Flags,
+		&p.Description, &p.Listed, &p.CreatedAt, &p.UpdatedAt, &p.Version}
+}
+
 func scanProduct(row pgx.Row, extra ...any) (*Product, error) {
 	var p Product
-	dest := append([]any{&p.ID, &p.Slug, &p.Name, &p.Category, &p.County, &p.Township, &p.SupplierID, &p.Spec,
-		&p.Unit, &p.Price, &p.Tiers, &p.MinQty, &p.Multiple, &p.Stock, &p.SeasonStart, &p.SeasonEnd, &p.Flags,
-		&p.Description, &p.Listed, &p.CreatedAt, &p.UpdatedAt, &p.Version}, extra...)
-	if err := row.Scan(dest...); err != nil {
+	if err := row.Scan(append(p.dest(), extra...)...); err != nil {
 		return nil, err
 	}
 	return &p, nil

@@ -58,15 +58,13 @@ func (c *Catalog) Public(ctx context.Context) (*Public, error) {
 		for i := range pub.Suppliers {
 			names[pub.Suppliers[i].ID] = &pub.Suppliers[i]
 		}
-		rows, err = tx.Query(ctx, `SELECT `+cardColumns+`, p.description FROM products p WHERE p.listed ORDER BY p.id`)
+		rows, err = tx.Query(ctx, `SELECT `+productColumns+` FROM products p WHERE p.listed ORDER BY p.id`)
 		if err != nil {
 			return fmt.Errorf("read products: %w", err)
 		}
 		var pp PublicProduct
 		p := &pp.Product
-		_, err = pgx.ForEachRow(rows, []any{&p.ID, &p.Slug, &p.Name, &p.Category, &p.County, &p.Township, &p.SupplierID,
-			&p.Spec, &p.Unit, &p.Price, &p.Tiers, &p.MinQty, &p.Multiple, &p.Stock, &p.SeasonStart, &p.SeasonEnd,
-			&p.Flags, &p.Listed, &p.CreatedAt, &p.UpdatedAt, &p.Version, &p.Description}, func() error {
+		_, err = pgx.ForEachRow(rows, p.dest(), func() error {
 			if s, ok := names[p.SupplierID]; ok {
 				pp.SupplierSlug, pp.SupplierName = s.Slug, s.Name
 			}

@@ -2,11 +2,11 @@ package search_test
 
 import (
 	"context"
-	"net"
 	"testing"
 	"time"
 
 	"zhenxing"
+	"zhenxing/internal/testdb"
 	"zhenxing/search"
 	"zhenxing/search/searchtest"
 )
@@ -15,12 +15,7 @@ import (
 // down.
 func downMeili(t *testing.T) *search.Lazy {
 	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := ln.Addr().String()
-	ln.Close()
+	addr := testdb.ClosedAddr(t)
 	return search.NewLazy(func(ctx context.Context) (search.Engine, error) {
 		return search.NewMeili(ctx, search.MeiliConfig{URL: "http://" + addr, Timeout: time.Second})
 	}, time.Hour)

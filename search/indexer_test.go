@@ -2,7 +2,6 @@ package search_test
 
 import (
 	"context"
-	"net"
 	"slices"
 	"testing"
 	"testing/fstest"
@@ -173,13 +172,7 @@ func eventFile(title, start, end string) string {
 // With the database down, the content (local files) is still indexed; the catalogue waits.
 func TestIndexerWithTheDatabaseDown(t *testing.T) {
 	ctx := context.Background()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := ln.Addr().String()
-	ln.Close()
-	pool, err := pgxpool.New(ctx, "postgres://nobody@"+addr+"/none?connect_timeout=2")
+	pool, err := pgxpool.New(ctx, "postgres://nobody@"+testdb.ClosedAddr(t)+"/none?connect_timeout=2")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -13,6 +13,7 @@ import (
 	"github.com/meilisearch/meilisearch-go"
 
 	"zhenxing"
+	"zhenxing/internal/testdb"
 	"zhenxing/search"
 	"zhenxing/search/searchtest"
 )
@@ -56,13 +57,7 @@ func TestMeiliConformance(t *testing.T) {
 
 // A server that cannot be reached is unavailable, with the Chinese message and the cause.
 func TestMeiliUnreachable(t *testing.T) {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := l.Addr().String()
-	l.Close()
-	_, err = search.NewMeili(context.Background(), search.MeiliConfig{URL: "http://" + addr, Timeout: 2 * time.Second})
+	_, err := search.NewMeili(context.Background(), search.MeiliConfig{URL: "http://" + testdb.ClosedAddr(t), Timeout: 2 * time.Second})
 	assertUnavailable(t, err)
 }
 

@@ -16,12 +16,7 @@ import (
 
 func TestUserAdd(t *testing.T) {
 	pool, dbURL := testdb.NewWithURL(t)
-	env := func(name string) string {
-		if name == "DATABASE_URL" {
-			return dbURL
-		}
-		return ""
-	}
+	env := dbEnv(dbURL)
 	tests := []struct {
 		name   string
 		args   []string

@@ -13,12 +13,7 @@ import (
 
 func TestCatalogCommands(t *testing.T) {
 	_, dbURL := testdb.NewWithURL(t)
-	env := func(name string) string {
-		if name == "DATABASE_URL" {
-			return dbURL
-		}
-		return ""
-	}
+	env := dbEnv(dbURL)
 	dir := t.TempDir()
 	exported := filepath.Join(dir, "products.csv")
 	bad := filepath.Join(dir, "bad.csv")

@@ -405,3 +405,14 @@ func pgxQueryRow(t *testing.T, dbURL, sql string, dest ...any) error {
 	defer conn.Close(ctx)
 	return conn.QueryRow(ctx, sql).Scan(dest...)
 }
+
+// dbEnv is an environment that sets only DATABASE_URL, for running a subcommand on a test
+// database.
+func dbEnv(dbURL string) func(string) string {
+	return func(name string) string {
+		if name == "DATABASE_URL" {
+			return dbURL
+		}
+		return ""
+	}
+}

@@ -19,12 +19,7 @@ import (
 // in, orders in every state and paid sales over several months; a second run adds nothing.
 func TestSeedSample(t *testing.T) {
 	_, dbURL := testdb.NewWithURL(t)
-	env := func(name string) string {
-		if name == "DATABASE_URL" {
-			return dbURL
-		}
-		return ""
-	}
+	env := dbEnv(dbURL)
 	var stdout, stderr bytes.Buffer
 	if status := run(context.Background(), []string{"seed"}, env, nil, &stdout, &stderr); status != 0 {
 		t.Fatalf("seed: status %d: %s %s", status, stdout.String(), stderr.String())

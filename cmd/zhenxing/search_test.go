@@ -16,12 +16,7 @@ import (
 // search generation moves once per run.
 func TestReindexCommand(t *testing.T) {
 	_, dbURL := testdb.NewWithURL(t)
-	env := func(name string) string {
-		if name == "DATABASE_URL" {
-			return dbURL
-		}
-		return ""
-	}
+	env := dbEnv(dbURL)
 	var stdout, stderr bytes.Buffer
 	if status := run(context.Background(), []string{"seed"}, env, nil, &stdout, &stderr); status != 0 {
 		t.Fatalf("seed: status %d: %s", status, stderr.String())

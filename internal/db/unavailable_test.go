@@ -22,12 +22,7 @@ import (
 // closedPortURL is dbURL with its address replaced by a loopback port nothing listens on.
 func closedPortURL(t *testing.T, dbURL string) string {
 	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := ln.Addr().String()
-	ln.Close()
+	addr := testdb.ClosedAddr(t)
 	u, err := url.Parse(dbURL)
 	if err != nil {
 		t.Fatal(err)
