@@ -26,6 +26,18 @@ func (s *Server) routes() {
 	app.Get("/search", s.searchPage)
 	app.Get("/api/v1/search", s.apiSearch)
 
+	// The citizens' channels (interact). Their forms are open to all: an anonymous session carries
+	// the CSRF token, and each form is guarded (publicform.go). Registered before /open/:kind/ so
+	// that /open/apply is never read as a kind.
+	// Prepend citizen to a route's handlers (never a Group: a group's middleware runs for every
+	// later route under its prefix).
+	citizen := []fiber.Handler{s.loadSession, s.checkCSRF}
+	// 依申请公开 (disclosure on request): requests.go
+	// 领导信箱 (the director's mailbox) and published replies: messages.go
+	// 意见征集 (consultations): consultations.go
+	// 找错 (reports of errors on the site): feedback.go
+	_ = citizen
+
 	// Open government (政务公开)
 	app.Get("/open/", s.openIndex)
 	app.Get("/open/feed.atom", s.documentFeed)
@@ -95,6 +107,10 @@ func (s *Server) routes() {
 	staff.Post("/payments", hall, s.adminPaymentRecord)
 	staff.Get("/invoices", hall, s.adminInvoices)
 	staff.Post("/invoices/:number", hall, s.adminInvoiceRecord)
+	// The citizens' channels: requests (open-government role), messages (messages role),
+	// consultations (open-government role), error reports (open-government role).
+	open, messages := s.requireRole(account.RoleOpen), s.requireRole(account.RoleMessages)
+	_, _ = open, messages
 
 	// 采购单位 (buyer organisations). Every /account URL loads the session and checks the CSRF
 	// token of every POST; registration, login and invitations are open to all (their forms carry

@@ -19,6 +19,7 @@ import (
 	"zhenxing"
 	"zhenxing/catalog"
 	"zhenxing/content"
+	"zhenxing/interact"
 	"zhenxing/internal/account"
 	"zhenxing/order"
 	"zhenxing/payment"
@@ -65,6 +66,13 @@ type Deps struct {
 	// Search is the engine behind /search, /api/v1/search and the text queries of the hall's
 	// listing and the positions page; an Indexer keeps it in step with Content and the catalogue.
 	Search search.Engine
+
+	// The citizens' channels (interact): disclosure requests, the director's mailbox, comments
+	// on consultations and reports of errors on the site.
+	Requests      *interact.Requests
+	Messages      *interact.Messages
+	Consultations *interact.Consultations
+	Feedback      *interact.Feedback
 
 	// Stripe is the Stripe client; nil without Stripe: buyers pay by bank transfer only, and
 	// /account/checkouts/{reference}/stripe and /webhooks/stripe answer 404.

@@ -205,9 +205,11 @@ func readPassword(stdin io.Reader, prompt io.Writer) (string, error) {
 	return line, nil
 }
 
-// purgeSessions deletes expired sessions, stale login-throttle rows and old rate-limit counters
-// every ten minutes until ctx ends. Every replica may run it: the deletes are idempotent.
-func purgeSessions(ctx context.Context, store *account.Store, limits *db.Limiter, idle time.Duration, log *slog.Logger) {
+// purgeSessions deletes expired sessions, stale login-throttle rows, old rate-limit counters and
+// expired form challenges every ten minutes until ctx ends. Every replica may run it: the deletes
+// are idempotent.
+func purgeSessions(ctx context.Context, store *account.Store, pool *pgxpool.Pool, idle time.Duration, log *slog.Logger) {
+	limits, challenges := db.NewLimiter(pool), db.NewChallenges(pool)
 	tick := time.NewTicker(10 * time.Minute)
 	defer tick.Stop()
 	for {
@@ -227,7 +229,12 @@ func purgeSessions(ctx context.Context, store *account.Store, limits *db.Limiter
 				log.Warn("purge rate limits", "err", err)
 				continue
 			}
-			log.Debug("sessions and rate limits purged", "sessions", n, "rate_limits", m)
+			k, err := challenges.Purge(ctx, now)
+			if err != nil {
+				log.Warn("purge form challenges", "err", err)
+				continue
+			}
+			log.Debug("sessions, rate limits and challenges purged", "sessions", n, "rate_limits", m, "challenges", k)
 		}
 	}
 }

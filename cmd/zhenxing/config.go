@@ -23,24 +23,26 @@ import (
 // config is the program's configuration, read from the environment. Every variable is listed in
 // the README.
 type config struct {
-	Addr            string
-	BaseURL         *url.URL
-	DatabaseURL     string
-	ContentDir      string
-	LogLevel        slog.Level
-	LogFormat       string
-	MigrateOnStart  bool
-	ShutdownDrain   time.Duration // SHUTDOWN_DRAIN: after SIGTERM, how long to keep serving with Connection: close
-	ShutdownTimeout time.Duration // SHUTDOWN_TIMEOUT: then how long the requests in flight may run
-	TrustedProxies  []string
-	Identity        site.Identity
-	SessionIdle     time.Duration       // SESSION_IDLE_TIMEOUT: a back-office session unused this long ends
-	SessionMaxAge   time.Duration       // SESSION_MAX_AGE: a back-office session ends this long after login
-	HallCacheTTL    time.Duration       // HALL_CACHE_TTL: how long a rendered hall listing is served again; 0 turns the cache off
-	Stripe          *payment.Config     // STRIPE_*: nil when STRIPE_SECRET_KEY is unset, and buyers pay by bank transfer only
-	OrderPayTime    time.Duration       // ORDER_PAY_HOURS: an unpaid order is cancelled and its stock released this long after it is placed
-	BankAccount     payment.BankAccount // BANK_ACCOUNT_NAME, BANK_NAME, BANK_ACCOUNT_NUMBER: the collection account for bank transfers
-	Search          searchConfig
+	Addr             string
+	BaseURL          *url.URL
+	DatabaseURL      string
+	ContentDir       string
+	LogLevel         slog.Level
+	LogFormat        string
+	MigrateOnStart   bool
+	ShutdownDrain    time.Duration // SHUTDOWN_DRAIN: after SIGTERM, how long to keep serving with Connection: close
+	ShutdownTimeout  time.Duration // SHUTDOWN_TIMEOUT: then how long the requests in flight may run
+	TrustedProxies   []string
+	Identity         site.Identity
+	SessionIdle      time.Duration       // SESSION_IDLE_TIMEOUT: a back-office session unused this long ends
+	SessionMaxAge    time.Duration       // SESSION_MAX_AGE: a back-office session ends this long after login
+	HallCacheTTL     time.Duration       // HALL_CACHE_TTL: how long a rendered hall listing is served again; 0 turns the cache off
+	Stripe           *payment.Config     // STRIPE_*: nil when STRIPE_SECRET_KEY is unset, and buyers pay by bank transfer only
+	OrderPayTime     time.Duration       // ORDER_PAY_HOURS: an unpaid order is cancelled and its stock released this long after it is placed
+	BankAccount      payment.BankAccount // BANK_ACCOUNT_NAME, BANK_NAME, BANK_ACCOUNT_NUMBER: the collection account for bank transfers
+	Search           searchConfig
+	MessageReplyDays int // MESSAGE_REPLY_DAYS: the working days within which a mailbox message is answered
+	RetentionYears   int // RETENTION_YEARS: personal data of a closed case is deleted this many years after it closed
 }
 
 // searchConfig is which search engine to use and how the index keeps in step.
@@ -243,6 +245,13 @@ func loadPayment(get func(name, def string) string, c *config) error {
 	}
 	c.OrderPayTime = time.Duration(hours) * time.Hour
 
+	if c.MessageReplyDays, err = intSetting(get, "MESSAGE_REPLY_DAYS", "5", 1, 60, "个工作日"); err != nil {
+		return err
+	}
+	if c.RetentionYears, err = intSetting(get, "RETENTION_YEARS", "3", 1, 30, "年"); err != nil {
+		return err
+	}
+
 	// The defaults are samples for make run, and say so on every page that shows them.
 	c.BankAccount = payment.BankAccount{
 		Name:   get("BANK_ACCOUNT_NAME", "西安市灞桥区乡村振兴局（示例账户，请勿转账）"),
@@ -319,4 +328,15 @@ func (c *config) logger() *slog.Logger {
 		return slog.New(slog.NewTextHandler(os.Stderr, opts))
 	}
 	return slog.New(slog.NewJSONHandler(os.Stderr, opts))
+}
+
+// intSetting reads the whole number of the setting name (def when unset), between lo and hi;
+// unit names what it counts in the error's message.
+func intSetting(get func(string, string) string, name, def string, lo, hi int, unit string) (int, error) {
+	v := get(name, def)
+	n, err := strconv.Atoi(v)
+	if err != nil || n < lo || n > hi {
+		return 0, &configError{name, fmt.Sprintf("应为 %d 至 %d 之间的整数（%s），如 %s（当前值 %q）", lo, hi, unit, def, v)}
+	}
+	return n, nil
 }

@@ -28,6 +28,7 @@ import (
 	"zhenxing"
 	"zhenxing/catalog"
 	"zhenxing/content"
+	"zhenxing/interact"
 	"zhenxing/internal/account"
 	"zhenxing/internal/db"
 	"zhenxing/order"
@@ -224,7 +225,7 @@ func serve(ctx context.Context, getenv func(string) string, stderr io.Writer) er
 	}
 
 	accounts := account.NewStore(pool)
-	go purgeSessions(ctx, accounts, db.NewLimiter(pool), cfg.SessionIdle, log)
+	go purgeSessions(ctx, accounts, pool, cfg.SessionIdle, log)
 	orders := order.New(pool, order.Config{PayWithin: cfg.OrderPayTime, Log: log})
 	go orders.Orders.Run(ctx) // every replica may: each expired order is cancelled once
 
@@ -252,7 +253,9 @@ func serve(ctx context.Context, getenv func(string) string, stderr io.Writer) er
 		Bank:           cfg.BankAccount,
 	}, site.Deps{Content: store, DB: pool, Accounts: accounts,
 		Suppliers: cat.Suppliers, Products: cat.Products, Photos: cat.Photos, Stock: cat.Stock,
-		Orders: orders, Stats: order.NewStats(pool), Stripe: stripe, Search: engine})
+		Orders: orders, Stats: order.NewStats(pool), Stripe: stripe, Search: engine,
+		Requests: interact.NewRequests(pool, nil, nil), Messages: interact.NewMessages(pool, nil, nil, cfg.MessageReplyDays),
+		Consultations: interact.NewConsultations(pool, nil), Feedback: interact.NewFeedback(pool, nil)})
 	if err != nil {
 		return err
 	}
