@@ -15,6 +15,7 @@ import (
 	"golang.org/x/term"
 
 	"zhenxing"
+	"zhenxing/interact"
 	"zhenxing/internal/account"
 	"zhenxing/internal/db"
 )
@@ -235,6 +236,27 @@ func purgeSessions(ctx context.Context, store *account.Store, pool *pgxpool.Pool
 				continue
 			}
 			log.Debug("sessions, rate limits and challenges purged", "sessions", n, "rate_limits", m, "challenges", k)
+		}
+	}
+}
+
+// purgePersonal deletes the personal data of the citizens' cases closed more than years ago, at
+// start and then every six hours until ctx ends. Every replica may run it: each case is cleared
+// by a conditional update, once.
+func purgePersonal(ctx context.Context, years int, log *slog.Logger, stores ...interact.PersonalData) {
+	tick := time.NewTicker(6 * time.Hour)
+	defer tick.Stop()
+	for {
+		n, err := interact.PurgeExpired(ctx, time.Now(), years, stores...)
+		if err != nil {
+			log.Warn("purge personal data", "err", err)
+		} else if n > 0 {
+			log.Info("personal data of closed cases deleted", "cases", n, "retention_years", years)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
 		}
 	}
 }

@@ -242,6 +242,10 @@ func serve(ctx context.Context, getenv func(string) string, stderr io.Writer) er
 		}
 	}
 
+	requests, messages := interact.NewRequests(pool, nil, nil), interact.NewMessages(pool, nil, nil, cfg.MessageReplyDays)
+	consultations, feedback := interact.NewConsultations(pool, nil), interact.NewFeedback(pool, nil)
+	go purgePersonal(ctx, cfg.RetentionYears, log, requests)
+
 	srv, err := site.New(site.Config{
 		BaseURL:        cfg.BaseURL,
 		Identity:       cfg.Identity,
@@ -254,8 +258,7 @@ func serve(ctx context.Context, getenv func(string) string, stderr io.Writer) er
 	}, site.Deps{Content: store, DB: pool, Accounts: accounts,
 		Suppliers: cat.Suppliers, Products: cat.Products, Photos: cat.Photos, Stock: cat.Stock,
 		Orders: orders, Stats: order.NewStats(pool), Stripe: stripe, Search: engine,
-		Requests: interact.NewRequests(pool, nil, nil), Messages: interact.NewMessages(pool, nil, nil, cfg.MessageReplyDays),
-		Consultations: interact.NewConsultations(pool, nil), Feedback: interact.NewFeedback(pool, nil)})
+		Requests: requests, Messages: messages, Consultations: consultations, Feedback: feedback})
 	if err != nil {
 		return err
 	}
