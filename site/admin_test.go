@@ -57,6 +57,7 @@ func (env *adminEnv) deps(c *Config, d *Deps) {
 	c.Now = func() time.Time { return env.now }
 	useCatalog(d, env.cat)
 	d.Accounts = env.accounts
+	useInteract(d, env.cat.Pool(), func() time.Time { return env.now })
 }
 
 // mustAccount creates an account in the environment's database.

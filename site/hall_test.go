@@ -22,6 +22,7 @@ import (
 
 	"zhenxing"
 	"zhenxing/catalog"
+	"zhenxing/interact"
 	"zhenxing/internal/account"
 	"zhenxing/internal/db"
 	"zhenxing/internal/testdb"
@@ -152,6 +153,15 @@ func useCatalog(d *Deps, cat *catalog.Catalog) {
 	d.DB = cat.Pool()
 	d.Orders = order.New(cat.Pool(), order.Config{})
 	d.Stats = order.NewStats(cat.Pool())
+	useInteract(d, cat.Pool(), nil)
+}
+
+// useInteract gives a site the citizens' channels on pool, on the clock now (time.Now when nil).
+func useInteract(d *Deps, pool *pgxpool.Pool, now func() time.Time) {
+	d.Requests = interact.NewRequests(pool, nil, now)
+	d.Messages = interact.NewMessages(pool, nil, now, 0)
+	d.Consultations = interact.NewConsultations(pool, now)
+	d.Feedback = interact.NewFeedback(pool, now)
 }
 
 // unreachableCatalog is a catalogue on a pool whose server does not answer: every call fails

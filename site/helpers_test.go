@@ -141,6 +141,16 @@ func mustContain(t testing.TB, body string, want ...string) {
 	}
 }
 
+// mustNotContain fails the test when body contains any of unwanted.
+func mustNotContain(t testing.TB, body string, unwanted ...string) {
+	t.Helper()
+	for _, u := range unwanted {
+		if strings.Contains(body, u) {
+			t.Errorf("response contains %q", u)
+		}
+	}
+}
+
 // answer is a request path and what a user must see in the answer: its status and a text.
 type answer struct {
 	path   string

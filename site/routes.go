@@ -33,10 +33,13 @@ func (s *Server) routes() {
 	// later route under its prefix).
 	citizen := []fiber.Handler{s.loadSession, s.checkCSRF}
 	// 依申请公开 (disclosure on request): requests.go
+	app.Get("/open/apply", append(citizen, s.applyPage)...)
+	app.Post("/open/apply", append(citizen, s.applySubmit)...)
+	app.Get("/open/apply/status", append(citizen, s.applyStatusPage)...)
+	app.Post("/open/apply/status", append(citizen, s.applyStatus)...)
 	// 领导信箱 (the director's mailbox) and published replies: messages.go
 	// 意见征集 (consultations): consultations.go
 	// 找错 (reports of errors on the site): feedback.go
-	_ = citizen
 
 	// Open government (政务公开)
 	app.Get("/open/", s.openIndex)
@@ -110,7 +113,10 @@ func (s *Server) routes() {
 	// The citizens' channels: requests (open-government role), messages (messages role),
 	// consultations (open-government role), error reports (open-government role).
 	open, messages := s.requireRole(account.RoleOpen), s.requireRole(account.RoleMessages)
-	_, _ = open, messages
+	staff.Get("/requests", open, s.adminRequests)
+	staff.Get("/requests/:number", open, s.adminRequest)
+	staff.Post("/requests/:number/:step", open, s.adminRequestStep)
+	_ = messages
 
 	// 采购单位 (buyer organisations). Every /account URL loads the session and checks the CSRF
 	// token of every POST; registration, login and invitations are open to all (their forms carry
