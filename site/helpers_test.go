@@ -36,7 +36,7 @@ func mustServer(t testing.TB, opts ...func(*Config, *Deps)) *Server {
 		Identity: Identity{
 			Name: "西安市灞桥区乡村振兴局", Sponsor: "西安市灞桥区乡村振兴局", Phone: "029-83510000",
 			Email: "xczx@example.cn", SiteIDCode: "6101110000", ICP: "陕ICP备00000000号",
-			PublicSecurity: "陕公网安备 61011102000000号", ErrorReportURL: "mailto:xczx@example.cn",
+			PublicSecurity: "陕公网安备 61011102000000号", ErrorReportURL: "https://zfwzzc.www.gov.cn/check_web/errorInfo_querySiteInfo.action",
 		},
 		Logger: log,
 		Now:    func() time.Time { return testNow },

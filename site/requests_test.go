@@ -176,3 +176,20 @@ func TestRequestBadInput(t *testing.T) {
 		t.Errorf("requests recorded = %d, %v; want 0", n, err)
 	}
 }
+
+// Every page's footer links to the national error-report platform with the site's code and the
+// page's own address, as a plain link.
+func TestErrorReportLinkOnEveryPage(t *testing.T) {
+	s := mustServer(t)
+	for _, path := range []string{"/", "/open/", "/open/policies/", "/jobs/", "/search?q=樱桃", "/open/apply/status"} {
+		res := get(t, s, path)
+		if res.Status != http.StatusOK && path != "/open/apply/status" {
+			t.Errorf("%s: %d", path, res.Status)
+			continue
+		}
+		page := strings.SplitN(path, "?", 2)[0]
+		want := `href="https://zfwzzc.www.gov.cn/check_web/errorInfo_querySiteInfo.action?sitecode=6101110000&amp;url=` +
+			url.QueryEscape("http://localhost:8080"+page) + `" rel="noopener">我为政府网站找错</a>`
+		mustContain(t, res.Body, want)
+	}
+}

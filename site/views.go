@@ -10,6 +10,7 @@ import (
 	"html/template"
 	"io/fs"
 	"mime"
+	"net/url"
 	"path"
 	"strings"
 	"time"
@@ -188,6 +189,21 @@ type Layout struct {
 }
 
 func (l *Layout) layout() *Layout { return l }
+
+// ErrorReportLink is the footer's link to the national error-report platform (我为政府网站找错):
+// its address with the site's 网站标识码 and this page's address, so that a report arrives
+// already naming both. Any other kind of address (a mailto: an operator set) is left as it is.
+func (l *Layout) ErrorReportLink() string {
+	u, err := url.Parse(l.Site.ErrorReportURL)
+	if err != nil || (u.Scheme != "https" && u.Scheme != "http") {
+		return l.Site.ErrorReportURL
+	}
+	q := u.Query()
+	q.Set("sitecode", l.Site.SiteIDCode)
+	q.Set("url", l.Canonical)
+	u.RawQuery = q.Encode()
+	return u.String()
+}
 
 // pageData is the data of a page template: a pointer to a struct that embeds Layout.
 type pageData interface{ layout() *Layout }

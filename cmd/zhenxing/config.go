@@ -57,6 +57,10 @@ type searchConfig struct {
 	DataDir      string        // DATA_DIR: where the embedded index keeps its snapshots (DATA_DIR/search); "" for none
 }
 
+// nationalErrorReport is the national platform where readers report errors on government sites
+// (我为政府网站找错); the footer's link adds the site's code and the page's address.
+const nationalErrorReport = "https://zfwzzc.www.gov.cn/check_web/errorInfo_querySiteInfo.action"
+
 var meiliPrefix = regexp.MustCompile(`^[A-Za-z0-9_-]{0,40}$`)
 
 // configError names the setting that is wrong; main prints it and exits with status 2.
@@ -90,7 +94,7 @@ func loadConfig(getenv func(string) string, needDB bool) (*config, error) {
 			SiteIDCode:     get("SITE_ID_CODE", "6101110000"),
 			ICP:            get("SITE_ICP", "陕ICP备00000000号"),
 			PublicSecurity: get("SITE_PUBLIC_SECURITY", "陕公网安备 61011102000000号"),
-			ErrorReportURL: get("SITE_ERROR_REPORT_URL", ""),
+			ErrorReportURL: get("SITE_ERROR_REPORT_URL", nationalErrorReport),
 		},
 	}
 
@@ -187,8 +191,9 @@ func loadConfig(getenv func(string) string, needDB bool) (*config, error) {
 	if !siteIDCode.MatchString(c.Identity.SiteIDCode) {
 		return nil, &configError{"SITE_ID_CODE", fmt.Sprintf("网站标识码应为 10 位数字或字母（当前值 %q）", c.Identity.SiteIDCode)}
 	}
-	if c.Identity.ErrorReportURL == "" {
-		c.Identity.ErrorReportURL = "mailto:" + c.Identity.Email + "?subject=" + url.PathEscape("网站纠错")
+	if u, err := url.Parse(c.Identity.ErrorReportURL); err != nil || !slices.Contains([]string{"https", "http", "mailto"}, u.Scheme) ||
+		u.Scheme != "mailto" && u.Host == "" {
+		return nil, &configError{"SITE_ERROR_REPORT_URL", fmt.Sprintf("应为 https:// 或 mailto: 开头的地址（当前值 %q）", c.Identity.ErrorReportURL)}
 	}
 	return c, nil
 }
