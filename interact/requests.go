@@ -286,6 +286,11 @@ func secretHash(secret string) []byte {
 	return h[:]
 }
 
+// secretMatches reports whether secret is the code whose hash is stored, in constant time.
+func secretMatches(hash []byte, secret string) bool {
+	return subtle.ConstantTimeCompare(hash, secretHash(secret)) == 1
+}
+
 // Submit validates and records a request; its reply is due ReplyDays working days after the day
 // it arrives. Errors: EInvalid (with FieldErrors).
 func (r *Requests) Submit(ctx context.Context, in RequestInput) (*Submitted, error) {
@@ -348,7 +353,7 @@ func (r *Requests) Status(ctx context.Context, number, secret string) (*Status, 
 	if err != nil {
 		return nil, fmt.Errorf("read request: %w", err)
 	}
-	if subtle.ConstantTimeCompare(hash, secretHash(secret)) != 1 {
+	if !secretMatches(hash, secret) {
 		return nil, notFound
 	}
 	return &st, nil

@@ -38,6 +38,12 @@ func (s *Server) routes() {
 	app.Get("/open/apply/status", append(citizen, s.applyStatusPage)...)
 	app.Post("/open/apply/status", append(citizen, s.applyStatus)...)
 	// 领导信箱 (the director's mailbox) and published replies: messages.go
+	app.Get("/interact", s.interactIndex)
+	app.Get("/interact/", s.interactIndex)
+	app.Get("/interact/write", append(citizen, s.writePage)...)
+	app.Post("/interact/write", append(citizen, s.writeSubmit)...)
+	app.Get("/interact/status", append(citizen, s.messageStatusPage)...)
+	app.Post("/interact/status", append(citizen, s.messageStatus)...)
 	// 意见征集 (consultations): consultations.go
 	// 找错 (reports of errors on the site): feedback.go
 
@@ -116,7 +122,9 @@ func (s *Server) routes() {
 	staff.Get("/requests", open, s.adminRequests)
 	staff.Get("/requests/:number", open, s.adminRequest)
 	staff.Post("/requests/:number/:step", open, s.adminRequestStep)
-	_ = messages
+	staff.Get("/messages", messages, s.adminMessages)
+	staff.Get("/messages/:number", messages, s.adminMessage)
+	staff.Post("/messages/:number/answer", messages, s.adminMessageAnswer)
 
 	// 采购单位 (buyer organisations). Every /account URL loads the session and checks the CSRF
 	// token of every POST; registration, login and invitations are open to all (their forms carry

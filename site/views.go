@@ -157,11 +157,12 @@ type crumb struct {
 type section string
 
 const (
-	sectionHome  section = "home"
-	sectionOpen  section = "open"
-	sectionHall  section = "hall"
-	sectionJobs  section = "jobs"
-	sectionAdmin section = "admin"
+	sectionHome     section = "home"
+	sectionOpen     section = "open"
+	sectionHall     section = "hall"
+	sectionJobs     section = "jobs"
+	sectionInteract section = "interact"
+	sectionAdmin    section = "admin"
 )
 
 // Layout is what the layout template shows around every page. Each page's data is a struct that
