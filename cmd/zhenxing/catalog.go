@@ -100,7 +100,8 @@ func exportCmd(ctx context.Context, getenv func(string) string, args []string, s
 	})
 }
 
-// seedCmd is `zhenxing seed`: adds the embedded sample suppliers and products that are missing.
+// seedCmd is `zhenxing seed`: adds the embedded sample suppliers and products that are missing,
+// and the sample organisations, orders and letters when there are none.
 func seedCmd(ctx context.Context, getenv func(string) string, stdout io.Writer) error {
 	return withDB(ctx, getenv, func(_ *config, pool *pgxpool.Pool) error {
 		res, err := catalog.New(pool, catalog.Config{}).Seed(ctx, catalog.SeedFS())
@@ -109,6 +110,9 @@ func seedCmd(ctx context.Context, getenv func(string) string, stdout io.Writer) 
 		}
 		fmt.Fprintf(stdout, "示例数据：新增供应商 %d 家（已有 %d 家），新增商品 %d 种（已有 %d 种）\n",
 			res.Suppliers.Created, res.Suppliers.Skipped, res.Products.Created, res.Products.Skipped)
-		return seedSample(ctx, pool, stdout, time.Now())
+		if err := seedSample(ctx, pool, stdout, time.Now()); err != nil {
+			return err
+		}
+		return seedSampleLetters(ctx, pool, stdout, time.Now())
 	})
 }

@@ -10,6 +10,7 @@ import (
 
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"zhenxing/interact"
 	"zhenxing/internal/account"
 	"zhenxing/internal/testdb"
 	"zhenxing/order"
@@ -25,7 +26,7 @@ func TestSeedSample(t *testing.T) {
 		t.Fatalf("seed: status %d: %s %s", status, stdout.String(), stderr.String())
 	}
 	out := stdout.String()
-	for _, want := range []string{"示例采购单位的账号", "单位管理员 张华  13700000001  密码 ", "采购员 赵敏", "示例订单：10 次下单"} {
+	for _, want := range []string{"示例采购单位的账号", "单位管理员 张华  13700000001  密码 ", "采购员 赵敏", "示例订单：10 次下单", "示例来信：5 封，其中 4 封已答复并公开。"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("seed output lacks %q:\n%s", want, out)
 		}
@@ -63,9 +64,14 @@ func TestSeedSample(t *testing.T) {
 		t.Errorf("sample sales: total %s, %d buyers, %d months", sales.Total, sales.Buyers, len(sales.ByMonth))
 	}
 
+	published, total, err := interact.NewMessages(pool, nil, nil, 0).Published(ctx, 0, 20)
+	if err != nil || total != 4 || published[0].Subject != "订单发货较慢" {
+		t.Errorf("sample letters: %d published, %v", total, err)
+	}
+
 	stdout.Reset()
 	if status := run(context.Background(), []string{"seed"}, env, nil, &stdout, &stderr); status != 0 ||
-		!strings.Contains(stdout.String(), "示例采购单位：已有采购单位，未添加。") {
+		!strings.Contains(stdout.String(), "示例采购单位：已有采购单位，未添加。") || !strings.Contains(stdout.String(), "示例来信：已有来信，未添加。") {
 		t.Errorf("seed again: status %d: %s", status, stdout.String())
 	}
 }
