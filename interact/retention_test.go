@@ -54,3 +54,29 @@ func TestRetention(t *testing.T) {
 		t.Errorf("second run = %d, %v; want 0", n, err)
 	}
 }
+
+// The contact of an error report goes once it has been closed long enough.
+func TestFeedbackRetention(t *testing.T) {
+	ctx := context.Background()
+	pool := testdb.New(t)
+	clock := time.Date(2022, 6, 1, 10, 0, 0, 0, zhenxing.Beijing)
+	store := interact.NewFeedback(pool, func() time.Time { return clock })
+	if err := store.Report(ctx, "/open/", "栏目页的日期显示错误。", "13900000000"); err != nil {
+		t.Fatal(err)
+	}
+	if err := store.Report(ctx, "https://evil.example/", "x", ""); zhenxing.ErrorCode(err) != zhenxing.EInvalid {
+		t.Errorf("another site's page: %v", err)
+	}
+	list, _ := store.List(ctx, 10)
+	if err := store.Handle(ctx, staff, list[0].ID, "fixed", "已修正。"); err != nil {
+		t.Fatal(err)
+	}
+	n, err := interact.PurgeExpired(ctx, time.Date(2026, 1, 5, 0, 0, 0, 0, zhenxing.Beijing), 3, store)
+	if err != nil || n != 1 {
+		t.Fatalf("PurgeExpired = %d, %v", n, err)
+	}
+	list, _ = store.List(ctx, 10)
+	if list[0].Contact != nil || list[0].Body == "" || list[0].State != "fixed" {
+		t.Errorf("after retention: %+v", list[0])
+	}
+}

@@ -190,6 +190,6 @@ func TestErrorReportLinkOnEveryPage(t *testing.T) {
 		page := strings.SplitN(path, "?", 2)[0]
 		want := `href="https://zfwzzc.www.gov.cn/check_web/errorInfo_querySiteInfo.action?sitecode=6101110000&amp;url=` +
 			url.QueryEscape("http://localhost:8080"+page) + `" rel="noopener">我为政府网站找错</a>`
-		mustContain(t, res.Body, want)
+		mustContain(t, res.Body, want, `<a href="/feedback?page=`+url.QueryEscape(page)+`">本站纠错</a>`)
 	}
 }

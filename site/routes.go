@@ -46,6 +46,8 @@ func (s *Server) routes() {
 	app.Post("/interact/status", append(citizen, s.messageStatus)...)
 	// 意见征集 (consultations): consultations.go
 	// 找错 (reports of errors on the site): feedback.go
+	app.Get("/feedback", append(citizen, s.feedbackPage)...)
+	app.Post("/feedback", append(citizen, s.feedbackSubmit)...)
 
 	// Open government (政务公开)
 	app.Get("/open/", s.openIndex)
@@ -122,6 +124,8 @@ func (s *Server) routes() {
 	staff.Get("/requests", open, s.adminRequests)
 	staff.Get("/requests/:number", open, s.adminRequest)
 	staff.Post("/requests/:number/:step", open, s.adminRequestStep)
+	staff.Get("/feedback", open, s.adminFeedback)
+	staff.Post("/feedback/:id", open, s.adminFeedbackHandle)
 	staff.Get("/messages", messages, s.adminMessages)
 	staff.Get("/messages/:number", messages, s.adminMessage)
 	staff.Post("/messages/:number/answer", messages, s.adminMessageAnswer)

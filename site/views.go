@@ -191,6 +191,15 @@ type Layout struct {
 
 func (l *Layout) layout() *Layout { return l }
 
+// FeedbackLink is the footer's link to the site's own error form, naming the page's path.
+func (l *Layout) FeedbackLink() string {
+	path := "/"
+	if u, err := url.Parse(l.Canonical); err == nil && u.Path != "" {
+		path = u.Path
+	}
+	return "/feedback?page=" + url.QueryEscape(path)
+}
+
 // ErrorReportLink is the footer's link to the national error-report platform (我为政府网站找错):
 // its address with the site's 网站标识码 and this page's address, so that a report arrives
 // already naming both. Any other kind of address (a mailto: an operator set) is left as it is.
