@@ -60,11 +60,11 @@ func (s *Server) feedbackSubmit(c *fiber.Ctx) error {
 		err = s.deps.Feedback.Report(ctx, v.Page, v.Body, v.Contact)
 	}
 	if err != nil {
-		status, message, shown := s.formStatus(c, err)
-		if !shown {
+		status, message, fields, err := s.refusedForm(c, err, "纠错未能提交，请按提示修改。")
+		if err != nil {
 			return err
 		}
-		v.Error, v.Errors = message, zhenxing.AsFieldErrors(err)
+		v.Error, v.Errors = message, fields
 		return s.renderFeedback(c, status, v)
 	}
 	v.Done = true

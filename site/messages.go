@@ -1,6 +1,7 @@
 package site
 
 import (
+	"context"
 	"net/url"
 	"time"
 
@@ -100,14 +101,11 @@ func (s *Server) writeSubmit(c *fiber.Ctx) error {
 		Contact: interact.Contact{Name: formField(c, "name"), Phone: formField(c, "phone"), Email: formField(c, "email")},
 		Publish: formField(c, "publish") == "yes"}}
 	refuse := func(err error) error {
-		status, message, shown := s.formStatus(c, err)
-		if !shown {
+		status, message, fields, err := s.refusedForm(c, err, "来信未能提交，请按提示修改标出的各项。")
+		if err != nil {
 			return err
 		}
-		v.Error, v.Errors = message, zhenxing.AsFieldErrors(err)
-		if len(v.Errors) > 0 {
-			v.Error = "来信未能提交，请按提示修改标出的各项。"
-		}
+		v.Error, v.Errors = message, fields
 		return s.renderWrite(c, status, v)
 	}
 	if err := s.checkGuard(c, "message", messageRate); err != nil {
@@ -149,21 +147,15 @@ func (s *Server) messageStatusPage(c *fiber.Ctx) error {
 // client address.
 func (s *Server) messageStatus(c *fiber.Ctx) error {
 	v := messageStatusView{Number: formField(c, "number")}
-	err := s.rateLimit(c, "message-status:"+s.clientIP(c), messageStatusRate)
-	if err == nil {
-		ctx, cancel := dbContext(c)
-		defer cancel()
+	status, message, err := s.lookupByCode(c, "message-status", messageStatusRate, func(ctx context.Context) (err error) {
 		v.Message, err = s.deps.Messages.Status(ctx, v.Number, formField(c, "secret"))
-	}
+		return err
+	})
 	if err != nil {
-		status, message, shown := s.formStatus(c, err)
-		if !shown {
-			return err
-		}
-		v.Error = message
-		return s.renderMessageStatus(c, status, v)
+		return err
 	}
-	return s.renderMessageStatus(c, fiber.StatusOK, v)
+	v.Error = message
+	return s.renderMessageStatus(c, status, v)
 }
 
 // messageRow is a letter in the staff queue, with its deadline read against today.

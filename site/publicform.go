@@ -1,6 +1,8 @@
 package site
 
 import (
+	"context"
+
 	"github.com/gofiber/fiber/v2"
 
 	"zhenxing"
@@ -56,4 +58,36 @@ func (s *Server) checkGuard(c *fiber.Ctx, action string, rate db.Rate) error {
 	ctx, cancel := dbContext(c)
 	defer cancel()
 	return db.NewChallenges(s.deps.DB).Solve(ctx, formField(c, "challenge"), formField(c, "challenge_answer"), s.cfg.Now())
+}
+
+// refusedForm reads a refusal of a public form: the status and message to show, with the field
+// errors beside their fields and summary in place of the message when there are some. Any error
+// the user cannot act on comes back as err.
+func (s *Server) refusedForm(c *fiber.Ctx, refusal error, summary string) (status int, message string, fields zhenxing.FieldErrors, err error) {
+	status, message, shown := s.formStatus(c, refusal)
+	if !shown {
+		return 0, "", nil, refusal
+	}
+	if fields = zhenxing.AsFieldErrors(refusal); len(fields) > 0 {
+		message = summary
+	}
+	return status, message, fields, nil
+}
+
+// lookupByCode runs find, a lookup by tracking number and secret code, counted under action
+// per client address against rate so that codes cannot be guessed. It returns the status to
+// answer with and, when refused (a wrong pair, the limit), the message to show; any other error
+// comes back as err.
+func (s *Server) lookupByCode(c *fiber.Ctx, action string, rate db.Rate, find func(ctx context.Context) error) (status int, message string, err error) {
+	err = s.rateLimit(c, action+":"+s.clientIP(c), rate)
+	if err == nil {
+		ctx, cancel := dbContext(c)
+		defer cancel()
+		err = find(ctx)
+	}
+	if err == nil {
+		return fiber.StatusOK, "", nil
+	}
+	status, message, _, err = s.refusedForm(c, err, "")
+	return status, message, err
 }

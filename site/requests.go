@@ -1,6 +1,7 @@
 package site
 
 import (
+	"context"
 	"net/url"
 	"time"
 
@@ -97,14 +98,11 @@ func (s *Server) applyPage(c *fiber.Ctx) error {
 func (s *Server) applySubmit(c *fiber.Ctx) error {
 	v := applyView{Form: readApplyForm(c)}
 	refuse := func(err error) error {
-		status, message, shown := s.formStatus(c, err)
-		if !shown {
+		status, message, fields, err := s.refusedForm(c, err, "申请未能提交，请按提示修改标出的各项。")
+		if err != nil {
 			return err
 		}
-		v.Error, v.Errors = message, zhenxing.AsFieldErrors(err)
-		if len(v.Errors) > 0 {
-			v.Error = "申请未能提交，请按提示修改标出的各项。"
-		}
+		v.Error, v.Errors = message, fields
 		return s.renderApply(c, status, v)
 	}
 	if err := s.checkGuard(c, "request", requestRate); err != nil {
@@ -146,24 +144,15 @@ func (s *Server) applyStatusPage(c *fiber.Ctx) error {
 // against statusRate per client address, so codes cannot be guessed.
 func (s *Server) applyStatus(c *fiber.Ctx) error {
 	v := statusView{Number: formField(c, "number")}
-	if err := s.rateLimit(c, "request-status:"+s.clientIP(c), statusRate); err != nil {
-		status, message, _ := s.formStatus(c, err)
-		v.Error = message
-		return s.renderStatus(c, status, v)
-	}
-	ctx, cancel := dbContext(c)
-	defer cancel()
-	st, err := s.deps.Requests.Status(ctx, v.Number, formField(c, "secret"))
+	status, message, err := s.lookupByCode(c, "request-status", statusRate, func(ctx context.Context) (err error) {
+		v.Status, err = s.deps.Requests.Status(ctx, v.Number, formField(c, "secret"))
+		return err
+	})
 	if err != nil {
-		status, message, shown := s.formStatus(c, err)
-		if !shown {
-			return err
-		}
-		v.Error = message
-		return s.renderStatus(c, status, v)
+		return err
 	}
-	v.Status = st
-	return s.renderStatus(c, fiber.StatusOK, v)
+	v.Error = message
+	return s.renderStatus(c, status, v)
 }
 
 // requestRow is a request in the staff queue, with its deadline read against today.
