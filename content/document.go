@@ -71,6 +71,11 @@ type Document struct {
 	History     []Change
 	File        string // the source file, relative to the content root
 	Body
+	// RequestsYear is, for an annual report, the year whose request table the site computes
+	// from its requests and shows where the body says 【申请情况表】; 0 for none.
+	RequestsYear int
+	// Consultation is the comment period of a draft (意见征集), nil for none.
+	Consultation *Consultation
 
 	// Successor is the document that replaces (已废止, 已失效) or amends (已修改) this one.
 	Successor *Document
@@ -110,6 +115,23 @@ type Attachment struct {
 
 // URL is the attachment's path on the site.
 func (a Attachment) URL() string { return "/" + a.File }
+
+// Consultation is the period a draft is open for comment: from the start of Opens to the end of
+// Closes, Beijing time.
+type Consultation struct {
+	Opens, Closes time.Time
+}
+
+// Ends is the moment comments stop: the midnight after Closes.
+func (c *Consultation) Ends() time.Time { return c.Closes.AddDate(0, 0, 1) }
+
+// OpenAt reports whether comments are taken at now.
+func (c *Consultation) OpenAt(now time.Time) bool {
+	return !now.Before(c.Opens) && now.Before(c.Ends())
+}
+
+// ClosedAt reports whether the period is over at now.
+func (c *Consultation) ClosedAt(now time.Time) bool { return !now.Before(c.Ends()) }
 
 // Change is one entry of a document's history.
 type Change struct {

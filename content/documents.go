@@ -2,16 +2,19 @@ package content
 
 import (
 	"fmt"
+	"html/template"
 	"io/fs"
 	"path"
 	"regexp"
 	"strings"
+	"time"
 )
 
 var slugPattern = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{0,99}$`)
 
 var documentKeys = keySet("title", "index_no", "publisher", "written", "published", "number", "topic",
-	"validity", "replaced_by", "amended_by", "interprets", "keywords", "summary", "attachments", "history")
+	"validity", "replaced_by", "amended_by", "interprets", "keywords", "summary", "attachments", "history",
+	"requests_table", "consultation")
 
 // parseDocument parses one document file. It returns nil and the problems when the document
 // cannot be published; links to other documents are checked later, by the library.
@@ -69,6 +72,17 @@ func parseDocument(fsys fs.FS, file string, kind Kind, data []byte) (*Document, 
 
 	d.Attachments = parseAttachments(fsys, h)
 	d.History = parseHistory(h)
+	d.Consultation = parseConsultation(h, kind)
+	if year, ok := h.int("requests_table", false); ok {
+		switch {
+		case kind != KindAnnualReport:
+			fm.problem(h.value("requests_table"), "只有政府信息公开年度报告才能填写 requests_table")
+		case year < 2019 || year > 2100:
+			fm.problem(h.value("requests_table"), "requests_table 须为统计年度，如 2025")
+		default:
+			d.RequestsYear = year
+		}
+	}
 
 	if len(fm.problems) > 0 {
 		return nil, fm.problems
@@ -76,6 +90,13 @@ func parseDocument(fsys fs.FS, file string, kind Kind, data []byte) (*Document, 
 	var problems []Problem
 	if d.Body, problems = fm.renderBody(slug, summary); problems != nil {
 		return nil, problems
+	}
+	if d.RequestsYear != 0 {
+		if n := strings.Count(string(d.HTML), requestsTableMark); n != 1 {
+			return nil, []Problem{{file, fm.bodyLine, fmt.Sprintf("填写了 requests_table 的年度报告，正文须有且只有一行“%s”标明统计表的位置（现有 %d 行）",
+				requestsTableLine, n)}}
+		}
+		d.Text = strings.Replace(d.Text, requestsTableLine, "", 1)
 	}
 	return d, nil
 }
@@ -161,4 +182,41 @@ func excerpt(s string, n int) string {
 		return s
 	}
 	return string(r[:n]) + "…"
+}
+
+// requestsTableLine is the line of an annual report's body where the request table computed
+// from the site's requests goes; requestsTableMark is how it renders.
+const (
+	requestsTableLine = "【申请情况表】"
+	requestsTableMark = "<p>" + requestsTableLine + "</p>"
+)
+
+// RequestsTableParts splits the body of an annual report with a RequestsYear around the place of
+// its request table. A document without one is all before.
+func (d *Document) RequestsTableParts() (before, after template.HTML) {
+	b, a, _ := strings.Cut(string(d.HTML), requestsTableMark)
+	return template.HTML(b), template.HTML(a)
+}
+
+// parseConsultation reads a consultation on a draft (意见征集): the dates it opens and closes,
+// both included. Policies and notices may carry one.
+func parseConsultation(h object, kind Kind) *Consultation {
+	o, ok := h.object("consultation", false)
+	if !ok {
+		return nil
+	}
+	o.checkKeys(keySet("opens", "closes"))
+	opens, ok1 := o.date("opens", true)
+	closes, ok2 := o.date("closes", true)
+	switch {
+	case !ok1 || !ok2:
+		return nil
+	case kind != KindPolicy && kind != KindNotice:
+		h.fm.problem(h.value("consultation"), "只有政策文件和通知公告才能征求意见")
+		return nil
+	case closes.Before(opens):
+		o.fm.problem(o.value("closes"), "征求意见截止日期 %s 早于开始日期 %s", closes.Format(time.DateOnly), opens.Format(time.DateOnly))
+		return nil
+	}
+	return &Consultation{Opens: opens, Closes: closes}
 }

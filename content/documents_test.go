@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 	"testing/fstest"
+	"time"
 
 	"zhenxing"
 )
@@ -94,6 +95,16 @@ func TestLoadProblems(t *testing.T) {
 			"docs/notices/n.md":         docFile,
 			"docs/interpretations/a.md": replace(replace(docFile, "2024-00001", "2024-00009"), "topic:", "interprets: n\ntopic:"),
 		}, `docs/interpretations/a.md:2: 所解读的政策文件 "n" 不存在`},
+		{"consultation on an annual report", map[string]string{"docs/annual-reports/a.md": replace(docFile, "topic:", "consultation: {opens: 2024-03-05, closes: 2024-04-05}\ntopic:")},
+			"只有政策文件和通知公告才能征求意见"},
+		{"consultation closing before it opens", map[string]string{"docs/notices/a.md": replace(docFile, "topic:", "consultation: {opens: 2024-03-05, closes: 2024-03-01}\ntopic:")},
+			"征求意见截止日期 2024-03-01 早于开始日期 2024-03-05"},
+		{"consultation without an end", map[string]string{"docs/notices/a.md": replace(docFile, "topic:", "consultation: {opens: 2024-03-05}\ntopic:")},
+			`缺少必填字段 "closes"`},
+		{"request table on a notice", map[string]string{"docs/notices/a.md": replace(docFile, "topic:", "requests_table: 2025\ntopic:")},
+			"只有政府信息公开年度报告才能填写 requests_table"},
+		{"request table without its place", map[string]string{"docs/annual-reports/a.md": replace(docFile, "topic:", "requests_table: 2025\ntopic:")},
+			"正文须有且只有一行“【申请情况表】”标明统计表的位置（现有 0 行）"},
 		{"body link to missing document", map[string]string{"docs/notices/a.md": docFile + "\n详见[通知](/open/notices/missing)。\n"}, `docs/notices/a.md:17: 链接 "/open/notices/missing" 指向的页面不存在`},
 	}
 	for _, tt := range tests {
@@ -108,6 +119,47 @@ func TestLoadProblems(t *testing.T) {
 				t.Errorf("problems:\n%s\nwant one containing %q", joined, tt.want)
 			}
 		})
+	}
+}
+
+// TestConsultationAndRequestTable reads a consultation's period and an annual report's request
+// table place.
+func TestConsultationAndRequestTable(t *testing.T) {
+	lib, problems := Load(mapFS(map[string]string{
+		"docs/notices/draft.md":         replace(docFile, "topic:", "consultation:\n  opens: 2024-03-05\n  closes: 2024-03-20\ntopic:"),
+		"docs/annual-reports/report.md": replace(docFile, "2024-00001", "2024-00002") + "\n前言。\n\n【申请情况表】\n\n结语。\n",
+	}))
+	if len(problems) > 0 {
+		t.Fatalf("problems: %v", problems)
+	}
+	draft, _ := lib.Document("draft")
+	c := draft.Consultation
+	at := func(s string) time.Time {
+		t, _ := time.ParseInLocation("2006-01-02 15:04", s, zhenxing.Beijing)
+		return t
+	}
+	if c == nil || c.OpenAt(at("2024-03-04 23:59")) || !c.OpenAt(at("2024-03-05 00:00")) || !c.OpenAt(at("2024-03-20 23:59")) ||
+		c.OpenAt(at("2024-03-21 00:00")) || !c.ClosedAt(at("2024-03-21 00:00")) || c.ClosedAt(at("2024-03-20 23:59")) {
+		t.Errorf("consultation %+v", c)
+	}
+	if got := lib.Consultations(); len(got) != 1 || got[0] != draft {
+		t.Errorf("consultations: %v", got)
+	}
+	report, _ := lib.Document("report")
+	if report.RequestsYear != 0 {
+		t.Errorf("a report without requests_table has year %d", report.RequestsYear)
+	}
+	lib, problems = Load(mapFS(map[string]string{
+		"docs/annual-reports/report.md": replace(replace(docFile, "2024-00001", "2024-00002"), "topic:", "requests_table: 2023\ntopic:") + "\n前言。\n\n【申请情况表】\n\n结语。\n",
+	}))
+	if len(problems) > 0 {
+		t.Fatalf("problems: %v", problems)
+	}
+	report, _ = lib.Document("report")
+	before, after := report.RequestsTableParts()
+	if report.RequestsYear != 2023 || !strings.Contains(string(before), "前言") || strings.Contains(string(before), "结语") ||
+		!strings.Contains(string(after), "结语") || strings.Contains(report.Text, "申请情况表") {
+		t.Errorf("year %d, before %q, after %q, text %q", report.RequestsYear, before, after, report.Text)
 	}
 }
 

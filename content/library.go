@@ -326,6 +326,19 @@ func (l *Library) Document(slug string) (*Document, error) {
 	return nil, zhenxing.Errorf(zhenxing.ENotFound, "未找到该文件，它可能已被移动或删除。")
 }
 
+// Consultations returns the documents open for comment at some time (意见征集), the latest to
+// open first.
+func (l *Library) Consultations() []*Document {
+	var out []*Document
+	for _, d := range l.docs {
+		if d.Consultation != nil {
+			out = append(out, d)
+		}
+	}
+	slices.SortStableFunc(out, func(a, b *Document) int { return b.Consultation.Opens.Compare(a.Consultation.Opens) })
+	return out
+}
+
 // Latest returns the n newest documents of a kind, or of every kind when kind is "".
 func (l *Library) Latest(kind Kind, n int) []*Document {
 	list := l.docs

@@ -56,20 +56,24 @@ const (
 	ExtensionDays = 20
 )
 
-// RefusalReason is one of the regulation's grounds for not disclosing (arts. 14 to 16).
+// RefusalReason is one of the regulation's grounds for not disclosing (arts. 14 to 16), with
+// the row of the annual report's table it counts in.
 type RefusalReason struct {
 	Code  string
 	Label string
+	Row   string
 }
 
-// RefusalReasons are the grounds staff choose from, in the regulation's order.
+// RefusalReasons are the grounds staff choose from, in the table's order.
 var RefusalReasons = []RefusalReason{
-	{"state_secret", "属于国家秘密（《中华人民共和国政府信息公开条例》第十四条）"},
-	{"law_forbidden", "法律、行政法规禁止公开（第十四条）"},
-	{"security", "公开后可能危及国家安全、公共安全、经济安全、社会稳定（第十四条）"},
-	{"third_party", "涉及商业秘密、个人隐私等，公开会对第三方合法权益造成损害（第十五条）"},
-	{"internal", "属于人事管理、后勤管理、内部工作流程等内部事务信息（第十六条第一款）"},
-	{"process", "属于讨论记录、过程稿、磋商信函、请示报告等过程性信息或行政执法案卷信息（第十六条第二款）"},
+	{"state_secret", "属于国家秘密（《中华人民共和国政府信息公开条例》第十四条）", "属于国家秘密"},
+	{"law_forbidden", "法律、行政法规禁止公开（第十四条）", "其他法律行政法规禁止公开"},
+	{"security", "公开后可能危及国家安全、公共安全、经济安全、社会稳定（第十四条）", "危及“三安全一稳定”"},
+	{"third_party", "涉及商业秘密、个人隐私等，公开会对第三方合法权益造成损害（第十五条）", "保护第三方合法权益"},
+	{"internal", "属于人事管理、后勤管理、内部工作流程等内部事务信息（第十六条第一款）", "属于三类内部事务信息"},
+	{"process", "属于讨论记录、过程稿、磋商信函、请示报告等过程性信息（第十六条第二款）", "属于四类过程性信息"},
+	{"case_file", "属于行政执法案卷信息（第十六条第二款）", "属于行政执法案卷"},
+	{"inquiry", "属于行政查询事项，应按有关法律、行政法规的规定办理（第三十六条第七项）", "属于行政查询事项"},
 }
 
 func refusalLabel(code string) (string, bool) {
@@ -114,6 +118,7 @@ type RequestInput struct {
 	DocumentNumber string // its 文号 or other features
 	Purpose        string
 	Delivery       string // a key of Deliveries
+	OrgCategory    string // an organisation's category, a code of OrgCategories
 }
 
 // Field limits, in characters.
@@ -127,7 +132,7 @@ const (
 func (in *RequestInput) Validate(now time.Time) error {
 	a := &in.Applicant
 	for _, s := range []*string{&a.Name, &a.IDType, &a.IDNumber, &a.OrgName, &a.CreditCode, &a.LegalRep, &a.Contact,
-		&a.Phone, &a.Email, &a.Address, &in.Description, &in.DocumentNumber, &in.Purpose, &in.Delivery} {
+		&a.Phone, &a.Email, &a.Address, &in.Description, &in.DocumentNumber, &in.Purpose, &in.Delivery, &in.OrgCategory} {
 		*s = strings.TrimSpace(*s)
 	}
 	var fe zhenxing.FieldErrors
@@ -166,6 +171,9 @@ func (in *RequestInput) Validate(now time.Time) error {
 		}
 		need("legal_rep", a.LegalRep, "法定代表人或负责人", maxShort)
 		need("contact", a.Contact, "联系人", maxShort)
+		if !isOrgCategory(in.OrgCategory) {
+			fe.Add("org_category", "请选择单位类别。")
+		}
 	default:
 		fe.Add("kind", "请选择申请人是公民还是法人或其他组织。")
 	}
@@ -188,6 +196,23 @@ func (in *RequestInput) Validate(now time.Time) error {
 		fe.Add("address", "选择邮寄时，请填写通信地址。")
 	}
 	return fe.Err("申请")
+}
+
+func isOrgCategory(code string) bool {
+	for _, c := range OrgCategories {
+		if c.Code == code {
+			return true
+		}
+	}
+	return false
+}
+
+// category is the request's column in the annual report's table.
+func (in *RequestInput) category() string {
+	if in.Applicant.Kind == "citizen" {
+		return "citizen"
+	}
+	return in.OrgCategory
 }
 
 func contains(list []string, s string) bool {
@@ -216,9 +241,21 @@ type Request struct {
 	ExtensionReason string
 	Reply           string
 	RefusalReason   string // the label of the ground, when refused
+	Outcome         string // a code of AnswerOutcomes or refused_ and a code of RefusalReasons, once closed
+	Category        string // a code of ApplicantCategories
 	ClosedAt        *time.Time
+	Files           []FileInfo // sent with the reply
 	Events          []RequestEvent
 }
+
+// OutcomeLabel is how the request was handled, "" while it is open.
+func (q *Request) OutcomeLabel() string {
+	o, _ := OutcomeOf(q.Outcome)
+	return o.Label()
+}
+
+// CategoryLabel is the applicant's category, as the annual report's table names it.
+func (q *Request) CategoryLabel() string { return ApplicantCategories[categoryIndex(q.Category)].Label }
 
 // RequestEvent is one step of a request.
 type RequestEvent struct {
@@ -237,7 +274,9 @@ type Status struct {
 	DueAt      time.Time
 	Reply      string
 	Refusal    string
+	Outcome    string // the outcome's label once closed
 	ClosedAt   *time.Time
+	Files      []FileInfo
 }
 
 // Requests is the store of disclosure requests.
@@ -306,12 +345,12 @@ func (r *Requests) Submit(ctx context.Context, in RequestInput) (*Submitted, err
 	sub := &Submitted{Secret: secret, DueAt: r.calendar.Add(now, ReplyDays)}
 	err = db.InTx(ctx, r.pool, func(tx pgx.Tx) error {
 		var id int64
-		err := tx.QueryRow(ctx, `INSERT INTO disclosure_requests (number, secret_hash, applicant_kind, applicant,
-				description, document_number, purpose, delivery, state, received_at, due_at, updated_at)
-			SELECT 'YSQ' || $1 || '-' || lpad(n::text, greatest(6, length(n::text)), '0'), $2, $3, $4, $5, $6, $7, $8,
-				'received', $9, $10, $9 FROM nextval('disclosure_request_seq') n
+		err := tx.QueryRow(ctx, `INSERT INTO disclosure_requests (number, secret_hash, applicant_kind, applicant_category,
+				applicant, description, document_number, purpose, delivery, state, received_at, due_at, updated_at)
+			SELECT 'YSQ' || $1 || '-' || lpad(n::text, greatest(6, length(n::text)), '0'), $2, $3, $4, $5, $6, $7, $8, $9,
+				'received', $10, $11, $10 FROM nextval('disclosure_request_seq') n
 			RETURNING id, number`,
-			now.In(zhenxing.Beijing).Format("2006"), secretHash(secret), in.Applicant.Kind, applicant,
+			now.In(zhenxing.Beijing).Format("2006"), secretHash(secret), in.Applicant.Kind, in.category(), applicant,
 			in.Description, in.DocumentNumber, in.Purpose, in.Delivery, now, sub.DueAt).Scan(&id, &sub.Number)
 		if err != nil {
 			return fmt.Errorf("insert request: %w", err)
@@ -342,10 +381,12 @@ func addEvent(ctx context.Context, tx pgx.Tx, id int64, from *RequestState, to R
 // the other; the site rate-limits the attempts.
 func (r *Requests) Status(ctx context.Context, number, secret string) (*Status, error) {
 	var st Status
+	var id int64
 	var hash []byte
-	err := r.pool.QueryRow(ctx, `SELECT number, secret_hash, state, received_at, due_at, reply, refusal_reason, closed_at
+	var outcome string
+	err := r.pool.QueryRow(ctx, `SELECT id, number, secret_hash, state, received_at, due_at, reply, refusal_reason, outcome, closed_at
 		FROM disclosure_requests WHERE number = $1`, strings.ToUpper(strings.TrimSpace(number))).
-		Scan(&st.Number, &hash, &st.State, &st.ReceivedAt, &st.DueAt, &st.Reply, &st.Refusal, &st.ClosedAt)
+		Scan(&id, &st.Number, &hash, &st.State, &st.ReceivedAt, &st.DueAt, &st.Reply, &st.Refusal, &outcome, &st.ClosedAt)
 	notFound := zhenxing.Errorf(zhenxing.ENotFound, "申请编号或查询码不正确，请核对后再试。")
 	if errors.Is(err, pgx.ErrNoRows) {
 		return nil, notFound
@@ -355,6 +396,11 @@ func (r *Requests) Status(ctx context.Context, number, secret string) (*Status, 
 	}
 	if !secretMatches(hash, secret) {
 		return nil, notFound
+	}
+	o, _ := OutcomeOf(outcome)
+	st.Outcome = o.Label()
+	if st.Files, err = r.files(ctx, id); err != nil {
+		return nil, err
 	}
 	return &st, nil
 }
@@ -369,13 +415,14 @@ func (r *Requests) Queue(ctx context.Context) ([]Request, error) {
 }
 
 const requestColumns = `id, number, applicant, description, document_number, purpose, delivery, state, received_at,
-	due_at, remaining_days, extended, extension_reason, reply, refusal_reason, closed_at`
+	due_at, remaining_days, extended, extension_reason, reply, refusal_reason, outcome, applicant_category, closed_at`
 
 func scanRequest(row pgx.CollectableRow) (Request, error) {
 	var q Request
 	var applicant []byte
 	err := row.Scan(&q.ID, &q.Number, &applicant, &q.Description, &q.DocumentNumber, &q.Purpose, &q.Delivery, &q.State,
-		&q.ReceivedAt, &q.DueAt, &q.RemainingDays, &q.Extended, &q.ExtensionReason, &q.Reply, &q.RefusalReason, &q.ClosedAt)
+		&q.ReceivedAt, &q.DueAt, &q.RemainingDays, &q.Extended, &q.ExtensionReason, &q.Reply, &q.RefusalReason, &q.Outcome,
+		&q.Category, &q.ClosedAt)
 	if err == nil && applicant != nil {
 		q.Applicant = &Applicant{}
 		err = json.Unmarshal(applicant, q.Applicant)
@@ -405,16 +452,25 @@ func (r *Requests) Find(ctx context.Context, number string) (*Request, error) {
 	if err != nil {
 		return nil, fmt.Errorf("read request steps: %w", err)
 	}
+	if q.Files, err = r.files(ctx, q.ID); err != nil {
+		return nil, err
+	}
 	return &q, nil
 }
 
-// A step staff take: what it changes, given the request as it is.
+// A step staff take: what it changes, given the request as it is. Files the step sends go in
+// q.Files without an ID, and are stored with it.
 type step func(q *Request, now time.Time) (note string, err error)
 
 // act takes a step on the request with the number, in a transaction that locks it, records the
 // step and writes the audit entry. Errors: ENotFound; EConflict when the step does not apply to
 // the request's state (with a Chinese message saying why); EInvalid from the step.
 func (r *Requests) act(ctx context.Context, actor db.Actor, number, action string, do step) error {
+	return r.actSending(ctx, actor, number, action, nil, do)
+}
+
+// actSending is act for a step that sends the applicant files with its reply.
+func (r *Requests) actSending(ctx context.Context, actor db.Actor, number, action string, sending []File, do step) error {
 	now := r.now()
 	return db.InTx(ctx, r.pool, func(tx pgx.Tx) error {
 		rows, err := tx.Query(ctx, `SELECT `+requestColumns+` FROM disclosure_requests WHERE number = $1 FOR UPDATE`, number)
@@ -433,14 +489,20 @@ func (r *Requests) act(ctx context.Context, actor db.Actor, number, action strin
 		if err != nil {
 			return err
 		}
+		if err := checkFiles(sending); err != nil {
+			return err
+		}
 		if q.State.Closed() {
 			q.ClosedAt = &now
 		}
 		_, err = tx.Exec(ctx, `UPDATE disclosure_requests SET state = $2, due_at = $3, remaining_days = $4, extended = $5,
-				extension_reason = $6, reply = $7, refusal_reason = $8, closed_at = $9, updated_at = $10 WHERE id = $1`,
-			q.ID, q.State, q.DueAt, q.RemainingDays, q.Extended, q.ExtensionReason, q.Reply, q.RefusalReason, q.ClosedAt, now)
+				extension_reason = $6, reply = $7, refusal_reason = $8, outcome = $9, closed_at = $10, updated_at = $11 WHERE id = $1`,
+			q.ID, q.State, q.DueAt, q.RemainingDays, q.Extended, q.ExtensionReason, q.Reply, q.RefusalReason, q.Outcome, q.ClosedAt, now)
 		if err != nil {
 			return fmt.Errorf("update request: %w", err)
+		}
+		if err := storeFiles(ctx, tx, q.ID, sending, now); err != nil {
+			return err
 		}
 		if err := addEvent(ctx, tx, q.ID, &from, q.State, actor, note, now); err != nil {
 			return err
@@ -520,35 +582,55 @@ func (r *Requests) Extend(ctx context.Context, actor db.Actor, number, reason st
 	})
 }
 
-// Answer replies to the request. Errors: as act; EInvalid without a reply.
-func (r *Requests) Answer(ctx context.Context, actor db.Actor, number, reply string) error {
-	return r.act(ctx, actor, number, "request.answer", func(q *Request, now time.Time) (string, error) {
-		if q.State != Accepted && q.State != Extended {
+// RequestReply is staff's reply to a request: how it was handled, the text, and the files sent
+// with it.
+type RequestReply struct {
+	Outcome string // a code of AnswerOutcomes, for Answer
+	Reason  string // a code of RefusalReasons, for Refuse
+	Text    string
+	Files   []File
+}
+
+// Answer closes the request with one of AnswerOutcomes and the reply. A request waiting for more
+// information can only be closed as not supplemented. Errors: as act; EInvalid for an unknown
+// outcome, no reply, or a file that cannot be sent.
+func (r *Requests) Answer(ctx context.Context, actor db.Actor, number string, reply RequestReply) error {
+	return r.actSending(ctx, actor, number, "request.answer", reply.Files, func(q *Request, now time.Time) (string, error) {
+		o, ok := OutcomeOf(reply.Outcome)
+		switch {
+		case !ok || o.Group == groupRefused:
+			return "", zhenxing.Errorf(zhenxing.EInvalid, "请选择办理结果。")
+		case o.Code == OutcomeNoSupplement && q.State != NeedsInfo:
+			return "", zhenxing.Errorf(zhenxing.EConflict, "只有正在等待补正的申请才能以“申请人逾期不补正”办结。")
+		case q.State == NeedsInfo && o.Code != OutcomeNoSupplement:
+			return "", zhenxing.Errorf(zhenxing.EConflict, "申请 %s 正在等待补正，只能以“申请人逾期不补正”办结，或先登记补正。", q.Number)
+		case q.State != Accepted && q.State != Extended && q.State != NeedsInfo:
 			return "", conflict(q, "答复")
 		}
-		if err := text(reply, "答复内容"); err != nil {
+		if err := text(reply.Text, "答复内容"); err != nil {
 			return "", err
 		}
-		q.Reply, q.State = strings.TrimSpace(reply), Answered
-		return "答复申请人", nil
+		q.Reply, q.Outcome, q.State, q.RemainingDays = strings.TrimSpace(reply.Text), o.Code, Answered, nil
+		return "答复申请人：" + o.Label(), nil
 	})
 }
 
 // Refuse refuses disclosure on one of RefusalReasons (its code), with the reply explaining it.
-// Errors: as act; EInvalid for an unknown reason or no reply.
-func (r *Requests) Refuse(ctx context.Context, actor db.Actor, number, reasonCode, reply string) error {
-	return r.act(ctx, actor, number, "request.refuse", func(q *Request, now time.Time) (string, error) {
+// Errors: as act; EInvalid for an unknown reason, no reply, or a file that cannot be sent.
+func (r *Requests) Refuse(ctx context.Context, actor db.Actor, number string, reply RequestReply) error {
+	return r.actSending(ctx, actor, number, "request.refuse", reply.Files, func(q *Request, now time.Time) (string, error) {
 		if q.State != Accepted && q.State != Extended {
 			return "", conflict(q, "作出不予公开的决定")
 		}
-		label, ok := refusalLabel(reasonCode)
+		label, ok := refusalLabel(reply.Reason)
 		if !ok {
 			return "", zhenxing.Errorf(zhenxing.EInvalid, "请从条例规定的理由中选择不予公开的理由。")
 		}
-		if err := text(reply, "告知书内容"); err != nil {
+		if err := text(reply.Text, "告知书内容"); err != nil {
 			return "", err
 		}
-		q.RefusalReason, q.Reply, q.State = label, strings.TrimSpace(reply), Refused
+		q.RefusalReason, q.Reply, q.State = label, strings.TrimSpace(reply.Text), Refused
+		q.Outcome = "refused_" + reply.Reason
 		return "不予公开：" + label, nil
 	})
 }

@@ -4,6 +4,10 @@ import (
 	"context"
 	"fmt"
 	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"zhenxing/internal/db"
 )
 
 // Retention: the personal data of a case (the applicant of a request, the contact of a message,
@@ -41,13 +45,24 @@ func PurgeExpired(ctx context.Context, now time.Time, years int, stores ...Perso
 	return total, first
 }
 
-// PurgePersonal clears the applicant of every request closed before closedBefore; the request,
-// its outcome and its steps stay for the annual report.
+// PurgePersonal clears the applicant of every request closed before closedBefore, and deletes
+// the files sent with its reply; the request, its category, outcome and steps stay for the
+// annual report.
 func (r *Requests) PurgePersonal(ctx context.Context, closedBefore time.Time) (int64, error) {
-	tag, err := r.pool.Exec(ctx, `UPDATE disclosure_requests SET applicant = NULL
-		WHERE closed_at < $1 AND applicant IS NOT NULL`, closedBefore)
-	if err != nil {
-		return 0, fmt.Errorf("purge applicants: %w", err)
-	}
-	return tag.RowsAffected(), nil
+	var n int64
+	err := db.InTx(ctx, r.pool, func(tx pgx.Tx) error {
+		_, err := tx.Exec(ctx, `DELETE FROM disclosure_request_files f USING disclosure_requests q
+			WHERE q.id = f.request_id AND q.closed_at < $1`, closedBefore)
+		if err != nil {
+			return fmt.Errorf("purge reply files: %w", err)
+		}
+		tag, err := tx.Exec(ctx, `UPDATE disclosure_requests SET applicant = NULL
+			WHERE closed_at < $1 AND applicant IS NOT NULL`, closedBefore)
+		if err != nil {
+			return fmt.Errorf("purge applicants: %w", err)
+		}
+		n = tag.RowsAffected()
+		return nil
+	})
+	return n, err
 }

@@ -45,6 +45,15 @@ func (s *Server) sessionMaxAge() time.Duration {
 // loadSession puts the live session named by the cookie, if any, into c.Locals. A cookie whose
 // session has expired or ended is cleared. Responses behind it are never cached.
 func (s *Server) loadSession(c *fiber.Ctx) error {
+	if err := s.readSession(c); err != nil {
+		return err
+	}
+	return c.Next()
+}
+
+// readSession is loadSession for a handler outside the routes that load sessions: a page that
+// shows a form only sometimes (a document open for comment).
+func (s *Server) readSession(c *fiber.Ctx) error {
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	if token := c.Cookies(sessionCookie); token != "" {
 		ctx, cancel := dbContext(c)
@@ -59,7 +68,7 @@ func (s *Server) loadSession(c *fiber.Ctx) error {
 			return err
 		}
 	}
-	return c.Next()
+	return nil
 }
 
 // sessionOf returns the request's session, or nil.

@@ -176,6 +176,10 @@ func TestBrowserEverySection(t *testing.T) {
 		"/hall/", "/hall/products?county=略阳县", "/hall/products/lueyang-kiwi-3kg", "/hall/suppliers/dizhai-cherry-coop",
 		"/hall/stats", "/jobs/", "/jobs/positions", "/jobs/events/" + firstEventSlug(t), "/admin/login",
 		"/account/register", "/no-such-page", "/search", "/search?q=樱桃", "/search?type=product&q=樱桃", "/search?q=不存在的内容qqzz",
+		// The citizens' channels: forms, the mailbox's replies, a consultation, the annual report's table.
+		"/open/apply", "/open/apply/status", "/interact/", "/interact/write", "/interact/status", "/interact/consultations",
+		"/open/notices/consumption-assistance-measures-consultation-2026", "/open/notices/monitoring-rules-consultation-2026",
+		"/open/annual-reports/annual-report-2025", "/feedback?page=/",
 	}
 	// The buyer's pages, as the administrator of an approved union with a placed order and a
 	// cart: logged in by the login form's own request, so the browser holds the session cookie.
@@ -251,14 +255,15 @@ func TestBrowserStaffPages(t *testing.T) {
 	}
 	_, placed := browserBuyer(t, pool)
 	if _, err := account.NewStore(pool).CreateUser(context.Background(), account.NewUser{Username: adminStaffUser, Name: "李明",
-		Password: adminStaffPassword, Kind: account.KindStaff, Roles: []account.Role{account.RoleHall}}); err != nil {
+		Password: adminStaffPassword, Kind: account.KindStaff, Roles: []account.Role{account.RoleHall, account.RoleOpen, account.RoleMessages}}); err != nil {
 		t.Fatal(err)
 	}
 	base, ctx := chromium(t, mustServer(t, func(c *Config, d *Deps) { useCatalog(d, store); c.Now = time.Now }))
 	logIn(t, ctx, base, "/admin/login", map[string]string{"username": adminStaffUser, "password": adminStaffPassword}, "/admin/")
 	checkPages(t, ctx, base, []string{"/admin/", "/admin/products", "/admin/products/lueyang-kiwi-3kg", "/admin/suppliers",
 		"/admin/buyers", "/admin/orders", "/admin/orders/" + placed.Orders[0].Number, "/admin/payments", "/admin/invoices",
-		"/admin/audit"})
+		"/admin/audit", "/admin/requests", "/admin/requests/table?year=2025", "/admin/consultations",
+		"/admin/consultations/monitoring-rules-consultation-2026", "/admin/messages", "/admin/feedback"})
 }
 
 // firstEventSlug names an event of the sample content.

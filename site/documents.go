@@ -1,6 +1,7 @@
 package site
 
 import (
+	"html/template"
 	"io/fs"
 	"mime"
 	"path"
@@ -12,6 +13,7 @@ import (
 
 	"zhenxing"
 	"zhenxing/content"
+	"zhenxing/interact"
 )
 
 const openColumn = "政务公开"
@@ -169,9 +171,16 @@ func (s *Server) documentList(c *fiber.Ctx) error {
 type documentView struct {
 	Layout
 	Doc *content.Document
+	// An annual report with a request table: the body before and after it, and the table.
+	Before, After template.HTML
+	Table         *interact.RequestTable
+	// A draft open for comment, or whose comment period is over.
+	Consult *consultView
 }
 
-// documentPage shows one document with its metadata, validity banner, body and links.
+// documentPage shows one document with its metadata, validity banner, body and links. Most
+// pages are rendered once per content load; a page that reads the database (an annual report's
+// request table, a consultation's form or summary) is rendered per request.
 func (s *Server) documentPage(c *fiber.Ctx) error {
 	kind, err := kindParam(c)
 	if err != nil {
@@ -185,28 +194,61 @@ func (s *Server) documentPage(c *fiber.Ctx) error {
 	if d.Kind != kind {
 		return c.Redirect(d.URL(), fiber.StatusMovedPermanently)
 	}
+	if d.RequestsYear != 0 || d.Consultation != nil {
+		return s.renderLiveDocument(c, fiber.StatusOK, d, nil)
+	}
 	key := d.Slug + "|" + prefsOf(c).Class()
 	if cached, ok := s.pages.get(lib, key); ok {
 		return cached.send(c)
 	}
-	body, err := s.renderPageBytes(c, "document", &documentView{Doc: d, Layout: Layout{
-		Path:        d.URL(), // the cached page must not carry one reader's query string
-		Title:       d.Title,
-		Description: d.Summary,
-		Keywords:    strings.Join(d.Keywords, ","),
-		Column:      kind.Name(),
-		Section:     sectionOpen,
-		PubDate:     d.Published.In(zhenxing.Beijing).Format("2006-01-02 15:04"),
-		Source:      d.Publisher,
-		Crumbs:      []crumb{{"首页", "/"}, {openColumn, "/open/"}, {kind.Name(), "/open/" + string(kind) + "/"}, {"正文", ""}},
-		JSONLD:      s.documentLD(d),
-	}})
+	body, err := s.renderPageBytes(c, "document", &documentView{Doc: d, Layout: s.documentLayout(d)})
 	if err != nil {
 		return err
 	}
 	page := newRendered(fiber.MIMETextHTMLCharsetUTF8, body, true)
 	s.pages.put(lib, key, page)
 	return page.send(c)
+}
+
+func (s *Server) documentLayout(d *content.Document) Layout {
+	return Layout{
+		Path:        d.URL(), // the cached page must not carry one reader's query string
+		Title:       d.Title,
+		Description: d.Summary,
+		Keywords:    strings.Join(d.Keywords, ","),
+		Column:      d.Kind.Name(),
+		Section:     sectionOpen,
+		PubDate:     d.Published.In(zhenxing.Beijing).Format("2006-01-02 15:04"),
+		Source:      d.Publisher,
+		Crumbs:      []crumb{{"首页", "/"}, {openColumn, "/open/"}, {d.Kind.Name(), "/open/" + string(d.Kind) + "/"}, {"正文", ""}},
+		JSONLD:      s.documentLD(d),
+	}
+}
+
+// renderLiveDocument renders a document page that reads the database, with status: consult is
+// the comment form as submitted, or nil for a fresh one.
+func (s *Server) renderLiveDocument(c *fiber.Ctx, status int, d *content.Document, consult *consultView) error {
+	v := &documentView{Doc: d, Layout: s.documentLayout(d)}
+	ctx, cancel := dbContext(c)
+	defer cancel()
+	if d.RequestsYear != 0 {
+		t, err := s.deps.Requests.YearTable(ctx, d.RequestsYear)
+		if err != nil {
+			return err
+		}
+		v.Table = t
+		v.Before, v.After = d.RequestsTableParts()
+	}
+	if d.Consultation != nil {
+		if consult == nil {
+			consult = &consultView{}
+		}
+		if err := s.fillConsult(c, ctx, d, consult); err != nil {
+			return err
+		}
+		v.Consult = consult
+	}
+	return s.renderPage(c, status, "document", v)
 }
 
 // documentLD is the schema.org description of a document.

@@ -2,7 +2,6 @@ package site
 
 import (
 	"fmt"
-	"io"
 	"net/url"
 	"strconv"
 	"strings"
@@ -289,12 +288,7 @@ func uploadedFile(c *fiber.Ctx, field string, limit int64, what string) ([]byte,
 	if fh.Size > limit {
 		return nil, zhenxing.Errorf(zhenxing.EInvalid, "%s不能超过 %s。", what, humanSize(limit))
 	}
-	f, err := fh.Open()
-	if err != nil {
-		return nil, fmt.Errorf("open upload: %w", err)
-	}
-	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, limit+1))
+	data, err := readUpload(fh, limit+1)
 	if err != nil {
 		return nil, fmt.Errorf("read upload: %w", err)
 	}

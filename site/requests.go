@@ -2,7 +2,10 @@ package site
 
 import (
 	"context"
+	"fmt"
+	"io"
 	"net/url"
+	"strconv"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -35,14 +38,14 @@ func applyLayout(title string) Layout {
 
 // applyForm is the request form as typed.
 type applyForm struct {
-	Kind, Name, IDType, IDNumber, OrgName, CreditCode, LegalRep, Contact  string
-	Phone, Email, Address, Description, DocumentNumber, Purpose, Delivery string
+	Kind, Name, IDType, IDNumber, OrgName, OrgCategory, CreditCode, LegalRep, Contact string
+	Phone, Email, Address, Description, DocumentNumber, Purpose, Delivery             string
 }
 
 func readApplyForm(c *fiber.Ctx) applyForm {
 	f := func(name string) string { return formField(c, name) }
 	return applyForm{Kind: f("kind"), Name: f("name"), IDType: f("id_type"), IDNumber: f("id_number"),
-		OrgName: f("org_name"), CreditCode: f("credit_code"), LegalRep: f("legal_rep"), Contact: f("contact"),
+		OrgName: f("org_name"), OrgCategory: f("org_category"), CreditCode: f("credit_code"), LegalRep: f("legal_rep"), Contact: f("contact"),
 		Phone: f("phone"), Email: f("email"), Address: f("address"), Description: f("description"),
 		DocumentNumber: f("document_number"), Purpose: f("purpose"), Delivery: f("delivery")}
 }
@@ -53,6 +56,7 @@ func (f applyForm) input() interact.RequestInput {
 			OrgName: f.OrgName, CreditCode: f.CreditCode, LegalRep: f.LegalRep, Contact: f.Contact,
 			Phone: f.Phone, Email: f.Email, Address: f.Address},
 		Description: f.Description, DocumentNumber: f.DocumentNumber, Purpose: f.Purpose, Delivery: f.Delivery,
+		OrgCategory: f.OrgCategory,
 	}
 }
 
@@ -64,6 +68,7 @@ type applyView struct {
 	Errors     zhenxing.FieldErrors
 	Error      string
 	IDTypes    []string
+	Categories []interact.ApplicantCategory
 	Deliveries []option
 	Done       *interact.Submitted
 }
@@ -85,7 +90,7 @@ func (s *Server) renderApply(c *fiber.Ctx, status int, v applyView) error {
 	if v.Done != nil {
 		v.Layout = applyLayout("申请已提交")
 	}
-	v.IDTypes, v.Deliveries = interact.IDTypes, deliveryOptions
+	v.IDTypes, v.Categories, v.Deliveries = interact.IDTypes, interact.OrgCategories, deliveryOptions
 	return s.renderPage(c, status, "open_apply", &v)
 }
 
@@ -118,11 +123,13 @@ func (s *Server) applySubmit(c *fiber.Ctx) error {
 	return s.renderApply(c, fiber.StatusOK, v)
 }
 
-// statusView is the status lookup and, for the right pair, the request's state and reply.
+// statusView is the status lookup and, for the right pair, the request's state and reply. Secret
+// is kept only to download the reply's files, whose forms post the pair again.
 type statusView struct {
 	Layout
 	CSRF   string
 	Number string
+	Secret string
 	Status *interact.Status
 	Error  string
 }
@@ -152,7 +159,39 @@ func (s *Server) applyStatus(c *fiber.Ctx) error {
 		return err
 	}
 	v.Error = message
+	if v.Status != nil && len(v.Status.Files) > 0 {
+		v.Secret = formField(c, "secret")
+	}
 	return s.renderStatus(c, status, v)
+}
+
+// applyFile sends a file of the reply to whoever posts the request's number and secret code; a
+// wrong pair is the status page's refusal, counted against the same limit.
+func (s *Server) applyFile(c *fiber.Ctx) error {
+	id, err := strconv.ParseInt(c.Params("id"), 10, 64)
+	if err != nil {
+		return zhenxing.Errorf(zhenxing.ENotFound, "没有这个附件。")
+	}
+	var f *interact.StoredFile
+	status, message, err := s.lookupByCode(c, "request-status", statusRate, func(ctx context.Context) (err error) {
+		f, err = s.deps.Requests.File(ctx, formField(c, "number"), formField(c, "secret"), id)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	if f == nil {
+		return s.renderStatus(c, status, statusView{Number: formField(c, "number"), Error: message})
+	}
+	return sendFile(c, f)
+}
+
+// sendFile sends a reply's file as a download.
+func sendFile(c *fiber.Ctx, f *interact.StoredFile) error {
+	c.Set(fiber.HeaderContentType, f.ContentType)
+	c.Set(fiber.HeaderContentDisposition, "attachment; filename*=UTF-8''"+url.PathEscape(f.Name))
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	return c.Send(f.Data)
 }
 
 // requestRow is a request in the staff queue, with its deadline read against today.
@@ -206,13 +245,43 @@ func (s *Server) adminRequests(c *fiber.Ctx) error {
 
 type adminRequestView struct {
 	Layout
-	Admin      adminBase
-	Request    requestRow
-	Reasons    []interact.RefusalReason
-	Notice     string
-	Error      string
-	Missing    []int
-	Deliveries map[string]string
+	Admin         adminBase
+	Request       requestRow
+	OutcomeGroups []outcomeGroup
+	Formats       string
+	MaxFiles      int
+	Reasons       []interact.RefusalReason
+	Notice        string
+	Error         string
+	Missing       []int
+	Deliveries    map[string]string
+}
+
+// outcomeGroup is a group of the answer form's outcomes: an optgroup, or (Label "") options of
+// their own.
+type outcomeGroup struct {
+	Label    string
+	Outcomes []interact.Outcome
+}
+
+// outcomeGroups are the outcomes staff choose from; a request waiting for more information can
+// only be closed as not supplemented.
+func outcomeGroups(needsInfo bool) []outcomeGroup {
+	var groups []outcomeGroup
+	for _, o := range interact.AnswerOutcomes {
+		if needsInfo && o.Code != interact.OutcomeNoSupplement {
+			continue
+		}
+		label := o.Group
+		if o.Row == "" {
+			label = ""
+		}
+		if n := len(groups); n == 0 || groups[n-1].Label != label || label == "" {
+			groups = append(groups, outcomeGroup{Label: label})
+		}
+		groups[len(groups)-1].Outcomes = append(groups[len(groups)-1].Outcomes, o)
+	}
+	return groups
 }
 
 var requestNotices = map[string]string{
@@ -233,6 +302,8 @@ func (s *Server) renderAdminRequest(c *fiber.Ctx, status int, number string, v a
 	v.Request = requestRowOf(*q, s.now(), cal)
 	v.Missing = cal.Missing(s.now(), q.DueAt)
 	v.Reasons, v.Deliveries = interact.RefusalReasons, interact.Deliveries
+	v.OutcomeGroups = outcomeGroups(q.State == interact.NeedsInfo)
+	v.Formats, v.MaxFiles = interact.FileFormats, interact.MaxReplyFiles
 	v.Admin = adminBaseOf(c, "requests")
 	v.Layout = adminLayout("申请 "+q.Number, crumb{Name: "依申请公开", URL: "/admin/requests"}, crumb{Name: q.Number})
 	return s.renderPage(c, status, "admin_request", &v)
@@ -260,10 +331,16 @@ func (s *Server) adminRequestStep(c *fiber.Ctx) error {
 		err = r.Supplemented(ctx, actor, number, formField(c, "note"))
 	case "extend":
 		err = r.Extend(ctx, actor, number, formField(c, "reason"))
-	case "answer":
-		err = r.Answer(ctx, actor, number, formField(c, "reply"))
-	case "refuse":
-		err = r.Refuse(ctx, actor, number, formField(c, "reason"), formField(c, "reply"))
+	case "answer", "refuse":
+		reply := interact.RequestReply{Outcome: formField(c, "outcome"), Reason: formField(c, "reason"), Text: formField(c, "reply")}
+		if reply.Files, err = replyFiles(c); err != nil {
+			break
+		}
+		if step == "answer" {
+			err = r.Answer(ctx, actor, number, reply)
+		} else {
+			err = r.Refuse(ctx, actor, number, reply)
+		}
 	default:
 		return zhenxing.Errorf(zhenxing.ENotFound, "没有这项操作。")
 	}
@@ -275,4 +352,103 @@ func (s *Server) adminRequestStep(c *fiber.Ctx) error {
 		return s.renderAdminRequest(c, statusOf[code], number, adminRequestView{Error: zhenxing.ErrorMessage(err)})
 	}
 	return err
+}
+
+// replyFiles reads the files chosen in the reply form's files field; the store checks their
+// formats.
+func replyFiles(c *fiber.Ctx) ([]interact.File, error) {
+	form, err := c.MultipartForm()
+	if err != nil {
+		return nil, nil // a form without files
+	}
+	var files []interact.File
+	for _, fh := range form.File["files"] {
+		if fh.Size == 0 && fh.Filename == "" {
+			continue
+		}
+		if fh.Size > interact.MaxReplyFileSize {
+			return nil, zhenxing.Errorf(zhenxing.EInvalid, "附件“%s”超过 %d MB。", fh.Filename, interact.MaxReplyFileSize>>20)
+		}
+		data, err := readUpload(fh, interact.MaxReplyFileSize)
+		if err != nil {
+			return nil, err
+		}
+		files = append(files, interact.File{Name: fh.Filename, Data: data})
+	}
+	return files, nil
+}
+
+// adminRequestFile sends a file of a request's reply to staff.
+func (s *Server) adminRequestFile(c *fiber.Ctx) error {
+	id, err := strconv.ParseInt(c.Params("id"), 10, 64)
+	if err != nil {
+		return zhenxing.Errorf(zhenxing.ENotFound, "没有这个附件。")
+	}
+	ctx, cancel := dbContext(c)
+	defer cancel()
+	f, err := s.deps.Requests.StaffFile(ctx, c.Params("number"), id)
+	if err != nil {
+		return err
+	}
+	return sendFile(c, f)
+}
+
+// adminRequestTableView is the annual report's request table for a year.
+type adminRequestTableView struct {
+	Layout
+	Admin adminBase
+	Table *interact.RequestTable
+	Years []int
+}
+
+// requestTableYear is the year in ?year=, by default the last full year.
+func (s *Server) requestTableYear(c *fiber.Ctx) (int, error) {
+	this := s.now().In(zhenxing.Beijing).Year()
+	year := this - 1
+	if q := c.Query("year"); q != "" {
+		y, err := strconv.Atoi(q)
+		if err != nil || y < 2000 || y > this {
+			return 0, zhenxing.Errorf(zhenxing.EInvalid, "年份须是 2000 年到 %d 年之间的整数。", this)
+		}
+		year = y
+	}
+	return year, nil
+}
+
+// adminRequestTable shows the request table of the annual report (政府信息公开工作年度报告) for
+// the year, computed from the requests, with its CSV.
+func (s *Server) adminRequestTable(c *fiber.Ctx) error {
+	year, err := s.requestTableYear(c)
+	if err != nil {
+		return err
+	}
+	ctx, cancel := dbContext(c)
+	defer cancel()
+	t, err := s.deps.Requests.YearTable(ctx, year)
+	if err != nil {
+		return err
+	}
+	v := adminRequestTableView{Table: t, Admin: adminBaseOf(c, "requests"),
+		Layout: adminLayout(fmt.Sprintf("%d年政府信息公开申请情况", year),
+			crumb{Name: "依申请公开", URL: "/admin/requests"}, crumb{Name: "年度报告统计表"})}
+	for y := s.now().In(zhenxing.Beijing).Year(); y >= 2019 && len(v.Years) < 8; y-- {
+		v.Years = append(v.Years, y)
+	}
+	return s.renderPage(c, fiber.StatusOK, "admin_request_table", &v)
+}
+
+func (s *Server) adminRequestTableCSV(c *fiber.Ctx) error {
+	year, err := s.requestTableYear(c)
+	if err != nil {
+		return err
+	}
+	ctx, cancel := dbContext(c)
+	defer cancel()
+	return sendCSV(c, fmt.Sprintf("政府信息公开申请情况-%d.csv", year), func(w io.Writer) error {
+		t, err := s.deps.Requests.YearTable(ctx, year)
+		if err != nil {
+			return err
+		}
+		return t.WriteCSV(w)
+	})
 }

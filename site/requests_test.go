@@ -90,13 +90,38 @@ func TestRequestJourney(t *testing.T) {
 	login()
 	wantAdminStatus(t, step("supplemented", url.Values{"note": {"狄寨街道"}}), http.StatusSeeOther)
 	// An empty answer is refused and nothing changes.
-	wantAdminStatus(t, step("answer", url.Values{"reply": {" "}}), http.StatusBadRequest)
-	wantAdminStatus(t, step("answer", url.Values{"reply": {"所需信息已通过电子邮件发送。"}}), http.StatusSeeOther)
+	wantAdminStatus(t, step("answer", url.Values{"outcome": {"disclosed"}, "reply": {" "}}), http.StatusBadRequest)
+	// The answer carries a file; one that is not what its name says is refused.
+	answer := func(file []byte) response {
+		return staff.multipartPost("/admin/requests/"+number+"/answer", map[string]string{"_csrf": staff.csrf("/admin/requests/" + number),
+			"outcome": "partial", "reply": "所需信息已通过电子邮件发送，涉及个人信息的部分已作区分处理。"}, "files", "项目分配表.pdf", file)
+	}
+	res = answer([]byte("<html>not a pdf</html>"))
+	wantAdminStatus(t, res, http.StatusBadRequest)
+	mustContain(t, res.Body, "附件“项目分配表.pdf”的内容与其扩展名不符。")
+	wantAdminStatus(t, answer([]byte("%PDF-1.7 项目分配表")), http.StatusSeeOther)
 	res = status(number, secret)
-	mustContain(t, res.Body, "已答复", "所需信息已通过电子邮件发送。")
+	mustContain(t, res.Body, "已答复", "办理结果", "部分公开", "涉及个人信息的部分已作区分处理", "下载“项目分配表.pdf”")
 	mustNotContain(t, res.Body, "王建国", "11010519491231002X")
+	// The applicant downloads the file by posting the pair again; a wrong code gets nothing.
+	fileID := regexp.MustCompile(`action="/open/apply/status/files/(\d+)"`).FindStringSubmatch(res.Body)
+	if fileID == nil {
+		t.Fatalf("no download form:\n%s", res.Body)
+	}
+	download := func(secret string) response {
+		return citizen.submit("/open/apply/status", "/open/apply/status/files/"+fileID[1], url.Values{"number": {number}, "secret": {secret}})
+	}
+	res = download(secret)
+	wantAdminStatus(t, res, http.StatusOK)
+	if res.Body != "%PDF-1.7 项目分配表" {
+		t.Errorf("downloaded %q", res.Body)
+	}
+	res = download("WRONGCODE2")
+	wantAdminStatus(t, res, http.StatusNotFound)
+	mustContain(t, res.Body, "申请编号或查询码不正确")
 	page = staff.get("/admin/requests/" + number)
-	mustContain(t, page.Body, "要求补正：请说明所需信息涉及的村名", "申请人已补正 狄寨街道", "答复申请人", "张伟")
+	mustContain(t, page.Body, "要求补正：请说明所需信息涉及的村名", "申请人已补正 狄寨街道", "答复申请人：部分公开", "张伟", "项目分配表.pdf")
+	wantAdminStatus(t, staff.get("/admin/requests/"+number+"/files/"+fileID[1]), http.StatusOK)
 
 	// A second request: extended once, then refused on one of the regulation's grounds.
 	second, secret2 := submitRequest(t, citizen, applyValues())
@@ -112,6 +137,18 @@ func TestRequestJourney(t *testing.T) {
 	mustContain(t, status(second, secret2).Body, "已延期")
 	wantAdminStatus(t, step("refuse", url.Values{"reason": {"third_party"}, "reply": {"经征求意见，第三方不同意公开。"}}), http.StatusSeeOther)
 	mustContain(t, status(second, secret2).Body, "不予公开", "第十五条", "第三方不同意公开")
+
+	// The annual report's table counts both: one citizen's request partly disclosed, one refused
+	// to protect a third party. The CSV says the same.
+	table := staff.get("/admin/requests/table?year=2026")
+	wantAdminStatus(t, table, http.StatusOK)
+	mustContain(t, table.Body, "2026年收到和处理政府信息公开申请情况",
+		`<tr class="level-0"><th scope="row">一、本年新收政府信息公开申请数量</th><td class="num">2</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">2</td></tr>`,
+		`<th scope="row">4.保护第三方合法权益</th><td class="num">1</td>`)
+	csv := staff.get("/admin/requests/table.csv?year=2026")
+	wantAdminStatus(t, csv, http.StatusOK)
+	mustContain(t, csv.Body, "（二）部分公开（区分处理的，只计这一情形，不计其他情形）,1,0,0,0,0,0,1", "（七）总计,2,0,0,0,0,0,2")
+	wantAdminStatus(t, staff.get("/admin/requests/table?year=abc"), http.StatusBadRequest)
 
 	// Staff without the open-government role cannot see the queue.
 	hall := env.adminClient(t)

@@ -37,6 +37,7 @@ func (s *Server) routes() {
 	app.Post("/open/apply", append(citizen, s.applySubmit)...)
 	app.Get("/open/apply/status", append(citizen, s.applyStatusPage)...)
 	app.Post("/open/apply/status", append(citizen, s.applyStatus)...)
+	app.Post("/open/apply/status/files/:id", append(citizen, s.applyFile)...)
 	// 领导信箱 (the director's mailbox) and published replies: messages.go
 	app.Get("/interact", s.interactIndex)
 	app.Get("/interact/", s.interactIndex)
@@ -45,6 +46,8 @@ func (s *Server) routes() {
 	app.Get("/interact/status", append(citizen, s.messageStatusPage)...)
 	app.Post("/interact/status", append(citizen, s.messageStatus)...)
 	// 意见征集 (consultations): consultations.go
+	app.Get("/interact/consultations", s.consultations)
+	app.Post("/interact/consultations/:slug", append(citizen, s.consultationComment)...)
 	// 找错 (reports of errors on the site): feedback.go
 	app.Get("/feedback", append(citizen, s.feedbackPage)...)
 	app.Post("/feedback", append(citizen, s.feedbackSubmit)...)
@@ -122,8 +125,15 @@ func (s *Server) routes() {
 	// consultations (open-government role), error reports (open-government role).
 	open, messages := s.requireRole(account.RoleOpen), s.requireRole(account.RoleMessages)
 	staff.Get("/requests", open, s.adminRequests)
+	staff.Get("/requests/table", open, s.adminRequestTable)
+	staff.Get("/requests/table.csv", open, s.adminRequestTableCSV)
 	staff.Get("/requests/:number", open, s.adminRequest)
+	staff.Get("/requests/:number/files/:id", open, s.adminRequestFile)
 	staff.Post("/requests/:number/:step", open, s.adminRequestStep)
+	staff.Get("/consultations", open, s.adminConsultations)
+	staff.Get("/consultations/:slug", open, s.adminConsultation)
+	staff.Post("/consultations/:slug/comments/:id", open, s.adminConsultationDecide)
+	staff.Post("/consultations/:slug/summary", open, s.adminConsultationPublish)
 	staff.Get("/feedback", open, s.adminFeedback)
 	staff.Post("/feedback/:id", open, s.adminFeedbackHandle)
 	staff.Get("/messages", messages, s.adminMessages)

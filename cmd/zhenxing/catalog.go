@@ -113,6 +113,12 @@ func seedCmd(ctx context.Context, getenv func(string) string, stdout io.Writer) 
 		if err := seedSample(ctx, pool, stdout, time.Now()); err != nil {
 			return err
 		}
-		return seedSampleLetters(ctx, pool, stdout, time.Now())
+		if err := seedSampleLetters(ctx, pool, stdout, time.Now()); err != nil {
+			return err
+		}
+		if err := seedSampleRequests(ctx, pool, stdout, time.Now()); err != nil {
+			return err
+		}
+		return seedSampleConsultation(ctx, pool, stdout)
 	})
 }

@@ -244,7 +244,7 @@ func serve(ctx context.Context, getenv func(string) string, stderr io.Writer) er
 
 	requests, messages := interact.NewRequests(pool, nil, nil), interact.NewMessages(pool, nil, nil, cfg.MessageReplyDays)
 	consultations, feedback := interact.NewConsultations(pool, nil), interact.NewFeedback(pool, nil)
-	go purgePersonal(ctx, cfg.RetentionYears, log, requests, messages, feedback)
+	go purgePersonal(ctx, cfg.RetentionYears, log, requests, messages, consultations, feedback)
 
 	srv, err := site.New(site.Config{
 		BaseURL:        cfg.BaseURL,
