@@ -72,16 +72,24 @@ var samplePurchases = []samplePurchase{
 	{org: 1, lines: []sampleLine{{"bailuyuan-cherry-wine", 20}}, until: order.StateRefunded, monthsAgo: 2},
 }
 
+// seeded reports whether the sample data a seed adds is there already (exists is a query of one
+// boolean), and then says so on stdout with skipped: every seed adds its data once.
+func seeded(ctx context.Context, pool *pgxpool.Pool, stdout io.Writer, skipped, exists string, args ...any) (bool, error) {
+	var done bool
+	if err := pool.QueryRow(ctx, exists, args...).Scan(&done); err != nil {
+		return false, fmt.Errorf("look for sample data: %w", err)
+	}
+	if done {
+		fmt.Fprintln(stdout, skipped)
+	}
+	return done, nil
+}
+
 // seedSample adds the sample organisations, users and orders when the database has no
 // organisation, and prints the users' passwords once. The catalogue must be seeded first.
 func seedSample(ctx context.Context, pool *pgxpool.Pool, stdout io.Writer, now time.Time) error {
-	var any bool
-	if err := pool.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM organizations)`).Scan(&any); err != nil {
-		return fmt.Errorf("count organizations: %w", err)
-	}
-	if any {
-		fmt.Fprintln(stdout, "示例采购单位：已有采购单位，未添加。")
-		return nil
+	if done, err := seeded(ctx, pool, stdout, "示例采购单位：已有采购单位，未添加。", `SELECT EXISTS (SELECT 1 FROM organizations)`); done || err != nil {
+		return err
 	}
 	accounts := account.NewStore(pool)
 	orders := order.New(pool, order.Config{Now: func() time.Time { return now }})

@@ -34,13 +34,8 @@ var sampleLetters = []sampleLetter{
 
 // seedSampleLetters adds the sample letters when the mailbox is empty.
 func seedSampleLetters(ctx context.Context, pool *pgxpool.Pool, stdout io.Writer, now time.Time) error {
-	var any bool
-	if err := pool.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM messages)`).Scan(&any); err != nil {
-		return fmt.Errorf("count messages: %w", err)
-	}
-	if any {
-		fmt.Fprintln(stdout, "示例来信：已有来信，未添加。")
-		return nil
+	if done, err := seeded(ctx, pool, stdout, "示例来信：已有来信，未添加。", `SELECT EXISTS (SELECT 1 FROM messages)`); done || err != nil {
+		return err
 	}
 	clock := now
 	store := interact.NewMessages(pool, nil, func() time.Time { return clock }, 0)
@@ -104,13 +99,8 @@ func sampleRequests(now time.Time) []sampleRequest {
 
 // seedSampleRequests adds the sample requests when there are none.
 func seedSampleRequests(ctx context.Context, pool *pgxpool.Pool, stdout io.Writer, now time.Time) error {
-	var any bool
-	if err := pool.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM disclosure_requests)`).Scan(&any); err != nil {
-		return fmt.Errorf("count requests: %w", err)
-	}
-	if any {
-		fmt.Fprintln(stdout, "示例政府信息公开申请：已有申请，未添加。")
-		return nil
+	if done, err := seeded(ctx, pool, stdout, "示例政府信息公开申请：已有申请，未添加。", `SELECT EXISTS (SELECT 1 FROM disclosure_requests)`); done || err != nil {
+		return err
 	}
 	clock := now
 	store := interact.NewRequests(pool, nil, func() time.Time { return clock })
@@ -156,13 +146,9 @@ var sampleComments = []struct {
 // seedSampleConsultation adds the comments on the closed sample consultation, their handling
 // and its published summary, when it has none.
 func seedSampleConsultation(ctx context.Context, pool *pgxpool.Pool, stdout io.Writer) error {
-	var any bool
-	if err := pool.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM consultation_comments WHERE doc_slug = $1)`, sampleConsultation).Scan(&any); err != nil {
-		return fmt.Errorf("count comments: %w", err)
-	}
-	if any {
-		fmt.Fprintln(stdout, "示例征求意见：已有意见，未添加。")
-		return nil
+	if done, err := seeded(ctx, pool, stdout, "示例征求意见：已有意见，未添加。",
+		`SELECT EXISTS (SELECT 1 FROM consultation_comments WHERE doc_slug = $1)`, sampleConsultation); done || err != nil {
+		return err
 	}
 	day := func(m time.Month, d int) time.Time { return time.Date(2026, m, d, 10, 0, 0, 0, zhenxing.Beijing) }
 	clock := day(9, 3)
