@@ -10,26 +10,51 @@ import (
 // Kind is the column a document is published in. Its value is the URL segment.
 type Kind string
 
-// The document kinds, in the order the open-government index shows them.
+// The document kinds, in the order the open-government index shows them: the columns the
+// Regulations on the Disclosure of Government Information (2019) and 国办发〔2017〕47号 expect.
 const (
+	KindGuide          Kind = "guide"
+	KindRules          Kind = "rules"
+	KindFunctions      Kind = "functions"
+	KindLeaders        Kind = "leaders"
+	KindDepartments    Kind = "departments"
 	KindPolicy         Kind = "policies"
 	KindInterpretation Kind = "interpretations"
+	KindPlans          Kind = "plans"
+	KindBudgets        Kind = "budgets"
+	KindStatistics     Kind = "statistics"
 	KindReport         Kind = "reports"
 	KindNotice         Kind = "notices"
-	KindGuide          Kind = "guide"
+	KindNews           Kind = "news"
 	KindAnnualReport   Kind = "annual-reports"
 )
 
 // Kinds lists every kind in display order.
-var Kinds = []Kind{KindPolicy, KindInterpretation, KindReport, KindNotice, KindGuide, KindAnnualReport}
+var Kinds = []Kind{KindGuide, KindRules, KindFunctions, KindLeaders, KindDepartments, KindPolicy, KindInterpretation,
+	KindPlans, KindBudgets, KindStatistics, KindReport, KindNotice, KindNews, KindAnnualReport}
 
 var kindNames = map[Kind]string{
+	KindGuide:          "政府信息公开指南",
+	KindRules:          "政府信息公开制度",
+	KindFunctions:      "机构职能",
+	KindLeaders:        "领导信息",
+	KindDepartments:    "内设机构",
 	KindPolicy:         "政策文件",
 	KindInterpretation: "政策解读",
+	KindPlans:          "规划计划",
+	KindBudgets:        "预决算",
+	KindStatistics:     "统计信息",
 	KindReport:         "工作总结与计划",
 	KindNotice:         "通知公告",
-	KindGuide:          "政府信息公开指南",
+	KindNews:           "工作动态",
 	KindAnnualReport:   "政府信息公开年度报告",
+}
+
+// Mandatory reports whether the kind is one of the 法定主动公开内容: what the regulation requires
+// every agency to publish of its own accord (art. 20), as against the guide, the rules and the
+// annual reports about disclosure itself.
+func (k Kind) Mandatory() bool {
+	return k != KindGuide && k != KindRules && k != KindAnnualReport
 }
 
 // Name is the kind's Chinese column name, or "" for an unknown kind.
@@ -86,16 +111,21 @@ type Document struct {
 	Interpretations []*Document
 	// Related are a few documents sharing topic or keywords, newest first.
 	Related []*Document
+	// Projects are the bridging-fund projects the document is about: those it names and those
+	// naming it.
+	Projects []*Project
 
 	successorSlug string
 	policySlug    string
+	projectSlugs  []string
+	projectLine   int
 }
 
 // unlinked returns a copy of the document without the links its library resolved, to serve
 // again in a new library while the library d belongs to stays as it is.
 func (d *Document) unlinked() *Document {
 	c := *d
-	c.Successor, c.Predecessors, c.Policy, c.Interpretations, c.Related = nil, nil, nil, nil, nil
+	c.Successor, c.Predecessors, c.Policy, c.Interpretations, c.Related, c.Projects = nil, nil, nil, nil, nil, nil
 	return &c
 }
 

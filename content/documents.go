@@ -14,7 +14,7 @@ var slugPattern = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{0,99}$`)
 
 var documentKeys = keySet("title", "index_no", "publisher", "written", "published", "number", "topic",
 	"validity", "replaced_by", "amended_by", "interprets", "keywords", "summary", "attachments", "history",
-	"requests_table", "consultation")
+	"requests_table", "consultation", "projects")
 
 // parseDocument parses one document file. It returns nil and the problems when the document
 // cannot be published; links to other documents are checked later, by the library.
@@ -73,6 +73,9 @@ func parseDocument(fsys fs.FS, file string, kind Kind, data []byte) (*Document, 
 	d.Attachments = parseAttachments(fsys, h)
 	d.History = parseHistory(h)
 	d.Consultation = parseConsultation(h, kind)
+	if list := h.strings("projects", false); len(list) > 0 {
+		d.projectSlugs, d.projectLine = list, fm.line(h.value("projects"))
+	}
 	if year, ok := h.int("requests_table", false); ok {
 		switch {
 		case kind != KindAnnualReport:
@@ -116,7 +119,13 @@ func (fm *frontMatter) renderBody(slug, summary string) (Body, []Problem) {
 }
 
 func parseAttachments(fsys fs.FS, h object) []Attachment {
-	list, ok := h.list("attachments", false)
+	return parseAttachmentList(fsys, h, "attachments", "附件")
+}
+
+// parseAttachmentList reads the list under key of files under files/, each with file and title;
+// what names them in problems.
+func parseAttachmentList(fsys fs.FS, h object, key, what string) []Attachment {
+	list, ok := h.list(key, false)
 	if !ok {
 		return nil
 	}
@@ -124,17 +133,17 @@ func parseAttachments(fsys fs.FS, h object) []Attachment {
 	for _, a := range list {
 		name, title := a.text("file", false), a.text("title", false)
 		if name == "" || title == "" {
-			a.fm.problem(a.node, "附件须同时填写 file 和 title")
+			a.fm.problem(a.node, "%s须同时填写 file 和 title", what)
 			continue
 		}
 		file := path.Clean(strings.TrimPrefix(name, "/"))
 		if !strings.HasPrefix(file, "files/") || !fs.ValidPath(file) {
-			a.fm.problem(a.node, "附件 %q 须位于 files/ 目录下", name)
+			a.fm.problem(a.node, "%s %q 须位于 files/ 目录下", what, name)
 			continue
 		}
 		info, err := fs.Stat(fsys, file)
 		if err != nil || info.IsDir() {
-			a.fm.problem(a.node, "附件文件 %q 不存在", name)
+			a.fm.problem(a.node, "%s文件 %q 不存在", what, name)
 			continue
 		}
 		out = append(out, Attachment{File: file, Title: title, Type: fileType(file), Size: info.Size()})

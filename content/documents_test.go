@@ -85,7 +85,7 @@ func TestLoadProblems(t *testing.T) {
 		{"bad history date", map[string]string{"docs/notices/a.md": replace(docFile, "  - date: 2024-03-05", "  - date: 三月五日")}, "docs/notices/a.md:12: 变更记录的日期"},
 		{"missing attachment", map[string]string{"docs/notices/a.md": replace(docFile, "history:", "attachments:\n  - file: files/none.pdf\n    title: 附件\nhistory:")}, `docs/notices/a.md:12: 附件文件 "files/none.pdf" 不存在`},
 		{"bad slug", map[string]string{"docs/notices/A b.md": docFile}, "文件名"},
-		{"unknown column", map[string]string{"docs/news/a.md": docFile}, "docs/news/a.md:1: 文件须位于 docs/ 下的栏目目录中"},
+		{"unknown column", map[string]string{"docs/gossip/a.md": docFile}, "docs/gossip/a.md:1: 文件须位于 docs/ 下的栏目目录中"},
 		{"duplicate index", map[string]string{"docs/notices/a.md": docFile, "docs/notices/b.md": docFile}, `docs/notices/b.md:2: 索引号 "11610111MB1C2345XA/2024-00001" 与 docs/notices/a.md 重复`},
 		{"duplicate slug", map[string]string{"docs/notices/a.md": docFile, "docs/policies/a.md": replace(docFile, "2024-00001", "2024-00002")}, "与 docs/notices/a.md 重复"},
 		{"replaced by missing", map[string]string{"docs/notices/a.md": replace(docFile, "validity: 有效", "validity: 已废止\nreplaced_by: nowhere")}, `docs/notices/a.md:2: 替代或修改它的文件 "nowhere" 不存在`},
@@ -105,6 +105,8 @@ func TestLoadProblems(t *testing.T) {
 			"只有政府信息公开年度报告才能填写 requests_table"},
 		{"request table without its place", map[string]string{"docs/annual-reports/a.md": replace(docFile, "topic:", "requests_table: 2025\ntopic:")},
 			"正文须有且只有一行“【申请情况表】”标明统计表的位置（现有 0 行）"},
+		{"website facts with an unknown item", map[string]string{"docs/notices/a.md": docFile, "website-report.yaml": "2025:\n  visits: 100\n  hits: 5\n"},
+			"website-report.yaml:3: 网站年度报表数据无法读取"},
 		{"body link to missing document", map[string]string{"docs/notices/a.md": docFile + "\n详见[通知](/open/notices/missing)。\n"}, `docs/notices/a.md:17: 链接 "/open/notices/missing" 指向的页面不存在`},
 	}
 	for _, tt := range tests {

@@ -29,6 +29,10 @@ type Library struct {
 	districts   []string
 	industries  []string
 
+	projects      []*Project // the latest year first
+	projectBySlug map[string]*Project
+	websiteFacts  map[int]WebsiteFacts
+
 	kept []string // files whose new version has problems, served as they were in the last load
 
 	synonyms string // the text of SynonymsFile, "" when there is none
@@ -107,6 +111,8 @@ func load(fsys fs.FS, prev *Library) (*Library, []Problem) {
 	}
 	lib.relate()
 	problems = append(problems, lib.loadEvents(fsys, prev)...)
+	problems = append(problems, lib.loadProjects(fsys, prev)...)
+	problems = append(problems, lib.loadWebsiteFacts(fsys)...)
 	if data, err := fs.ReadFile(fsys, SynonymsFile); err == nil {
 		lib.synonyms = string(data)
 	} else if !errors.Is(err, fs.ErrNotExist) {
@@ -132,7 +138,7 @@ func CheckLayout(fsys fs.FS) error {
 		}
 	}
 	return zhenxing.Errorf(zhenxing.EInvalid, "不是内容目录：其中既没有 docs/ 也没有 events/ 目录。内容目录的结构应为 "+
-		"docs/{kind}/*.md（政务公开文件，kind 为 %s 之一）、events/*.md（招聘活动）和 files/（附件）。", kindList())
+		"docs/{kind}/*.md（政务公开文件，kind 为 %s 之一）、events/*.md（招聘活动）、projects/*.md（衔接资金项目）和 files/（附件）。", kindList())
 }
 
 // docKind returns the kind of a document from its path, docs/<kind>/<slug>.md, and false when

@@ -16,7 +16,7 @@ import (
 
 // Embedded is the sample content built into the binary: docs/, events/ and files/.
 //
-//go:embed docs events files synonyms.txt
+//go:embed docs events projects files synonyms.txt website-report.yaml
 var embedded embed.FS
 
 // Embedded returns the content built into the binary.

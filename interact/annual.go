@@ -7,8 +7,6 @@ import (
 	"io"
 	"strconv"
 	"time"
-
-	"zhenxing"
 )
 
 // The annual report's request table (收到和处理政府信息公开申请情况) in the format of
@@ -135,8 +133,7 @@ var groupNumerals = []string{"（一）", "（二）", "（三）", "（四）",
 // the year, those carried over from the year before, those closed in the year by outcome, and
 // those carried into the next. Errors: internal only.
 func (r *Requests) YearTable(ctx context.Context, year int) (*RequestTable, error) {
-	start := time.Date(year, 1, 1, 0, 0, 0, 0, zhenxing.Beijing)
-	end := start.AddDate(1, 0, 0)
+	start, end := yearBounds(year)
 	rows, err := r.pool.Query(ctx, `SELECT applicant_category, outcome, received_at, closed_at FROM disclosure_requests
 		WHERE received_at < $2 AND (closed_at IS NULL OR closed_at >= $1)`, start, end)
 	if err != nil {

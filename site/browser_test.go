@@ -180,6 +180,10 @@ func TestBrowserEverySection(t *testing.T) {
 		"/open/apply", "/open/apply/status", "/interact/", "/interact/write", "/interact/status", "/interact/consultations",
 		"/open/notices/consumption-assistance-measures-consultation-2026", "/open/notices/monitoring-rules-consultation-2026",
 		"/open/annual-reports/annual-report-2025", "/feedback?page=/",
+		// The open-government section: projects, the yearly website report, the site map.
+		"/open/projects", "/open/projects?year=2022", "/open/projects/2022-milu-smart-greenhouses", "/open/website-report/2025",
+		"/sitemap", "/accessibility", "/open/leaders/bureau-leaders-2026", "/open/budgets/department-final-accounts-2025",
+		"/open/guide/open-government-guide-2026",
 	}
 	// The buyer's pages, as the administrator of an approved union with a placed order and a
 	// cart: logged in by the login form's own request, so the browser holds the session cookie.

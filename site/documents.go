@@ -22,6 +22,7 @@ const openColumn = "政务公开"
 type homeView struct {
 	Layout
 	Latest  []*content.Document
+	News    []*content.Document // 工作动态, which the page leads with
 	Notices []*content.Document
 	Kinds   []content.Kind
 	Season  []hallCard    // 当季产品 (消费帮扶馆)
@@ -39,6 +40,7 @@ func (s *Server) home(c *fiber.Ctx) error {
 			Column:      "首页",
 			Section:     sectionHome,
 		},
+		News:    lib.Latest(content.KindNews, 5),
 		Latest:  lib.Latest("", 8),
 		Notices: lib.Latest(content.KindNotice, 6),
 		Kinds:   content.Kinds,
@@ -54,29 +56,36 @@ type column struct {
 	Latest []*content.Document
 }
 
-// openView is the open-government index.
+// openView is the open-government index: the guide and rules, the 法定主动公开内容, and the
+// annual reports.
 type openView struct {
 	Layout
-	Columns []column
+	About, Mandatory, Reports []column
 }
 
 // openIndex lists every column with its latest documents.
 func (s *Server) openIndex(c *fiber.Ctx) error {
 	lib := s.deps.Content.Library()
-	cols := make([]column, len(content.Kinds))
-	for i, k := range content.Kinds {
-		cols[i] = column{Kind: k, Latest: lib.Latest(k, 5)}
+	v := &openView{}
+	for _, k := range content.Kinds {
+		col := column{Kind: k, Latest: lib.Latest(k, 5)}
+		switch {
+		case k.Mandatory():
+			v.Mandatory = append(v.Mandatory, col)
+		case k == content.KindAnnualReport:
+			v.Reports = append(v.Reports, col)
+		default:
+			v.About = append(v.About, col)
+		}
 	}
-	return s.renderPage(c, fiber.StatusOK, "open", &openView{
-		Layout: Layout{
-			Title:       openColumn,
-			Description: "政策文件、政策解读、工作总结与计划、通知公告、政府信息公开指南和年度报告。",
-			Column:      openColumn,
-			Section:     sectionOpen,
-			Crumbs:      []crumb{{"首页", "/"}, {openColumn, ""}},
-		},
-		Columns: cols,
-	})
+	v.Layout = Layout{
+		Title:       openColumn,
+		Description: "政府信息公开指南和制度，机构职能、领导信息、政策文件、规划计划、预决算、统计信息等法定主动公开内容，以及年度报告。",
+		Column:      openColumn,
+		Section:     sectionOpen,
+		Crumbs:      []crumb{{"首页", "/"}, {openColumn, ""}},
+	}
+	return s.renderPage(c, fiber.StatusOK, "open", v)
 }
 
 // documentQuery reads the listing filters shared by the pages and the API, and the page asked

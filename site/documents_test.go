@@ -117,7 +117,7 @@ func TestSecurityHeaders(t *testing.T) {
 func TestBadInput(t *testing.T) {
 	s := mustServer(t)
 	checkAnswers(t, s, []answer{
-		{"/open/news/", 404, "您访问的栏目不存在"},
+		{"/open/gossip/", 404, "您访问的栏目不存在"},
 		{"/open/policies/no-such-document", 404, "未找到该文件"},
 		{"/no/such/page", 404, "您访问的页面不存在"},
 		{"/open/policies/?page=0", 400, "页码“0”无效，应为正整数"},

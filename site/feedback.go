@@ -35,7 +35,7 @@ func (s *Server) renderFeedback(c *fiber.Ctx, status int, v feedbackView) error 
 		}
 		v.Guard = g
 	}
-	v.Layout = Layout{Title: "本站纠错", NoIndex: true, Crumbs: []crumb{{"首页", "/"}, {Name: "本站纠错"}}}
+	v.Layout = Layout{Title: "本站纠错", Column: "本站纠错", NoIndex: true, Crumbs: []crumb{{"首页", "/"}, {Name: "本站纠错"}}}
 	return s.renderPage(c, status, "feedback", &v)
 }
 

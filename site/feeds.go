@@ -89,6 +89,10 @@ func (s *Server) sitemap(c *fiber.Ctx) error {
 		set.URLs = append(set.URLs, u)
 	}
 	add("/", time.Time{})
+	add("/sitemap", time.Time{})
+	add("/accessibility", time.Time{})
+	add("/interact/", time.Time{})
+	add("/interact/consultations", time.Time{})
 	add("/open/", time.Time{})
 	for _, k := range content.Kinds {
 		add("/open/"+string(k)+"/", time.Time{})

@@ -17,6 +17,8 @@ func (s *Server) routes() {
 	app.Get("/files/*", s.attachment)
 	app.Get("/robots.txt", s.robots)
 	app.Get("/sitemap.xml", s.sitemap)
+	app.Get("/sitemap", s.siteMapPage)
+	app.Get("/accessibility", s.accessibilityPage)
 	app.Get("/prefs", s.setPrefs)
 
 	app.Get("/", s.home)
@@ -55,6 +57,16 @@ func (s *Server) routes() {
 	// Open government (政务公开)
 	app.Get("/open/", s.openIndex)
 	app.Get("/open/feed.atom", s.documentFeed)
+	// 衔接资金项目公示: projects.go, before /open/:kind/ so that projects is never read as a kind.
+	app.Get("/open/projects", s.projects)
+	app.Get("/open/projects/", s.projects)
+	app.Get("/open/projects.csv", s.projectsCSV)
+	app.Get("/open/projects/:slug", s.projectPage)
+	// 政府网站工作年度报表: website_report.go.
+	app.Get("/open/website-report", s.websiteReportIndex)
+	app.Get("/open/website-report/", s.websiteReportIndex)
+	app.Get("/open/website-report/:year.csv", s.websiteReportCSV)
+	app.Get("/open/website-report/:year", s.websiteReportPage)
 	app.Get("/open/:kind/feed.atom", s.documentFeed)
 	app.Get("/open/:kind/", s.documentList)
 	app.Get("/open/:kind/:slug", s.documentPage)
@@ -207,4 +219,5 @@ func (s *Server) routes() {
 	api := app.Group("/api/v1")
 	api.Get("/documents", s.apiDocuments)
 	api.Get("/documents/:slug", s.apiDocument)
+	api.Get("/projects", s.apiProjects)
 }

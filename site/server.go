@@ -6,6 +6,7 @@ import (
 	"context"
 	"log/slog"
 	"net/url"
+	"strings"
 	"sync"
 	"time"
 
@@ -33,10 +34,28 @@ type Identity struct {
 	Address        string
 	Phone          string
 	Email          string
+	Fax            string
+	Hours          string // 办公时间, as the disclosure guide states it
 	SiteIDCode     string // 网站标识码
 	ICP            string // ICP备案号
-	PublicSecurity string // 公安备案号
+	PublicSecurity string // 公安备案号, e.g. 陕公网安备 61011102000000号
 	ErrorReportURL string // where readers report an error on the site
+	ConacURL       string // the 党政机关网站标识's registration page; the badge is left out when ""
+}
+
+// PublicSecurityURL is the record page of the 公安备案号 on the national public-security record
+// site: its code is the number's digits.
+func (id Identity) PublicSecurityURL() string {
+	code := strings.Map(func(r rune) rune {
+		if r >= '0' && r <= '9' {
+			return r
+		}
+		return -1
+	}, id.PublicSecurity)
+	if code == "" {
+		return ""
+	}
+	return "https://beian.mps.gov.cn/#/query/webSearch?code=" + code
 }
 
 // Config is everything the site needs besides its dependencies.

@@ -18,6 +18,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"zhenxing"
+	"zhenxing/content"
 )
 
 //go:embed templates
@@ -100,6 +101,9 @@ func loadViews(a *assets) (*views, error) {
 			return fmt.Sprintf("%d年%d月%d日", t.Year(), int(t.Month()), t.Day())
 		},
 		"size":      humanSize,
+		"wan":       content.Wan, // an amount in 万元, exact
+		"percent":   percent,
+		"share":     func(part, whole zhenxing.Money) float64 { return float64(part) / float64(max(whole, 1)) },
 		"join":      strings.Join,
 		"add":       func(a, b int) int { return a + b },
 		"yuan":      zhenxing.Money.Yuan,

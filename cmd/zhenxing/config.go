@@ -91,10 +91,13 @@ func loadConfig(getenv func(string) string, needDB bool) (*config, error) {
 			Address:        get("SITE_ADDRESS", "西安市灞桥区纺织城正街"),
 			Phone:          get("SITE_PHONE", "029-83510000"),
 			Email:          get("SITE_EMAIL", "xczx@baqiao.example.cn"),
+			Fax:            get("SITE_FAX", "029-83510001"),
+			Hours:          get("SITE_HOURS", "周一至周五（法定节假日除外）上午 8:30—12:00，下午 14:00—17:30"),
 			SiteIDCode:     get("SITE_ID_CODE", "6101110000"),
 			ICP:            get("SITE_ICP", "陕ICP备00000000号"),
 			PublicSecurity: get("SITE_PUBLIC_SECURITY", "陕公网安备 61011102000000号"),
 			ErrorReportURL: get("SITE_ERROR_REPORT_URL", nationalErrorReport),
+			ConacURL:       get("SITE_CONAC_URL", ""),
 		},
 	}
 
@@ -194,6 +197,11 @@ func loadConfig(getenv func(string) string, needDB bool) (*config, error) {
 	if u, err := url.Parse(c.Identity.ErrorReportURL); err != nil || !slices.Contains([]string{"https", "http", "mailto"}, u.Scheme) ||
 		u.Scheme != "mailto" && u.Host == "" {
 		return nil, &configError{"SITE_ERROR_REPORT_URL", fmt.Sprintf("应为 https:// 或 mailto: 开头的地址（当前值 %q）", c.Identity.ErrorReportURL)}
+	}
+	if v := c.Identity.ConacURL; v != "" {
+		if u, err := url.Parse(v); err != nil || u.Scheme != "https" || u.Host == "" {
+			return nil, &configError{"SITE_CONAC_URL", fmt.Sprintf("应为党政机关网站标识注册页面的 https:// 地址（当前值 %q）", v)}
+		}
 	}
 	return c, nil
 }

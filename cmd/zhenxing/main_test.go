@@ -45,6 +45,7 @@ func TestConfigErrorsNameTheSetting(t *testing.T) {
 		{"negative hall cache ttl", "HALL_CACHE_TTL", "-1s", "配置错误：HALL_CACHE_TTL"},
 		{"bad proxy", "TRUSTED_PROXIES", "10.0.0.1,nope", "配置错误：TRUSTED_PROXIES"},
 		{"bad site id", "SITE_ID_CODE", "123", "配置错误：SITE_ID_CODE"},
+		{"plain-text badge address", "SITE_CONAC_URL", "http://bszs.conac.cn/sitename?method=show&id=1", "配置错误：SITE_CONAC_URL"},
 		{"bad error report url", "SITE_ERROR_REPORT_URL", "zfwzzc.www.gov.cn", "配置错误：SITE_ERROR_REPORT_URL"},
 		{"bad meili url", "MEILI_URL", "127.0.0.1:7700", "配置错误：MEILI_URL"},
 		{"bad meili prefix", "MEILI_INDEX_PREFIX", "站点/", "配置错误：MEILI_INDEX_PREFIX"},
