@@ -442,6 +442,9 @@ func (l *Library) Projects(q ProjectQuery) ([]*Project, error) {
 	return out, nil
 }
 
+// AllProjects returns every project, the latest year first.
+func (l *Library) AllProjects() []*Project { return l.projects }
+
 // Project returns the project with the slug, or an ENotFound error.
 func (l *Library) Project(slug string) (*Project, error) {
 	if p, ok := l.projectBySlug[slug]; ok {

@@ -107,6 +107,11 @@ func (s *Server) sitemap(c *fiber.Ctx) error {
 			add(a.URL(), time.Time{})
 		}
 	}
+	add("/open/projects", time.Time{})
+	for _, p := range lib.AllProjects() {
+		add(p.URL(), time.Time{})
+	}
+	add("/open/website-report/", time.Time{})
 	add("/jobs/", time.Time{})
 	add("/jobs/positions", time.Time{})
 	for _, e := range lib.AllEvents() {
