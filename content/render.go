@@ -91,7 +91,7 @@ func render(slug string, source []byte, firstLine int) (out Body, err error) {
 	if err := markdown.Renderer().Render(&buf, source, doc); err != nil {
 		return Body{}, err
 	}
-	out.HTML = template.HTML(buf.String())
+	out.HTML = template.HTML(scrollTables(buf.String()))
 	out.Text = strings.TrimSpace(plain.String())
 	return out, nil
 }
@@ -145,3 +145,16 @@ func (h *headingIDs) Generate(value []byte, _ ast.NodeKind) []byte {
 }
 
 func (h *headingIDs) Put(value []byte) { h.used[string(value)] = true }
+
+// tableScroll is what a body's table is wrapped in: a region that scrolls sideways on a narrow
+// screen instead of squeezing its columns, named for assistive technology and reachable by
+// keyboard. Raw HTML never reaches a body, so every <table> is goldmark's.
+const tableScroll = `<div class="table-scroll body-table" role="region" aria-label="表格（可左右滑动查看）" tabindex="0">`
+
+func scrollTables(html string) string {
+	if !strings.Contains(html, "<table>") {
+		return html
+	}
+	html = strings.ReplaceAll(html, "<table>", tableScroll+"<table>")
+	return strings.ReplaceAll(html, "</table>", "</table></div>")
+}

@@ -231,6 +231,7 @@ func (s *Server) documentLayout(d *content.Document) Layout {
 		Source:      d.Publisher,
 		Crumbs:      []crumb{{"首页", "/"}, {openColumn, "/open/"}, {d.Kind.Name(), "/open/" + string(d.Kind) + "/"}, {"正文", ""}},
 		JSONLD:      s.documentLD(d),
+		ReadAloud:   true,
 	}
 }
 

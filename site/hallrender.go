@@ -168,7 +168,7 @@ func writeCards(b *htmlBuf, cards []hallCard) {
 func writeListingMain(b *htmlBuf, title string, l *hallListing) {
 	b.WriteString("\n<h1>")
 	b.esc(title)
-	b.WriteString("</h1>\n<div class=\"hall-listing\">\n  <aside class=\"facets\" aria-labelledby=\"facets-title\">\n    <h2 id=\"facets-title\">筛选</h2>\n    <form class=\"hall-search\" method=\"get\" action=\"/hall/products\">")
+	b.WriteString("</h1>\n<div class=\"hall-listing\">\n  <aside class=\"facets\" aria-labelledby=\"facets-title\">\n    <details class=\"filters-fold\"><summary>筛选条件</summary>\n    <h2 id=\"facets-title\" class=\"visually-hidden\">筛选</h2>\n    <form class=\"hall-search\" method=\"get\" action=\"/hall/products\">")
 	for _, h := range l.Hidden {
 		b.WriteString("\n      <input type=\"hidden\" name=\"")
 		b.esc(h.Name)
@@ -184,7 +184,7 @@ func writeListingMain(b *htmlBuf, title string, l *hallListing) {
 	b.esc(l.Max)
 	b.WriteString("\" size=\"8\"></div>\n      </fieldset>\n      <button type=\"submit\">查找</button>\n    </form>")
 	l.writeFacets(b)
-	b.WriteString("\n  </aside>\n  <div class=\"results\">")
+	b.WriteString("\n    </details>\n  </aside>\n  <div class=\"results\">")
 	l.writeActive(b)
 	b.WriteString("\n    <p class=\"count\" role=\"status\">共 ")
 	b.WriteString(strconv.Itoa(l.Total))
@@ -260,7 +260,7 @@ func (l *hallListing) writeActive(b *htmlBuf) {
 
 // writeSorts writes the choice of sort orders, the current one marked.
 func (l *hallListing) writeSorts(b *htmlBuf) {
-	b.WriteString("<nav class=\"sorts\" aria-label=\"排序方式\">\n      <span>排序：</span>\n      <ul>")
+	b.WriteString("<nav class=\"sorts\" aria-label=\"排序方式\">\n      <span class=\"sorts-label\">排序：</span>\n      <ul>")
 	for _, o := range l.Sorts {
 		b.WriteString("\n        <li>")
 		if o.Current {

@@ -197,6 +197,7 @@ func (s *Server) eventPage(c *fiber.Ctx) error {
 			Keywords:    strings.Join(append([]string{string(e.Kind)}, e.Industries()...), ","),
 			Column:      jobsColumn,
 			Section:     sectionJobs,
+			ReadAloud:   true,
 			PubDate:     e.Published.In(zhenxing.Beijing).Format("2006-01-02 15:04"),
 			Source:      strings.Join(e.Hosts, "、"),
 			Crumbs:      []crumb{{"首页", "/"}, {jobsColumn, "/jobs/"}, {"活动详情", ""}},

@@ -385,6 +385,7 @@ func (s *Server) productPage(c *fiber.Ctx) error {
 		Keywords:    strings.Join(append([]string{v.Category, v.County}, v.Flags...), ","),
 		Column:      hallColumn,
 		Section:     sectionHall,
+		ReadAloud:   true,
 		Crumbs:      []crumb{{"首页", "/"}, {hallColumn, "/hall/"}, {"全部产品", "/hall/products"}, {v.Name, ""}},
 		JSONLD:      s.productLD(v),
 	}}

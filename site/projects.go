@@ -80,7 +80,9 @@ func isoDate(t time.Time) string {
 type projectsView struct {
 	Layout
 	Query     content.ProjectQuery
-	Projects  []*content.Project
+	Projects  []*content.Project // this page of them
+	Count     int                // of every page
+	Pager     pager
 	Totals    content.ProjectTotals
 	Years     []yearTotals // every year's totals, when no year is chosen
 	Chart     template.HTML
@@ -121,9 +123,14 @@ func (s *Server) projects(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	pg, err := pageParam(c)
+	if err != nil {
+		return err
+	}
 	lib := s.deps.Content.Library()
-	v := &projectsView{Query: q, Projects: list, Totals: content.SumProjects(list), Filters: s.projectFilters(lib, q),
-		Filtered: len(projectValues(q)) > 0}
+	v := &projectsView{Query: q, Projects: pageOf(pg, list), Count: len(list), Totals: content.SumProjects(list),
+		Filters: s.projectFilters(lib, q), Filtered: len(projectValues(q)) > 0,
+		Pager: pg.Pager(linkTo("/open/projects", projectValues(q)), len(list))}
 	if query := projectValues(q).Encode(); query != "" {
 		v.CSV, v.API = "/open/projects.csv?"+query, "/api/v1/projects?"+query
 	} else {

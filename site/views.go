@@ -185,6 +185,7 @@ type Layout struct {
 	JSONLD      any
 	NoIndex     bool
 	Message     string // a notice shown above the content
+	ReadAloud   bool   // offer 朗读本页 (documents, events, products)
 
 	Site   Identity
 	Domain string
