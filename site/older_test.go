@@ -3,6 +3,8 @@ package site
 import (
 	"context"
 	"encoding/json"
+	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -196,4 +198,55 @@ func TestBrowserReadAloud(t *testing.T) {
 	if hidden := run(t, ctx, chromedp.Evaluate[bool](`document.querySelector('.read-aloud').hidden`)); !hidden {
 		t.Error("the read-aloud control shows where the browser cannot speak")
 	}
+}
+
+// axeScript is axe-core as scripts/install-deps installs it (AXE_CORE_JS names another copy).
+func axeScript(t *testing.T) string {
+	t.Helper()
+	path := os.Getenv("AXE_CORE_JS")
+	if path == "" {
+		path = filepath.Join("..", ".data", "axe", "node_modules", "axe-core", "axe.min.js")
+	}
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("axe-core is not installed (%v): run scripts/install-deps", err)
+	}
+	return string(b)
+}
+
+// TestBrowserAxe runs axe-core's WCAG 2.1 A and AA rules on every kind of page, at 375 and
+// 1280 px, in the standard and high-contrast modes: there must be no violation.
+func TestBrowserAxe(t *testing.T) {
+	axe := axeScript(t)
+	pool := testdb.New(t)
+	store := catalog.New(pool, catalog.Config{})
+	if _, err := store.Seed(context.Background(), catalog.SeedFS()); err != nil {
+		t.Fatal(err)
+	}
+	base, ctx := chromium(t, mustServer(t, func(c *Config, d *Deps) { useCatalog(d, store); c.Now = time.Now }))
+	pages := []string{
+		"/", "/open/", "/open/policies/", "/open/policies/poverty-monitoring-rules-2026", "/open/annual-reports/annual-report-2025",
+		"/open/notices/consumption-assistance-measures-consultation-2026", "/hall/", "/hall/products", "/hall/products/lueyang-kiwi-3kg",
+		"/hall/suppliers/dizhai-cherry-coop", "/hall/stats", "/jobs/", "/jobs/positions", "/jobs/events/" + firstEventSlug(t),
+		"/open/projects", "/open/projects/2022-milu-smart-greenhouses", "/open/website-report/2025", "/interact/", "/interact/write",
+		"/interact/consultations", "/open/apply", "/open/apply/status", "/feedback?page=/", "/search?q=樱桃", "/sitemap", "/accessibility",
+		"/account/login", "/account/register", "/no-such-page",
+	}
+	for _, mode := range []string{"text=normal&contrast=normal", "text=large&contrast=high"} {
+		run(t, ctx, chromedp.Navigate(base+"/prefs?"+mode+"&back=/"))
+		for _, width := range []int64{375, 1280} {
+			run(t, ctx, chromedp.EmulateViewport(width, 900))
+			for _, p := range pages {
+				run(t, ctx, chromedp.Navigate(base+p))
+				run(t, ctx, chromedp.Evaluate[bool](axe+";true"))
+				got := run(t, ctx, chromedp.Evaluate[[]string](`axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})
+					.then(r => r.violations.map(v => v.id + ': ' + v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(' | ')))`,
+					chromedp.EvalAwaitPromise))
+				for _, v := range got {
+					t.Errorf("%s (%s, %d px): %s", p, mode, width, v)
+				}
+			}
+		}
+	}
+	run(t, ctx, chromedp.Navigate(base+"/prefs?text=normal&contrast=normal&back=/"))
 }
