@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 
@@ -249,4 +250,33 @@ func TestBrowserAxe(t *testing.T) {
 		}
 	}
 	run(t, ctx, chromedp.Navigate(base+"/prefs?text=normal&contrast=normal&back=/"))
+}
+
+// TestBrowserWithoutJavaScript reads the pages that carry the read-aloud script with scripts
+// off: everything is there, and the control stays hidden.
+func TestBrowserWithoutJavaScript(t *testing.T) {
+	pool := testdb.New(t)
+	store := catalog.New(pool, catalog.Config{})
+	if _, err := store.Seed(context.Background(), catalog.SeedFS()); err != nil {
+		t.Fatal(err)
+	}
+	base, ctx := chromium(t, mustServer(t, func(c *Config, d *Deps) { useCatalog(d, store); c.Now = time.Now }))
+	run(t, ctx, chromedp.Action[chromedp.Void](func(ctx context.Context, tg *chromedp.Target) (chromedp.Void, error) {
+		_, err := cdp.Call(ctx, tg, emulation.SetScriptExecutionDisabled, emulation.SetScriptExecutionDisabledParams{Value: true})
+		return chromedp.Void{}, err
+	}))
+	run(t, ctx, chromedp.EmulateViewport(375, 800))
+	for _, c := range []struct{ page, want string }{
+		{"/open/policies/poverty-monitoring-rules-2026", "第一条"},
+		{"/hall/products/lueyang-kiwi-3kg", "徐香猕猴桃"},
+		{"/jobs/events/" + firstEventSlug(t), "招聘"},
+		{"/hall/products", "筛选条件"},
+	} {
+		run(t, ctx, chromedp.Navigate(base+c.page))
+		got := run(t, ctx, chromedp.Evaluate[string](`document.querySelector('main').innerText + '|' + (document.querySelector('.read-aloud') ? document.querySelector('.read-aloud').hidden : 'none')`))
+		text, hidden, _ := strings.Cut(got, "|")
+		if !strings.Contains(text, c.want) || hidden == "false" {
+			t.Errorf("%s without scripts: read-aloud hidden %s, text lacks %q", c.page, hidden, c.want)
+		}
+	}
 }
