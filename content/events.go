@@ -3,7 +3,6 @@ package content
 import (
 	"fmt"
 	"io/fs"
-	"path"
 	"regexp"
 	"sort"
 	"strings"
@@ -716,28 +715,7 @@ func parseStages(root object) []Stage {
 // loadEvents reads every event under events/ into the library, in parallel, once the documents
 // are known (event bodies may link to them).
 func (l *Library) loadEvents(fsys fs.FS, prev *Library) []Problem {
-	var files []string
-	var problems []Problem
-	err := fs.WalkDir(fsys, "events", func(p string, e fs.DirEntry, err error) error {
-		if err != nil {
-			if p == "events" {
-				return fs.SkipDir
-			}
-			return err
-		}
-		if e.IsDir() || !strings.HasSuffix(p, ".md") {
-			return nil
-		}
-		if path.Dir(p) != "events" {
-			problems = append(problems, Problem{p, 1, "招聘活动文件须直接位于 events/ 目录下"})
-			return nil
-		}
-		files = append(files, p)
-		return nil
-	})
-	if err != nil {
-		problems = append(problems, Problem{"events", 1, fmt.Sprintf("无法读取目录：%v", err)})
-	}
+	files, problems := contentFiles(fsys, "events", "招聘活动文件须直接位于 events/ 目录下")
 	lastGood := map[string]*Event{}
 	if prev != nil {
 		for _, e := range prev.events {

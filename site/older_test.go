@@ -80,12 +80,7 @@ type phoneReport struct {
 // targets, text sizes, squeezed table cells, what the first screen shows, the width, and the
 // punctuation of the rendered text.
 func TestBrowserOlderReaders(t *testing.T) {
-	pool := testdb.New(t)
-	store := catalog.New(pool, catalog.Config{})
-	if _, err := store.Seed(context.Background(), catalog.SeedFS()); err != nil {
-		t.Fatal(err)
-	}
-	base, ctx := chromium(t, mustServer(t, func(c *Config, d *Deps) { useCatalog(d, store); c.Now = time.Now }))
+	base, ctx := sampleBrowser(t)
 	pages := []string{
 		"/", "/open/", "/open/policies/", "/open/policies/poverty-monitoring-rules-2026", "/open/notices/consumption-assistance-measures-consultation-2026",
 		"/open/annual-reports/annual-report-2025", "/hall/", "/hall/products", "/hall/products?county=略阳县", "/hall/products/lueyang-kiwi-3kg",
@@ -219,12 +214,7 @@ func axeScript(t *testing.T) string {
 // 1280 px, in the standard and high-contrast modes: there must be no violation.
 func TestBrowserAxe(t *testing.T) {
 	axe := axeScript(t)
-	pool := testdb.New(t)
-	store := catalog.New(pool, catalog.Config{})
-	if _, err := store.Seed(context.Background(), catalog.SeedFS()); err != nil {
-		t.Fatal(err)
-	}
-	base, ctx := chromium(t, mustServer(t, func(c *Config, d *Deps) { useCatalog(d, store); c.Now = time.Now }))
+	base, ctx := sampleBrowser(t)
 	pages := []string{
 		"/", "/open/", "/open/policies/", "/open/policies/poverty-monitoring-rules-2026", "/open/annual-reports/annual-report-2025",
 		"/open/notices/consumption-assistance-measures-consultation-2026", "/hall/", "/hall/products", "/hall/products/lueyang-kiwi-3kg",
@@ -255,12 +245,7 @@ func TestBrowserAxe(t *testing.T) {
 // TestBrowserWithoutJavaScript reads the pages that carry the read-aloud script with scripts
 // off: everything is there, and the control stays hidden.
 func TestBrowserWithoutJavaScript(t *testing.T) {
-	pool := testdb.New(t)
-	store := catalog.New(pool, catalog.Config{})
-	if _, err := store.Seed(context.Background(), catalog.SeedFS()); err != nil {
-		t.Fatal(err)
-	}
-	base, ctx := chromium(t, mustServer(t, func(c *Config, d *Deps) { useCatalog(d, store); c.Now = time.Now }))
+	base, ctx := sampleBrowser(t)
 	run(t, ctx, chromedp.Action[chromedp.Void](func(ctx context.Context, tg *chromedp.Target) (chromedp.Void, error) {
 		_, err := cdp.Call(ctx, tg, emulation.SetScriptExecutionDisabled, emulation.SetScriptExecutionDisabledParams{Value: true})
 		return chromedp.Void{}, err
@@ -279,4 +264,16 @@ func TestBrowserWithoutJavaScript(t *testing.T) {
 			t.Errorf("%s without scripts: read-aloud hidden %s, text lacks %q", c.page, hidden, c.want)
 		}
 	}
+}
+
+// sampleBrowser is Chromium on a site with the sample catalogue, on the real clock (the browser
+// drops a session cookie that the test clock says has expired).
+func sampleBrowser(t *testing.T) (string, context.Context) {
+	t.Helper()
+	pool := testdb.New(t)
+	store := catalog.New(pool, catalog.Config{})
+	if _, err := store.Seed(context.Background(), catalog.SeedFS()); err != nil {
+		t.Fatal(err)
+	}
+	return chromium(t, mustServer(t, func(c *Config, d *Deps) { useCatalog(d, store); c.Now = time.Now }))
 }
