@@ -29,6 +29,11 @@ func TestProjectsPages(t *testing.T) {
 	mustContain(t, page.Body, "380 万元（市级 240 万元，区级 140 万元）", "2022年3月21日</time> 拨付 108 万元，累计 108 万元（28.4%）",
 		"累计 360 万元（94.7%）", "迷鹿村股份经济合作社", "2022年11月18日", `<progress id="progress" max="1" value="0.9474">`,
 		`href="/open/reports/work-report-2022-plan-2023"`)
+	mustContain(t, page.Body, `<img src="/files/projects/milu-greenhouses.svg" alt="建成后的智能温室大棚（示意图）"`)
+	photo := get(t, s, "/files/projects/milu-greenhouses.svg")
+	if photo.Status != http.StatusOK || photo.Header.Get("Content-Type") != "image/svg+xml" {
+		t.Errorf("photo: %d %s", photo.Status, photo.Header.Get("Content-Type"))
+	}
 	// The document names the project back.
 	mustContain(t, get(t, s, "/open/reports/work-report-2022-plan-2023").Body, `href="/open/projects/2022-milu-smart-greenhouses"`)
 
