@@ -716,12 +716,7 @@ func parseStages(root object) []Stage {
 // are known (event bodies may link to them).
 func (l *Library) loadEvents(fsys fs.FS, prev *Library) []Problem {
 	files, problems := contentFiles(fsys, "events", "招聘活动文件须直接位于 events/ 目录下")
-	lastGood := map[string]*Event{}
-	if prev != nil {
-		for _, e := range prev.events {
-			lastGood[e.File] = e
-		}
-	}
+	lastGood := lastGoodOf(prev, func(l *Library) []*Event { return l.events }, func(e *Event) string { return e.File })
 	// An event is never changed once parsed, so the new library can share the old one's.
 	events, found, kept := parseFiles(fsys, files, parseEvent, lastGood, func(e *Event) *Event { return e })
 	problems = append(problems, found...)

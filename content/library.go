@@ -74,12 +74,7 @@ func load(fsys fs.FS, prev *Library) (*Library, []Problem) {
 		problems = append(problems, Problem{"docs", 1, fmt.Sprintf("无法读取目录：%v", err)})
 	}
 
-	lastGood := map[string]*Document{}
-	if prev != nil {
-		for _, d := range prev.docs {
-			lastGood[d.File] = d
-		}
-	}
+	lastGood := lastGoodOf(prev, func(l *Library) []*Document { return l.docs }, func(d *Document) string { return d.File })
 	docs, found, kept := parseFiles(fsys, files, func(file string, data []byte) (*Document, []Problem) {
 		kind, _ := docKind(file)
 		return parseDocument(fsys, file, kind, data)
@@ -151,6 +146,18 @@ func docKind(file string) (Kind, bool) {
 // parseFiles reads and parses content files in parallel, returning them in the order of files
 // (nil for a file with problems) with every problem found. A file whose new version has problems
 // keeps the version lastGood has under its name, passed through reuse, and is listed in kept. A
+// lastGoodOf indexes by file what prev (nil on a first load) holds of a kind of content, for
+// parseFiles to serve again when a file's new version has problems.
+func lastGoodOf[T any](prev *Library, list func(*Library) []*T, file func(*T) string) map[string]*T {
+	out := map[string]*T{}
+	if prev != nil {
+		for _, x := range list(prev) {
+			out[file(x)] = x
+		}
+	}
+	return out
+}
+
 // file deleted since its directory was listed is left out, with no problem.
 func parseFiles[T any](fsys fs.FS, files []string, parse func(file string, data []byte) (*T, []Problem),
 	lastGood map[string]*T, reuse func(*T) *T) (parsed []*T, problems []Problem, kept []string) {

@@ -311,12 +311,7 @@ func parseAsset(h object, pr *Project) *Asset {
 // file's last good version as documents do, and links projects and documents both ways.
 func (l *Library) loadProjects(fsys fs.FS, prev *Library) []Problem {
 	files, problems := contentFiles(fsys, "projects", "衔接资金项目文件须直接位于 projects/ 目录下")
-	lastGood := map[string]*Project{}
-	if prev != nil {
-		for _, p := range prev.projects {
-			lastGood[p.File] = p
-		}
-	}
+	lastGood := lastGoodOf(prev, func(l *Library) []*Project { return l.projects }, func(p *Project) string { return p.File })
 	projects, found, kept := parseFiles(fsys, files, func(file string, data []byte) (*Project, []Problem) {
 		return parseProject(fsys, file, data)
 	}, lastGood, func(p *Project) *Project { c := *p; c.Documents = nil; return &c })

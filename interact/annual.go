@@ -122,9 +122,11 @@ type TableRow struct {
 
 // RequestTable is the year's table.
 type RequestTable struct {
-	Year    int
-	Columns []string // the applicant categories and 总计
-	Rows    []TableRow
+	Year     int
+	Columns  []string // the applicant categories and 总计
+	Rows     []TableRow
+	Received int // new in the year, every category
+	Closed   int // closed in the year, every category
 }
 
 var groupNumerals = []string{"（一）", "（二）", "（三）", "（四）", "（五）", "（六）", "（七）"}
@@ -173,7 +175,7 @@ func (r *Requests) YearTable(ctx context.Context, year int) (*RequestTable, erro
 		return nil, fmt.Errorf("count requests: %w", err)
 	}
 
-	t := &RequestTable{Year: year}
+	t := &RequestTable{Year: year, Received: received[width-1], Closed: total[width-1]}
 	for _, c := range ApplicantCategories {
 		t.Columns = append(t.Columns, c.Label)
 	}

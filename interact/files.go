@@ -65,7 +65,7 @@ func checkFiles(files []File) error {
 		return zhenxing.Errorf(zhenxing.EInvalid, "一次答复最多附 %d 个文件（现有 %d 个）。", MaxReplyFiles, len(files))
 	}
 	for _, f := range files {
-		name := path.Base(strings.ReplaceAll(f.Name, `\`, "/"))
+		name := fileName(f.Name)
 		t, ok := fileTypes[strings.ToLower(path.Ext(name))]
 		switch {
 		case !ok:
@@ -83,9 +83,12 @@ func checkFiles(files []File) error {
 	return nil
 }
 
+// fileName is an uploaded file's name without the folders a browser may send (Windows ones too).
+func fileName(name string) string { return path.Base(strings.ReplaceAll(name, `\`, "/")) }
+
 func storeFiles(ctx context.Context, tx pgx.Tx, requestID int64, files []File, now time.Time) error {
 	for _, f := range files {
-		name := path.Base(strings.ReplaceAll(f.Name, `\`, "/"))
+		name := fileName(f.Name)
 		_, err := tx.Exec(ctx, `INSERT INTO disclosure_request_files (request_id, name, content_type, data, created_at)
 			VALUES ($1, $2, $3, $4, $5)`, requestID, name, fileTypes[strings.ToLower(path.Ext(name))].contentType, f.Data, now)
 		if err != nil {
@@ -113,10 +116,11 @@ type StoredFile struct {
 // File returns a file of the reply to the request with the number, for whoever has its secret
 // code. Errors: ENotFound for a wrong code, an unknown number or a file of another request.
 func (r *Requests) File(ctx context.Context, number, secret string, id int64) (*StoredFile, error) {
-	if _, err := r.Status(ctx, number, secret); err != nil {
+	_, st, err := r.byCode(ctx, number, secret)
+	if err != nil {
 		return nil, err
 	}
-	return r.file(ctx, strings.ToUpper(strings.TrimSpace(number)), id)
+	return r.file(ctx, st.Number, id)
 }
 
 // StaffFile returns a file of the reply to the request with the number. Errors: ENotFound.

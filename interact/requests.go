@@ -380,6 +380,19 @@ func addEvent(ctx context.Context, tx pgx.Tx, id int64, from *RequestState, to R
 // code. A wrong code and an unknown number are the same ENotFound, so neither can be told from
 // the other; the site rate-limits the attempts.
 func (r *Requests) Status(ctx context.Context, number, secret string) (*Status, error) {
+	id, st, err := r.byCode(ctx, number, secret)
+	if err != nil {
+		return nil, err
+	}
+	if st.Files, err = r.files(ctx, id); err != nil {
+		return nil, err
+	}
+	return st, nil
+}
+
+// byCode is the request with the number, without its files, when secret is its code. Errors:
+// as Status.
+func (r *Requests) byCode(ctx context.Context, number, secret string) (int64, *Status, error) {
 	var st Status
 	var id int64
 	var hash []byte
@@ -389,20 +402,17 @@ func (r *Requests) Status(ctx context.Context, number, secret string) (*Status, 
 		Scan(&id, &st.Number, &hash, &st.State, &st.ReceivedAt, &st.DueAt, &st.Reply, &st.Refusal, &outcome, &st.ClosedAt)
 	notFound := zhenxing.Errorf(zhenxing.ENotFound, "申请编号或查询码不正确，请核对后再试。")
 	if errors.Is(err, pgx.ErrNoRows) {
-		return nil, notFound
+		return 0, nil, notFound
 	}
 	if err != nil {
-		return nil, fmt.Errorf("read request: %w", err)
+		return 0, nil, fmt.Errorf("read request: %w", err)
 	}
 	if !secretMatches(hash, secret) {
-		return nil, notFound
+		return 0, nil, notFound
 	}
 	o, _ := OutcomeOf(outcome)
 	st.Outcome = o.Label()
-	if st.Files, err = r.files(ctx, id); err != nil {
-		return nil, err
-	}
-	return &st, nil
+	return id, &st, nil
 }
 
 // Queue lists the open requests, the earliest due first. Errors: internal only.

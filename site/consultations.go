@@ -40,7 +40,7 @@ func period(d *content.Document) interact.Period {
 
 // fillConsult completes v for the document's page: a guard for the form while the period runs
 // (with the anonymous session it needs), the summary once it is over.
-func (s *Server) fillConsult(c *fiber.Ctx, ctx context.Context, d *content.Document, v *consultView) error {
+func (s *Server) fillConsult(ctx context.Context, c *fiber.Ctx, d *content.Document, v *consultView) error {
 	now := s.now()
 	v.Period, v.Open, v.Closed = d.Consultation, d.Consultation.OpenAt(now), d.Consultation.ClosedAt(now)
 	switch {

@@ -253,7 +253,7 @@ func (s *Server) renderLiveDocument(c *fiber.Ctx, status int, d *content.Documen
 		if consult == nil {
 			consult = &consultView{}
 		}
-		if err := s.fillConsult(c, ctx, d, consult); err != nil {
+		if err := s.fillConsult(ctx, c, d, consult); err != nil {
 			return err
 		}
 		v.Consult = consult

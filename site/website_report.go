@@ -140,14 +140,9 @@ func (s *Server) websiteReport(c *fiber.Ctx, year int) ([]reportSection, error) 
 		{"解读信息发布总数", count(interp, "条"), 0}, {"解读材料数量", count(interp, "条"), 1},
 		{"回应公众关注热点或重大舆情数量", fact(facts.Responses, "次"), 0},
 	}}
-	received, closed := 0, 0
-	if len(requests.Rows) > 0 {
-		received = requests.Rows[0].Counts[len(requests.Columns)-1]
-		closed = requests.Rows[len(requests.Rows)-2].Counts[len(requests.Columns)-1] // （七）总计
-	}
 	service := reportSection{"五、办事服务", []reportItem{
 		{"是否发布服务事项目录", "否", 0},
-		{"政府信息公开申请：收到", count(received, "件"), 1}, {"政府信息公开申请：办结", count(closed, "件"), 1},
+		{"政府信息公开申请：收到", count(requests.Received, "件"), 1}, {"政府信息公开申请：办结", count(requests.Closed, "件"), 1},
 	}}
 	interact := reportSection{"六、互动交流", []reportItem{
 		{"是否使用统一平台", "否（本站自建领导信箱、意见征集和纠错表单）", 0},
