@@ -162,7 +162,7 @@ func TestCartStockShrinks(t *testing.T) {
 	if l := cart.Lines[0]; !strings.Contains(l.Problem, "现有 10盒") || cart.Orderable {
 		t.Fatalf("line = %+v", l)
 	}
-	_, err := f.svc.Checkouts.Place(ctx, b, checkoutInput())
+	_, err := f.svc.Checkouts.Place(ctx, b, f.input(b))
 	assertMessage(t, err, zhenxing.EConflict, "库存不足", "现有 10盒")
 }
 

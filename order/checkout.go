@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -51,24 +52,19 @@ func (d InvoiceDetails) KindLabel() string {
 
 // CheckoutInput is what the buyer fills in to place the orders of their cart.
 type CheckoutInput struct {
-	Recipient   string // 收货人
-	Phone       string
-	Address     string // the delivery address as one text
+	AddressID   int64 // one of the organisation's delivery addresses, copied into each order
 	Invoice     InvoiceDetails
 	PurchaseRef string // 采购单号, optional
 	Note        string // optional
 }
 
-var (
-	phoneRE = regexp.MustCompile(`^[0-9+\-() ]{7,20}$`)
-	taxIDRE = regexp.MustCompile(`^[0-9A-Z]{15,20}$`)
-)
+var taxIDRE = regexp.MustCompile(`^[0-9A-Z]{15,20}$`)
 
 // Validate tidies the input (spaces trimmed, the tax id upper-case, an empty kind ordinary) and
 // checks every field: problems are EInvalid wrapping catalog.FieldErrors.
 func (in *CheckoutInput) Validate() error {
 	trim := func(s *string) { *s = strings.TrimSpace(*s) }
-	for _, s := range []*string{&in.Recipient, &in.Phone, &in.Address, &in.PurchaseRef, &in.Note,
+	for _, s := range []*string{&in.PurchaseRef, &in.Note,
 		&in.Invoice.Title, &in.Invoice.TaxID, &in.Invoice.Kind, &in.Invoice.Bank, &in.Invoice.Account,
 		&in.Invoice.Address, &in.Invoice.Phone} {
 		trim(s)
@@ -86,12 +82,9 @@ func (in *CheckoutInput) Validate() error {
 			addField(&fe, field, "%s不能超过 %d 个字。", label, maxLen)
 		}
 	}
-	text("recipient", "收货人", in.Recipient, true, 50)
-	text("phone", "联系电话", in.Phone, true, 20)
-	if in.Phone != "" && !phoneRE.MatchString(in.Phone) {
-		addField(&fe, "phone", "联系电话“%s”格式不对。", in.Phone)
+	if in.AddressID <= 0 {
+		addField(&fe, "address", "请选择收货地址。")
 	}
-	text("address", "收货地址", in.Address, true, 200)
 	text("purchase_ref", "采购单号", in.PurchaseRef, false, 50)
 	text("note", "备注", in.Note, false, 500)
 	text("invoice_title", "发票抬头", in.Invoice.Title, true, 100)
@@ -159,6 +152,9 @@ type cartItem struct {
 	tier     int
 }
 
+// shipTo is the delivery address an order is sent to, as it was when placed.
+type shipTo struct{ recipient, phone, address string }
+
 // Place turns the buyer's cart into one order per supplier under one checkout, in one
 // transaction: every line's stock is reserved, or none is. The cart is emptied of what was
 // ordered. A checkout whose total is above the organisation's approval threshold, placed by a
@@ -166,11 +162,28 @@ type cartItem struct {
 // configured time.
 //
 // Errors: an organisation not yet approved (or a Buyer without a user or organisation) is
-// EForbidden; bad input EInvalid wrapping
-// catalog.FieldErrors; an empty cart, an unlisted product or a quantity the product no longer
-// allows EInvalid; stock that ran out since the line was added EConflict. Each message says what
-// to do, in Chinese; nothing is written then.
+// EForbidden; bad input EInvalid wrapping catalog.FieldErrors; an address that is not the
+// organisation's ENotFound; an empty cart, an unlisted product or a quantity the product no
+// longer allows EInvalid; stock that ran out since the line was added EConflict. Each message
+// says what to do, in Chinese; nothing is written then. Every attempt, placed or refused, counts
+// against the buyer's Config.CheckoutRate: past it, the attempt is ETooMany, with a
+// *db.RateLimitError cause.
 func (c *Checkouts) Place(ctx context.Context, b Buyer, in CheckoutInput) (*Placed, error) {
+	placed, err := c.tryPlace(ctx, b, in)
+	if err != nil {
+		// Nothing was written, the transaction's count of the attempt included: count it now.
+		if lerr := c.db.limits.Allow(ctx, checkoutKey(b), c.db.cfg.CheckoutRate, c.db.now()); lerr != nil {
+			return nil, lerr
+		}
+		return nil, err
+	}
+	return placed, nil
+}
+
+// checkoutKey is the key of the buyer's checkouts in the rate limits.
+func checkoutKey(b Buyer) string { return "checkout:" + strconv.FormatInt(b.UserID, 10) }
+
+func (c *Checkouts) tryPlace(ctx context.Context, b Buyer, in CheckoutInput) (*Placed, error) {
 	if b.UserID <= 0 || b.OrganizationID <= 0 {
 		return nil, zhenxing.Errorf(zhenxing.EForbidden, "请以采购单位的账号登录后下单。")
 	}
@@ -180,49 +193,81 @@ func (c *Checkouts) Place(ctx context.Context, b Buyer, in CheckoutInput) (*Plac
 	if err := in.Validate(); err != nil {
 		return nil, err
 	}
-	var placed *Placed
-	err := db.InTx(ctx, c.db.pool, func(tx pgx.Tx) error {
-		var err error
-		placed, err = c.place(ctx, tx, b, in)
+	// A new reference code that happens to be taken already fails the insert of the checkout
+	// and rolls everything back: try again with another.
+	for range 5 {
+		placed, err := c.place(ctx, b, in)
+		if !isUnique(err, "checkouts_reference_key") {
+			return placed, err
+		}
+	}
+	return nil, fmt.Errorf("insert checkout: no free reference code")
+}
+
+// place places the cart in two round trips (db.InTwoTrips): the first counts the attempt against
+// the buyer's limit, reads the address and locks the cart's lines and products, the second writes the checkout, its orders, their lines
+// and first events, the stock movements and the emptied cart in one statement, and commits.
+func (c *Checkouts) place(ctx context.Context, b Buyer, in CheckoutInput) (*Placed, error) {
+	var to shipTo
+	var items []cartItem
+	read := &pgx.Batch{}
+	// The statement that writes is planned once per connection, not for every checkout.
+	read.Queue(`SET LOCAL plan_cache_mode = force_generic_plan`)
+	db.QueueUse(read, checkoutKey(b), c.db.cfg.CheckoutRate, c.db.now())
+	read.Queue(`SELECT recipient, phone, address FROM delivery_addresses WHERE id = $1 AND organization_id = $2`,
+		in.AddressID, b.OrganizationID).QueryRow(func(row pgx.Row) error {
+		err := row.Scan(&to.recipient, &to.phone, &to.address)
+		if errors.Is(err, pgx.ErrNoRows) {
+			return notFound("该收货地址不存在。")
+		}
 		return err
 	})
+	// The cart lines and their products, locked in product id order (the order every change of
+	// stock takes them in, so two checkouts never wait for each other in a circle).
+	read.Queue(`SELECT `+productCols+`, s.name, c.quantity
+		FROM cart_lines c JOIN products p ON p.id = c.product_id JOIN suppliers s ON s.id = p.supplier_id
+		WHERE c.user_id = $1 ORDER BY p.id FOR UPDATE OF c, p`, b.UserID).Query(func(rows pgx.Rows) error {
+		var err error
+		items, err = pgx.CollectRows(rows, func(row pgx.CollectableRow) (cartItem, error) {
+			var it cartItem
+			err := row.Scan(append(productDest(&it.p), &it.supplier, &it.qty)...)
+			return it, err
+		})
+		return err
+	})
+	var placed *Placed
+	err := db.InTwoTrips(ctx, c.db.pool, read, func() (*pgx.Batch, error) {
+		var write *pgx.Batch
+		var err error
+		placed, write, err = c.orders(b, in, to, items)
+		return write, err
+	})
 	if err != nil {
+		if isCheck(err, "products_stock_check") {
+			return nil, zhenxing.Errorf(zhenxing.EConflict, "库存不足，请修改数量后再提交。")
+		}
 		return nil, err
 	}
 	return placed, nil
 }
 
-func (c *Checkouts) place(ctx context.Context, tx pgx.Tx, b Buyer, in CheckoutInput) (*Placed, error) {
-	// The cart lines and their products, locked in product id order (the order every change of
-	// stock takes them in, so two checkouts never wait for each other in a circle).
-	rows, err := tx.Query(ctx, `SELECT `+productCols+`, s.name, c.quantity
-		FROM cart_lines c JOIN products p ON p.id = c.product_id JOIN suppliers s ON s.id = p.supplier_id
-		WHERE c.user_id = $1 ORDER BY p.id FOR UPDATE OF c, p`, b.UserID)
-	if err != nil {
-		return nil, fmt.Errorf("lock cart: %w", err)
-	}
-	items, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (cartItem, error) {
-		var it cartItem
-		err := row.Scan(append(productDest(&it.p), &it.supplier, &it.qty)...)
-		return it, err
-	})
-	if err != nil {
-		return nil, fmt.Errorf("lock cart: %w", err)
-	}
+// orders checks the locked cart and returns what the checkout will place with the batch that
+// writes it, whose callback fills in the ids and numbers of the orders.
+func (c *Checkouts) orders(b Buyer, in CheckoutInput, to shipTo, items []cartItem) (*Placed, *pgx.Batch, error) {
 	if len(items) == 0 {
-		return nil, invalid("采购单是空的，请先选购产品。")
+		return nil, nil, invalid("采购单是空的，请先选购产品。")
 	}
 	var total zhenxing.Money
 	for i := range items {
 		it := &items[i]
 		if !it.p.Listed {
-			return nil, invalid("“%s”已下架，请先从采购单中删除。", it.p.Name)
+			return nil, nil, invalid("“%s”已下架，请先从采购单中删除。", it.p.Name)
 		}
 		if err := it.p.CheckQuantity(it.qty); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		if it.qty > it.p.Stock {
-			return nil, zhenxing.Errorf(zhenxing.EConflict, "“%s”库存不足：现有 %d%s，采购单中为 %d%s。请修改数量后再提交。",
+			return nil, nil, zhenxing.Errorf(zhenxing.EConflict, "“%s”库存不足：现有 %d%s，采购单中为 %d%s。请修改数量后再提交。",
 				it.p.Name, it.p.Stock, it.p.Unit, it.qty, it.p.Unit)
 		}
 		it.price, it.tier = tierOf(&it.p, it.qty)
@@ -232,88 +277,92 @@ func (c *Checkouts) place(ctx context.Context, tx pgx.Tx, b Buyer, in CheckoutIn
 	now := c.db.now()
 	state, payBy := StateUnpaid, new(time.Time)
 	*payBy = now.Add(c.db.cfg.PayWithin)
+	note := "提交订单"
 	if !b.Admin && b.ApprovalThreshold != nil && total > *b.ApprovalThreshold {
 		state, payBy = StateApproval, nil
+		note = "提交订单，金额超过本单位审批额度，等待管理员审批"
 	}
-	placed := &Placed{Total: total, State: state, PayBy: payBy}
-	for range 10 {
-		ref := newReference()
-		err := tx.QueryRow(ctx, `INSERT INTO checkouts (organization_id, user_id, reference, total, created_at)
-			VALUES ($1, $2, $3, $4, $5) ON CONFLICT (reference) DO NOTHING RETURNING id`,
-			b.OrganizationID, b.UserID, ref, total, now).Scan(&placed.CheckoutID)
-		if err == nil {
-			placed.Reference = ref
-			break
-		}
-		if !errors.Is(err, pgx.ErrNoRows) {
-			return nil, fmt.Errorf("insert checkout: %w", err)
-		}
-	}
-	if placed.Reference == "" {
-		return nil, fmt.Errorf("insert checkout: no free reference code")
-	}
-	invoice := in.Invoice
+	placed := &Placed{Reference: newReference(), Total: total, State: state, PayBy: payBy}
 
-	// One order per supplier, suppliers in the order of their first product.
-	bySupplier := map[int64][]*cartItem{}
-	var suppliers []int64
-	for i := range items {
-		sid := items[i].p.SupplierID
-		if _, ok := bySupplier[sid]; !ok {
+	// One order per supplier, suppliers in the order of their first product; the lines as
+	// columns, each with its supplier.
+	var suppliers, orderTotals, lineSuppliers, products []int64
+	var quantities, tiers []int
+	var prices []zhenxing.Money
+	at := map[int64]int{} // supplier id -> index in placed.Orders
+	for _, it := range items {
+		sid := it.p.SupplierID
+		i, ok := at[sid]
+		if !ok {
+			i = len(placed.Orders)
+			at[sid] = i
 			suppliers = append(suppliers, sid)
+			orderTotals = append(orderTotals, 0)
+			placed.Orders = append(placed.Orders, PlacedOrder{SupplierName: it.supplier})
 		}
-		bySupplier[sid] = append(bySupplier[sid], &items[i])
+		line := it.price * zhenxing.Money(it.qty)
+		orderTotals[i] += int64(line)
+		placed.Orders[i].Total += line
+		lineSuppliers, products = append(lineSuppliers, sid), append(products, it.p.ID)
+		quantities, prices, tiers = append(quantities, it.qty), append(prices, it.price), append(tiers, it.tier)
 	}
+
+	// The checkout; its orders, numbered by the Beijing date and the next of order_number_seq
+	// (six digits at least), each with the first event of its timeline; their lines, with the
+	// product as it is sold; the stock each line takes (never below zero: products_stock_check)
+	// with its movement; and the cart emptied of what was ordered.
 	actor := b.actor()
-	date := now.In(zhenxing.Beijing).Format("20060102")
-	for _, sid := range suppliers {
-		lines := bySupplier[sid]
-		var orderTotal zhenxing.Money
-		for _, it := range lines {
-			orderTotal += it.price * zhenxing.Money(it.qty)
-		}
-		note := "提交订单"
-		if state == StateApproval {
-			note = "提交订单，金额超过本单位审批额度，等待管理员审批"
-		}
-		// The order, its number (the Beijing date and the next of order_number_seq, six digits
-		// at least) and the first line of its timeline, in one statement.
-		po := PlacedOrder{SupplierName: lines[0].supplier, Total: orderTotal}
-		err := tx.QueryRow(ctx, `WITH o AS (
-				INSERT INTO orders (number, checkout_id, organization_id, supplier_id, placed_by, state,
-					total, recipient, phone, address, invoice, purchase_ref, note, pay_by, created_at, updated_at)
-				SELECT 'XF' || $16 || '-' || lpad(n::text, greatest(6, length(n::text)), '0'), $1, $2, $3, $4, $5,
-					$6, $7, $8, $9, $10, $11, $12, $13, $14, $14 FROM nextval('order_number_seq') n
-				RETURNING id, number),
-			e AS (INSERT INTO order_events (order_id, from_state, to_state, actor_id, actor_name, note, at)
-				SELECT id, NULL, $5, $4, $17, $15, $14 FROM o)
-			SELECT id, number FROM o`,
-			placed.CheckoutID, b.OrganizationID, sid, b.UserID, state, orderTotal,
-			in.Recipient, in.Phone, in.Address, invoice, in.PurchaseRef, in.Note, payBy, now, note, date, actor.Name).Scan(&po.ID, &po.Number)
+	write := &pgx.Batch{}
+	write.Queue(`WITH k AS (
+			INSERT INTO checkouts (organization_id, user_id, reference, total, created_at)
+			VALUES ($1, $2, $3, $4, $5) RETURNING id),
+		s AS (
+			SELECT s.*, nextval('order_number_seq') AS n
+			FROM unnest($6::bigint[], $7::bigint[]) WITH ORDINALITY AS s (supplier_id, total, i) ORDER BY i),
+		o AS (
+			INSERT INTO orders (number, checkout_id, organization_id, supplier_id, placed_by, state, total,
+				recipient, phone, address, invoice, purchase_ref, note, pay_by, created_at, updated_at)
+			SELECT 'XF' || $8 || '-' || lpad(s.n::text, greatest(6, length(s.n::text)), '0'), k.id, $1, s.supplier_id,
+				$2, $9, s.total, $10, $11, $12, $13, $14, $15, $16, $5, $5
+			FROM k, s ORDER BY s.i
+			RETURNING id, number, supplier_id),
+		e AS (
+			INSERT INTO order_events (order_id, from_state, to_state, actor_id, actor_name, note, at)
+			SELECT id, NULL, $9, $2, $17, $18, $5 FROM o),
+		l AS (
+			SELECT * FROM unnest($19::bigint[], $20::bigint[], $21::int[], $22::bigint[], $23::int[])
+				AS l (supplier_id, product_id, quantity, unit_price, tier_min_qty)),
+		ol AS (
+			INSERT INTO order_lines (order_id, product_id, name, spec, unit, quantity, unit_price, tier_min_qty, total)
+			SELECT o.id, l.product_id, p.name, p.spec, p.unit, l.quantity, l.unit_price, l.tier_min_qty, l.unit_price * l.quantity
+			FROM l JOIN o USING (supplier_id) JOIN products p ON p.id = l.product_id),
+		taken AS (
+			UPDATE products p SET stock = p.stock - l.quantity FROM l WHERE p.id = l.product_id
+			RETURNING p.id, p.stock, l.quantity, l.supplier_id),
+		m AS (
+			INSERT INTO stock_movements (product_id, delta, stock_after, reason, actor_id, actor_name, at)
+			SELECT t.id, -t.quantity, t.stock, '订单 ' || o.number, $2, $17, $5 FROM taken t JOIN o USING (supplier_id)),
+		d AS (
+			DELETE FROM cart_lines WHERE user_id = $2 AND product_id IN (SELECT product_id FROM l))
+		SELECT o.id, o.number, o.supplier_id, k.id FROM o, k`,
+		b.OrganizationID, b.UserID, placed.Reference, total, now,
+		suppliers, orderTotals, now.In(zhenxing.Beijing).Format("20060102"),
+		state, to.recipient, to.phone, to.address, in.Invoice, in.PurchaseRef, in.Note, payBy,
+		actor.Name, note,
+		lineSuppliers, products, quantities, prices, tiers).Query(func(rows pgx.Rows) error {
+		var id, sid int64
+		var number string
+		_, err := pgx.ForEachRow(rows, []any{&id, &number, &sid, &placed.CheckoutID}, func() error {
+			o := &placed.Orders[at[sid]]
+			o.ID, o.Number = id, number
+			return nil
+		})
 		if err != nil {
-			return nil, fmt.Errorf("insert order: %w", err)
+			return fmt.Errorf("insert orders: %w", err)
 		}
-		for _, it := range lines {
-			_, err := tx.Exec(ctx, `INSERT INTO order_lines (order_id, product_id, name, spec, unit, quantity, unit_price, tier_min_qty, total)
-				VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
-				po.ID, it.p.ID, it.p.Name, it.p.Spec, it.p.Unit, it.qty, it.price, it.tier, it.price*zhenxing.Money(it.qty))
-			if err != nil {
-				return nil, fmt.Errorf("insert order line: %w", err)
-			}
-			if err := moveStock(ctx, tx, actor, it.p.ID, -it.qty, "订单 "+po.Number, now); err != nil {
-				return nil, err
-			}
-		}
-		placed.Orders = append(placed.Orders, po)
-	}
-	ids := make([]int64, len(items))
-	for i, it := range items {
-		ids[i] = it.p.ID
-	}
-	if _, err := tx.Exec(ctx, `DELETE FROM cart_lines WHERE user_id = $1 AND product_id = ANY($2)`, b.UserID, ids); err != nil {
-		return nil, fmt.Errorf("empty cart: %w", err)
-	}
-	return placed, nil
+		return nil
+	})
+	return placed, write, nil
 }
 
 // moveStock changes a product's stock by delta with a conditional update (a reservation never

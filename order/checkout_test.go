@@ -1,12 +1,15 @@
 package order_test
 
 import (
+	"errors"
 	"regexp"
 	"sync"
 	"testing"
+	"time"
 
 	"zhenxing"
 	"zhenxing/catalog"
+	"zhenxing/internal/db"
 	"zhenxing/order"
 )
 
@@ -66,7 +69,7 @@ func TestCheckoutSplitsBySupplier(t *testing.T) {
 	if err != nil || k.Unpaid != p.Total || len(k.Orders) != 2 {
 		t.Fatalf("checkout = %+v, %v", k, err)
 	}
-	_, err = f.svc.Checkouts.Place(ctx, b, checkoutInput())
+	_, err = f.svc.Checkouts.Place(ctx, b, f.input(b))
 	assertMessage(t, err, zhenxing.EInvalid, "采购单是空的")
 }
 
@@ -77,17 +80,24 @@ func TestCheckoutRefusals(t *testing.T) {
 
 	pending := f.org("待审核工会", false, nil)
 	f.add(pending, "wuji", "1")
-	_, err := f.svc.Checkouts.Place(ctx, pending, checkoutInput())
+	_, err := f.svc.Checkouts.Place(ctx, pending, f.input(pending))
 	assertMessage(t, err, zhenxing.EForbidden, "尚未通过审核")
 
 	b := f.org("某区总工会", true, nil)
-	in := checkoutInput()
-	in.Recipient, in.Invoice.TaxID, in.Invoice.Kind = "", "abc", order.InvoiceSpecial
+	in := f.input(b)
+	in.AddressID, in.Invoice.TaxID, in.Invoice.Kind = 0, "abc", order.InvoiceSpecial
 	f.add(b, "wuji", "1")
 	_, err = f.svc.Checkouts.Place(ctx, b, in)
-	assertMessage(t, err, zhenxing.EInvalid, "请填写收货人", "税号", "开户行")
-	if fe := catalog.AsFieldErrors(err); fe.For("recipient") == "" || fe.For("invoice_bank") == "" {
+	assertMessage(t, err, zhenxing.EInvalid, "请选择收货地址", "税号", "开户行")
+	if fe := catalog.AsFieldErrors(err); fe.For("address") == "" || fe.For("invoice_bank") == "" {
 		t.Fatalf("field errors %v", fe)
+	}
+	// Another organisation's address is not found, and nothing is placed.
+	in = f.input(pending)
+	_, err = f.svc.Checkouts.Place(ctx, b, in)
+	assertMessage(t, err, zhenxing.ENotFound, "该收货地址不存在")
+	if f.stock("wuji") != 100 {
+		t.Fatalf("stock after refused address: %d", f.stock("wuji"))
 	}
 
 	// All or none: one line short of stock leaves every stock and the cart as they were.
@@ -95,7 +105,7 @@ func TestCheckoutRefusals(t *testing.T) {
 	other := f.user(b, "purchaser")
 	f.add(other, "eggs", "3")
 	f.place(other)
-	_, err = f.svc.Checkouts.Place(ctx, b, checkoutInput())
+	_, err = f.svc.Checkouts.Place(ctx, b, f.input(b))
 	assertMessage(t, err, zhenxing.EConflict, "“土鸡蛋”库存不足", "现有 2盒")
 	if f.stock("wuji") != 100 || f.stock("eggs") != 2 {
 		t.Fatalf("stock after refused checkout: %d %d", f.stock("wuji"), f.stock("eggs"))
@@ -190,7 +200,7 @@ func TestConcurrentCheckouts(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			<-start
-			_, err := f.svc.Checkouts.Place(ctx, b, checkoutInput())
+			_, err := f.svc.Checkouts.Place(ctx, b, f.input(b))
 			mu.Lock()
 			codes[zhenxing.ErrorCode(err)]++
 			if c := zhenxing.ErrorCode(err); c != "" && c != zhenxing.EConflict {
@@ -211,5 +221,40 @@ func TestConcurrentCheckouts(t *testing.T) {
 	}
 	if orders != 10 || sold != 10 || negative != 0 || f.stock("cherry") != 0 {
 		t.Fatalf("orders %d, sold %d, negative movements %d, stock %d", orders, sold, negative, f.stock("cherry"))
+	}
+}
+
+// TestCheckoutRate: every attempt counts against the buyer's limit, placed or refused; past it
+// the attempt is refused and nothing is written.
+func TestCheckoutRate(t *testing.T) {
+	f := newFixture(t)
+	svc := order.New(f.pool, order.Config{Now: f.clk.Now, CheckoutRate: db.Rate{Max: 3, Window: time.Hour}})
+	f.product("wuji", "略阳乌鸡", "lueyang-wuji", 12800, 100, 1, 1)
+	b := f.org("某区总工会", true, nil)
+	f.add(b, "wuji", "1")
+	if _, err := svc.Checkouts.Place(ctx, b, f.input(b)); err != nil {
+		t.Fatal(err)
+	}
+	_, err := svc.Checkouts.Place(ctx, b, f.input(b)) // the cart is empty now
+	assertMessage(t, err, zhenxing.EInvalid, "采购单是空的")
+	bad := f.input(b)
+	bad.AddressID = 0
+	_, err = svc.Checkouts.Place(ctx, b, bad)
+	assertCode(t, err, zhenxing.EInvalid)
+	f.add(b, "wuji", "1")
+	_, err = svc.Checkouts.Place(ctx, b, f.input(b))
+	assertMessage(t, err, zhenxing.ETooMany, "操作过于频繁")
+	var rl *db.RateLimitError
+	if !errors.As(err, &rl) || rl.RetryAfter <= 0 {
+		t.Fatalf("cause = %v", err)
+	}
+	if f.stock("wuji") != 99 {
+		t.Fatalf("stock after the refused attempt: %d", f.stock("wuji"))
+	}
+	// Another buyer has a limit of their own.
+	other := f.user(b, "purchaser")
+	f.add(other, "wuji", "1")
+	if _, err := svc.Checkouts.Place(ctx, other, f.input(other)); err != nil {
+		t.Fatal(err)
 	}
 }

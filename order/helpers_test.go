@@ -26,6 +26,7 @@ type fixture struct {
 	svc  *order.Service
 	clk  *clock
 	seq  int
+	addr map[int64]int64 // organisation id -> its delivery address
 }
 
 type clock struct {
@@ -46,7 +47,7 @@ func newFixtureOn(t testing.TB, pool *pgxpool.Pool) *fixture {
 	t.Helper()
 	clk := &clock{now: time.Date(2027, 5, 12, 2, 30, 0, 0, time.UTC)} // 10:30 in Beijing
 	f := &fixture{t: t, pool: pool, cat: catalog.New(pool, catalog.Config{}), clk: clk,
-		svc: order.New(pool, order.Config{Now: clk.Now})}
+		svc: order.New(pool, order.Config{Now: clk.Now, CheckoutRate: db.Rate{Max: 1000, Window: time.Hour}}), addr: map[int64]int64{}}
 	f.supplier("lueyang-wuji", "略阳乌鸡合作社", catalog.CountyPaired)
 	f.supplier("dizhai-cherry", "狄寨樱桃合作社", catalog.CountyLocal)
 	return f
@@ -100,6 +101,12 @@ func (f *fixture) org(name string, approved bool, threshold *zhenxing.Money) ord
 	if err != nil {
 		f.t.Fatalf("insert organization: %v", err)
 	}
+	var addr int64
+	if err := f.pool.QueryRow(ctx, `INSERT INTO delivery_addresses (organization_id, recipient, phone, address, is_default)
+		VALUES ($1, '李四', '029-83330000', '西安市灞桥区纺织城正街 1 号', true) RETURNING id`, id).Scan(&addr); err != nil {
+		f.t.Fatalf("insert address: %v", err)
+	}
+	f.addr[id] = addr
 	b := f.user(order.Buyer{OrganizationID: id, Approved: approved, ApprovalThreshold: threshold}, "admin")
 	return b
 }
@@ -156,16 +163,16 @@ func (f *fixture) state(number string) string {
 	return d.State
 }
 
-// checkoutInput is a valid checkout form.
-func checkoutInput() order.CheckoutInput {
-	return order.CheckoutInput{Recipient: "李四", Phone: "029-83330000", Address: "西安市灞桥区纺织城正街 1 号",
+// input is a valid checkout form of the buyer, to the organisation's address.
+func (f *fixture) input(b order.Buyer) order.CheckoutInput {
+	return order.CheckoutInput{AddressID: f.addr[b.OrganizationID],
 		Invoice:     order.InvoiceDetails{Title: "某区总工会", TaxID: "81610000MC0000001X", Kind: order.InvoiceOrdinary},
 		PurchaseRef: "GH-2027-018", Note: "工作日送货"}
 }
 
 func (f *fixture) place(b order.Buyer) *order.Placed {
 	f.t.Helper()
-	p, err := f.svc.Checkouts.Place(ctx, b, checkoutInput())
+	p, err := f.svc.Checkouts.Place(ctx, b, f.input(b))
 	if err != nil {
 		f.t.Fatalf("Checkouts.Place: %v", err)
 	}

@@ -41,13 +41,17 @@ const (
 	DefaultExpiryBatch = 100
 )
 
+// DefaultCheckoutRate is how many checkouts one user may attempt, placed or refused.
+var DefaultCheckoutRate = db.Rate{Max: 10, Window: 10 * time.Minute}
+
 // Config is what the order stores can be tuned with; a zero Config is the default.
 type Config struct {
-	PayWithin   time.Duration    // an unpaid order is cancelled this long after it is placed or approved (ORDER_PAY_HOURS); default 48h
-	ExpiryEvery time.Duration    // how often Run looks for expired orders; default a minute
-	ExpiryBatch int              // orders cancelled per transaction by Expire; default 100
-	Now         func() time.Time // the clock; default time.Now
-	Log         *slog.Logger     // where Run reports; default slog.Default()
+	PayWithin    time.Duration    // an unpaid order is cancelled this long after it is placed or approved (ORDER_PAY_HOURS); default 48h
+	ExpiryEvery  time.Duration    // how often Run looks for expired orders; default a minute
+	ExpiryBatch  int              // orders cancelled per transaction by Expire; default 100
+	CheckoutRate db.Rate          // the checkouts one user may attempt; default DefaultCheckoutRate
+	Now          func() time.Time // the clock; default time.Now
+	Log          *slog.Logger     // where Run reports; default slog.Default()
 }
 
 // Service is the ordering domain: one store per aggregate over one shared pool.
@@ -63,8 +67,9 @@ type Service struct {
 
 // orderDB is what the stores share.
 type orderDB struct {
-	pool *pgxpool.Pool
-	cfg  Config
+	pool   *pgxpool.Pool
+	cfg    Config
+	limits *db.Limiter
 }
 
 // New returns the ordering domain on the pool. The schema must be migrated (db.Migrate).
@@ -78,13 +83,16 @@ func New(pool *pgxpool.Pool, cfg Config) *Service {
 	if cfg.ExpiryBatch <= 0 {
 		cfg.ExpiryBatch = DefaultExpiryBatch
 	}
+	if cfg.CheckoutRate.Max <= 0 || cfg.CheckoutRate.Window <= 0 {
+		cfg.CheckoutRate = DefaultCheckoutRate
+	}
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
 	if cfg.Log == nil {
 		cfg.Log = slog.Default()
 	}
-	d := &orderDB{pool: pool, cfg: cfg}
+	d := &orderDB{pool: pool, cfg: cfg, limits: db.NewLimiter(pool)}
 	return &Service{
 		Carts:     &Carts{d},
 		Checkouts: &Checkouts{d},
@@ -224,6 +232,12 @@ func actorRef(a db.Actor) *int64 {
 func isUnique(err error, constraint string) bool {
 	var pe *pgconn.PgError
 	return errors.As(err, &pe) && pe.Code == "23505" && pe.ConstraintName == constraint
+}
+
+// isCheck reports whether err is a violation of the check constraint.
+func isCheck(err error, constraint string) bool {
+	var pe *pgconn.PgError
+	return errors.As(err, &pe) && pe.Code == "23514" && pe.ConstraintName == constraint
 }
 
 // beijingDate is the calendar date of t in Beijing, at midnight UTC, as a date column holds it.

@@ -53,17 +53,21 @@ func (s *Server) ensureSession(c *fiber.Ctx) error {
 }
 
 // rateLimit counts one use under key (an action and who does it: "register:" and the client's
-// address, "checkout:" and the user). Past rate it returns the ETooMany error, having set
-// Retry-After.
+// address). Past rate it returns the ETooMany error, having set Retry-After.
 func (s *Server) rateLimit(c *fiber.Ctx, key string, rate db.Rate) error {
 	ctx, cancel := dbContext(c)
 	defer cancel()
 	err := db.NewLimiter(s.deps.DB).Allow(ctx, key, rate, s.cfg.Now())
+	setRetryAfter(c, err)
+	return err
+}
+
+// setRetryAfter sets Retry-After when err is a rate limit's ETooMany.
+func setRetryAfter(c *fiber.Ctx, err error) {
 	var rl *db.RateLimitError
 	if zhenxing.ErrorCode(err) == zhenxing.ETooMany && errors.As(err, &rl) {
 		c.Set(fiber.HeaderRetryAfter, strconv.Itoa(rl.Seconds()))
 	}
-	return err
 }
 
 // formStatus returns the status and message with which a form shows err when the user can act

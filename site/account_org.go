@@ -75,12 +75,12 @@ var accountNotices = map[string]string{
 // accountPage loads the organisation's page for the request's buyer.
 func (s *Server) accountPage(c *fiber.Ctx) (*accountView, error) {
 	u := userOf(c)
-	ctx, cancel := dbContext(c)
-	defer cancel()
-	org, err := s.deps.Accounts.OrganizationOf(ctx, u)
+	org, err := sessionOf(c).BuyerOrganization()
 	if err != nil {
 		return nil, err
 	}
+	ctx, cancel := dbContext(c)
+	defer cancel()
 	v := &accountView{CSRF: csrfOf(c), User: u, Org: org, Admin: u.IsOrgAdmin(), now: s.cfg.Now()}
 	if v.Members, err = s.deps.Accounts.Members(ctx, org.ID); err != nil {
 		return nil, err

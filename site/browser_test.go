@@ -316,8 +316,8 @@ func browserBuyer(t *testing.T, pool *pgxpool.Pool) (string, *order.Placed) {
 	if _, err := orders.Carts.Add(ctx, b.UserID, "lueyang-kiwi-3kg", "5"); err != nil {
 		t.Fatal(err)
 	}
-	placed, err := orders.Checkouts.Place(ctx, b, order.CheckoutInput{Recipient: "王芳", Phone: phone,
-		Address: "西安市灞桥区纺织城正街 1 号", Invoice: order.InvoiceDetails{Title: "西安市灞桥区纺织城街道总工会",
+	placed, err := orders.Checkouts.Place(ctx, b, order.CheckoutInput{AddressID: firstAddress(t, accounts, org.ID),
+		Invoice: order.InvoiceDetails{Title: "西安市灞桥区纺织城街道总工会",
 			TaxID: creditCode(t, "81610111MA6W00077"), Kind: order.InvoiceOrdinary}})
 	if err != nil {
 		t.Fatal(err)

@@ -4,14 +4,11 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/gofiber/fiber/v2/utils"
 
-	"zhenxing"
 	"zhenxing/internal/account"
-	"zhenxing/internal/db"
 	"zhenxing/order"
 )
 
@@ -19,9 +16,6 @@ import (
 // checks its invoice details, adds a purchase reference (采购单号) and a note, and places the
 // cart: one order per supplier under one payment reference code (识别码). The page after shows
 // the orders placed and how to pay them by bank transfer. Placing is limited per user.
-
-// checkoutRate bounds the checkouts one user may attempt.
-var checkoutRate = db.Rate{Max: 10, Window: 10 * time.Minute}
 
 // checkoutForm is the checkout form as typed.
 type checkoutForm struct {
@@ -107,7 +101,7 @@ func (s *Server) checkoutPage(c *fiber.Ctx) error {
 	return s.renderCheckout(c, fiber.StatusOK, &checkoutView{}, nil)
 }
 
-// checkoutPlace places the cart's orders, limited per user (429 past checkoutRate). A refusal
+// checkoutPlace places the cart's orders, limited per user (429 past order.Config.CheckoutRate). A refusal
 // shows the form again with the message: 400 for bad input or a cart that cannot be ordered,
 // 403 for an organisation not approved, 404 for an address not the organisation's, 409 for
 // stock that ran out. Success goes to the page of the checkout.
@@ -117,33 +111,21 @@ func (s *Server) checkoutPlace(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	refuse := func(err error) error {
-		status, message, shown := s.formStatus(c, err)
-		if !shown {
-			return err
-		}
-		return s.renderCheckout(c, status, &checkoutView{Error: message}, &form)
-	}
-	if err := s.rateLimit(c, "checkout:"+strconv.FormatInt(b.UserID, 10), checkoutRate); err != nil {
-		return refuse(err)
-	}
 	ctx, cancel := dbContext(c)
 	defer cancel()
-	if form.AddressID == 0 {
-		return refuse(zhenxing.Errorf(zhenxing.EInvalid, "请选择收货地址。"))
-	}
-	addr, err := s.deps.Accounts.Address(ctx, b.OrganizationID, form.AddressID)
-	if err != nil {
-		return refuse(err)
-	}
 	placed, err := s.deps.Orders.Checkouts.Place(ctx, b, order.CheckoutInput{
-		Recipient: addr.Recipient, Phone: addr.Phone, Address: addr.Address,
+		AddressID: form.AddressID,
 		Invoice: order.InvoiceDetails{Title: form.InvoiceTitle, TaxID: form.InvoiceTaxID, Kind: form.InvoiceKind,
 			Bank: form.InvoiceBank, Account: form.InvoiceAccount, Address: form.InvoiceAddress, Phone: form.InvoicePhone},
 		PurchaseRef: form.PurchaseRef, Note: form.Note,
 	})
 	if err != nil {
-		return refuse(err)
+		status, message, shown := s.formStatus(c, err)
+		if !shown {
+			return err
+		}
+		setRetryAfter(c, err)
+		return s.renderCheckout(c, status, &checkoutView{Error: message}, &form)
 	}
 	return c.Redirect("/hall/checkout/"+url.PathEscape(placed.Reference), fiber.StatusSeeOther)
 }

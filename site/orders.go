@@ -24,9 +24,7 @@ import (
 // buyerOf is the request's buyer as the order package knows them, with the organisation.
 func (s *Server) buyerOf(c *fiber.Ctx) (order.Buyer, *account.Organization, error) {
 	u := userOf(c)
-	ctx, cancel := dbContext(c)
-	defer cancel()
-	org, err := s.deps.Accounts.OrganizationOf(ctx, u)
+	org, err := sessionOf(c).BuyerOrganization()
 	if err != nil {
 		return order.Buyer{}, nil, err
 	}

@@ -17,6 +17,7 @@ import (
 	"zhenxing/catalog"
 	"zhenxing/internal/account"
 	"zhenxing/internal/db"
+	"zhenxing/order"
 	"zhenxing/payment"
 )
 
@@ -63,6 +64,16 @@ func newBuyer(t *testing.T, env *adminEnv, first17, phone string, approve bool) 
 		wantAdminStatus(t, staff.submit(page, page+"/approve", url.Values{}), http.StatusSeeOther)
 	}
 	return b
+}
+
+// firstAddress is the id of the organisation's first delivery address.
+func firstAddress(t *testing.T, accounts *account.Store, orgID int64) int64 {
+	t.Helper()
+	addrs, err := accounts.Addresses(context.Background(), orgID)
+	if err != nil || len(addrs) == 0 {
+		t.Fatalf("addresses of organisation %d: %v, %v", orgID, addrs, err)
+	}
+	return addrs[0].ID
 }
 
 // multipartPost posts fields and one file (field, name, data; none when field is "") to target.
@@ -334,7 +345,7 @@ func TestOrderBadInput(t *testing.T) {
 	res = staff.submit("/admin/payments", "/admin/payments", url.Values{"target": {"XF20261128-999999"}, "paid_on": {"2026-11-28"}, "amount": {"10"}, "bank_reference": {"R1"}})
 	wantAdminStatus(t, res, http.StatusNotFound)
 	// The checkout is limited per user: the eleventh attempt in ten minutes is 429.
-	for i := range checkoutRate.Max {
+	for i := range order.DefaultCheckoutRate.Max {
 		res := union.submit("/account/", "/hall/checkout", url.Values{})
 		if res.Status == http.StatusTooManyRequests {
 			t.Fatalf("attempt %d was limited", i+1)
@@ -343,6 +354,9 @@ func TestOrderBadInput(t *testing.T) {
 	res = union.submit("/account/", "/hall/checkout", url.Values{})
 	wantAdminStatus(t, res, http.StatusTooManyRequests)
 	mustContain(t, res.Body, "操作过于频繁")
+	if res.Header.Get("Retry-After") == "" {
+		t.Error("the limited checkout has no Retry-After")
+	}
 }
 
 // A purchaser's order above the approval amount waits for an administrator, who approves one

@@ -123,8 +123,8 @@ func (se *stripeEnv) checkout(t *testing.T, u *union, qty int) *order.Placed {
 	if _, err := se.orders.Carts.Add(ctx, u.buyer.UserID, "wuji", strconv.Itoa(qty)); err != nil {
 		t.Fatalf("Carts.Add: %v", err)
 	}
-	p, err := se.orders.Checkouts.Place(ctx, u.buyer, order.CheckoutInput{Recipient: "王芳", Phone: "13800000000",
-		Address: "西安市灞桥区纺织城正街 1 号", Invoice: order.InvoiceDetails{Title: "灞桥区总工会", TaxID: "81610111MA6W00011X"}})
+	p, err := se.orders.Checkouts.Place(ctx, u.buyer, order.CheckoutInput{AddressID: firstAddress(t, se.accounts, u.buyer.OrganizationID),
+		Invoice: order.InvoiceDetails{Title: "灞桥区总工会", TaxID: "81610111MA6W00011X"}})
 	if err != nil {
 		t.Fatalf("Place: %v", err)
 	}

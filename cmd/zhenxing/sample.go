@@ -98,6 +98,7 @@ func seedSample(ctx context.Context, pool *pgxpool.Pool, stdout io.Writer, now t
 		buyer order.Buyer
 	}
 	admins, purchasers := make([]member, len(sampleOrgs)), make([]member, len(sampleOrgs))
+	addresses := make([]int64, len(sampleOrgs))
 	fmt.Fprintln(stdout, "示例采购单位的账号（用手机号或邮箱登录 /account/login；密码只显示这一次）：")
 	for i, so := range sampleOrgs {
 		check, _ := zhenxing.CreditCodeCheckChar(so.code17)
@@ -132,6 +133,11 @@ func seedSample(ctx context.Context, pool *pgxpool.Pool, stdout io.Writer, now t
 		if org, err = accounts.Organization(ctx, org.ID); err != nil {
 			return err
 		}
+		addrs, err := accounts.Addresses(ctx, org.ID)
+		if err != nil {
+			return err
+		}
+		addresses[i] = addrs[0].ID
 		buyer := func(u *account.User) order.Buyer {
 			return order.Buyer{UserID: u.ID, OrganizationID: org.ID, Name: u.Name, Admin: u.IsOrgAdmin(),
 				Approved: org.Approved(), ApprovalThreshold: org.ApprovalThreshold}
@@ -147,7 +153,7 @@ func seedSample(ctx context.Context, pool *pgxpool.Pool, stdout io.Writer, now t
 		if sp.purchaser {
 			m = purchasers[sp.org]
 		}
-		ref, err := samplePurchaseRun(ctx, orders, m.buyer, admins[sp.org].buyer, sampleOrgs[sp.org], sp, i, now)
+		ref, err := samplePurchaseRun(ctx, orders, m.buyer, admins[sp.org].buyer, sampleOrgs[sp.org], addresses[sp.org], sp, i, now)
 		if err != nil {
 			return fmt.Errorf("sample purchase %d: %w", i+1, err)
 		}
@@ -161,8 +167,9 @@ func seedSample(ctx context.Context, pool *pgxpool.Pool, stdout io.Writer, now t
 }
 
 // samplePurchaseRun places one sample checkout as b and takes its orders to sp.until; admin is
-// the organisation's administrator (who receives the goods). It returns the checkout's reference.
-func samplePurchaseRun(ctx context.Context, svc *order.Service, b, admin order.Buyer, so sampleOrg, sp samplePurchase, n int, now time.Time) (string, error) {
+// the organisation's administrator (who receives the goods at the address addr). It returns the
+// checkout's reference.
+func samplePurchaseRun(ctx context.Context, svc *order.Service, b, admin order.Buyer, so sampleOrg, addr int64, sp samplePurchase, n int, now time.Time) (string, error) {
 	for _, l := range sp.lines {
 		if _, err := svc.Carts.Add(ctx, b.UserID, l.slug, fmt.Sprint(l.qty)); err != nil {
 			return "", fmt.Errorf("cart %s: %w", l.slug, err)
@@ -170,7 +177,7 @@ func samplePurchaseRun(ctx context.Context, svc *order.Service, b, admin order.B
 	}
 	check, _ := zhenxing.CreditCodeCheckChar(so.code17)
 	p, err := svc.Checkouts.Place(ctx, b, order.CheckoutInput{
-		Recipient: so.contact, Phone: so.phone, Address: so.address,
+		AddressID:   addr,
 		Invoice:     order.InvoiceDetails{Title: so.name, TaxID: so.code17 + string(check), Kind: order.InvoiceOrdinary},
 		PurchaseRef: fmt.Sprintf("GH-%d-%03d", now.In(zhenxing.Beijing).Year(), n+1),
 	})

@@ -403,15 +403,6 @@ func (s *Store) Organization(ctx context.Context, id int64) (*Organization, erro
 	return loadOrganization(ctx, s.pool, id, "")
 }
 
-// OrganizationOf returns the organisation of the buyer u, or EForbidden for an account that is
-// not an enabled buyer of an organisation.
-func (s *Store) OrganizationOf(ctx context.Context, u *User) (*Organization, error) {
-	if !u.IsBuyer() {
-		return nil, errNotBuyer()
-	}
-	return s.Organization(ctx, *u.OrganizationID)
-}
-
 // loadOrganization reads the organisation id through q, with suffix ("FOR UPDATE" or "").
 func loadOrganization(ctx context.Context, q querier, id int64, suffix string) (*Organization, error) {
 	rows, err := q.Query(ctx, `SELECT `+organizationColumns+` FROM organizations WHERE id = $1 `+suffix, id)

@@ -18,13 +18,16 @@ import (
 // Session is a server-side session. The database knows it only by the SHA-256 of its token; the
 // token itself is in the client's cookie.
 type Session struct {
-	Token      string // the raw token; set only by CreateSession and RotateSession
-	UserID     *int64 // nil for an anonymous session (the login form's CSRF token)
-	User       *User  // the account, loaded by Session; nil when anonymous
-	CSRFToken  string
-	CreatedAt  time.Time
-	LastSeenAt time.Time
-	ExpiresAt  time.Time // absolute end, whatever the activity
+	Token  string // the raw token; set only by CreateSession and RotateSession
+	UserID *int64 // nil for an anonymous session (the login form's CSRF token)
+	User   *User  // the account, loaded by Session; nil when anonymous
+	// Organization is the buyer's organisation, loaded by Session with the user; nil for a staff
+	// account and when anonymous.
+	Organization *Organization
+	CSRFToken    string
+	CreatedAt    time.Time
+	LastSeenAt   time.Time
+	ExpiresAt    time.Time // absolute end, whatever the activity
 }
 
 // errNoSession is what a missing, expired or malformed session token gives.
@@ -86,29 +89,48 @@ func insertSession(ctx context.Context, q querier, userID int64, now time.Time, 
 	return sess, nil
 }
 
-// Session returns the live session of token at now and marks it seen, loading its user. A session
-// unseen for longer than idle or past its absolute end is deleted; it, like an unknown or
-// malformed token or a disabled account, gives ENotFound.
+// touchEvery is how often Session marks a session seen: its idle time is measured to within it.
+const touchEvery = time.Minute
+
+// Session returns the live session of token at now and marks it seen (unless it was within
+// touchEvery), loading its user and a buyer's organisation. A session unseen for longer than idle
+// or past its absolute end is deleted; it, like an unknown or malformed token or a disabled
+// account, gives ENotFound.
 func (s *Store) Session(ctx context.Context, token string, now time.Time, idle time.Duration) (*Session, error) {
 	id, ok := sessionID(token)
 	if !ok {
 		return nil, errNoSession()
 	}
-	// The session and its user in one round trip: the user is read after the update, in the
-	// same implicit transaction.
+	// The session, its user and a buyer's organisation in one round trip: they are read after
+	// the update, in the same implicit transaction.
 	var batch pgx.Batch
-	batch.Queue(`UPDATE sessions SET last_seen_at = $2
-		WHERE id = $1 AND expires_at > $2 AND last_seen_at > $3
-		RETURNING user_id, csrf_token, created_at, last_seen_at, expires_at`, id, now, now.Add(-idle))
+	// A session is marked seen at most once every touchEvery: most requests only read it.
+	batch.Queue(`WITH s AS (
+			SELECT id, user_id, csrf_token, created_at, last_seen_at, expires_at FROM sessions
+			WHERE id = $1 AND expires_at > $2 AND last_seen_at > $3),
+		t AS (
+			UPDATE sessions SET last_seen_at = $2 WHERE id = (SELECT id FROM s WHERE last_seen_at <= $4)
+			RETURNING last_seen_at)
+		SELECT user_id, csrf_token, created_at, coalesce((SELECT last_seen_at FROM t), last_seen_at), expires_at
+		FROM s`, id, now, now.Add(-idle), now.Add(-touchEvery))
 	batch.Queue(`SELECT `+userColumns+` FROM users WHERE id = (SELECT user_id FROM sessions WHERE id = $1)`, id)
+	batch.Queue(`SELECT `+organizationColumns+` FROM organizations WHERE id =
+		(SELECT organization_id FROM users WHERE id = (SELECT user_id FROM sessions WHERE id = $1))`, id)
 	br := s.pool.SendBatch(ctx, &batch)
 	var sess Session
 	err := br.QueryRow().Scan(&sess.UserID, &sess.CSRFToken, &sess.CreatedAt, &sess.LastSeenAt, &sess.ExpiresAt)
 	var users []User
+	var orgs []Organization
 	if err == nil {
 		var rows pgx.Rows
 		if rows, err = br.Query(); err == nil {
 			users, err = pgx.CollectRows(rows, pgx.RowToStructByName[User])
+		}
+	}
+	if err == nil {
+		var rows pgx.Rows
+		if rows, err = br.Query(); err == nil {
+			orgs, err = pgx.CollectRows(rows, pgx.RowToStructByName[Organization])
 		}
 	}
 	if cerr := br.Close(); err == nil {
@@ -129,8 +151,20 @@ func (s *Store) Session(ctx context.Context, token string, now time.Time, idle t
 			return nil, errNoSession()
 		}
 		sess.User = &users[0]
+		if len(orgs) == 1 && sess.User.IsBuyer() {
+			sess.Organization = &orgs[0]
+		}
 	}
 	return &sess, nil
+}
+
+// BuyerOrganization returns the organisation of the session's buyer, loaded with the session;
+// a staff account or an anonymous session is EForbidden.
+func (s *Session) BuyerOrganization() (*Organization, error) {
+	if s == nil || s.Organization == nil {
+		return nil, errNotBuyer()
+	}
+	return s.Organization, nil
 }
 
 // RotateSession replaces the session of oldToken (if any; "" or an unknown token for none) by a

@@ -20,9 +20,11 @@ func TestSessionLifecycle(t *testing.T) {
 		t.Fatal(err)
 	}
 	got, err := store.Session(ctx, anon.Token, accountsNow, idle)
-	if err != nil || got.User != nil || got.CSRFToken != anon.CSRFToken {
+	if err != nil || got.User != nil || got.Organization != nil || got.CSRFToken != anon.CSRFToken {
 		t.Fatalf("anonymous session = %+v, %v", got, err)
 	}
+	_, err = got.BuyerOrganization()
+	wantAccountCode(t, err, zhenxing.EForbidden)
 	var stored int
 	if err := pool.QueryRow(ctx, `SELECT count(*) FROM sessions WHERE encode(id, 'escape') LIKE '%' || $1 || '%' OR csrf_token = $1`, anon.Token).Scan(&stored); err != nil || stored != 0 {
 		t.Fatalf("raw token stored in the database (%d rows, %v)", stored, err)
@@ -60,7 +62,7 @@ func TestSessionLifecycle(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if got.User == nil || got.User.ID != u.ID || !got.LastSeenAt.Equal(when) {
+			if got.User == nil || got.User.ID != u.ID || !got.LastSeenAt.Equal(when) || got.Organization != nil {
 				t.Fatalf("session = %+v", got)
 			}
 			at = when
@@ -73,6 +75,54 @@ func TestSessionLifecycle(t *testing.T) {
 	for _, bad := range []string{"", "short", strings.Repeat("A", 43) + "!"} {
 		_, err = store.Session(ctx, bad, accountsNow, idle)
 		wantAccountCode(t, err, zhenxing.ENotFound)
+	}
+}
+
+// TestSessionTouchedEveryMinute: reads within a minute of the last mark leave it; the idle time
+// counts from it.
+func TestSessionTouchedEveryMinute(t *testing.T) {
+	store, _ := mustStore(t)
+	ctx := context.Background()
+	u := mustStaffAccount(t, store, "wu", "correct horse battery")
+	idle := 30 * time.Minute
+	sess, err := store.CreateSession(ctx, u.ID, accountsNow, 12*time.Hour)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct {
+		at   time.Duration // since the session was created
+		seen time.Duration // when it was last marked seen, since it was created
+	}{{30 * time.Second, 0}, {59 * time.Second, 0}, {time.Minute, time.Minute}, {90 * time.Second, time.Minute}} {
+		got, err := store.Session(ctx, sess.Token, accountsNow.Add(tt.at), idle)
+		if err != nil || !got.LastSeenAt.Equal(accountsNow.Add(tt.seen)) {
+			t.Fatalf("read at +%s: last seen %v, want +%s (%v)", tt.at, got, tt.seen, err)
+		}
+	}
+	_, err = store.Session(ctx, sess.Token, accountsNow.Add(time.Minute+idle), idle)
+	wantAccountCode(t, err, zhenxing.ENotFound)
+}
+
+// TestBuyerSession: a buyer's session comes with the organisation as it is now.
+func TestBuyerSession(t *testing.T) {
+	store, pool := mustStore(t)
+	ctx := context.Background()
+	org, admin := mustRegister(t, store, registration(t, "81610111MA6W00031", "13800138031", ""))
+	sess, err := store.CreateSession(ctx, admin.ID, accountsNow, time.Hour)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := store.Session(ctx, sess.Token, accountsNow, time.Hour)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if o, err := got.BuyerOrganization(); err != nil || o.ID != org.ID || o.Name != "灞桥区纺织城街道总工会" || o.Approved() {
+		t.Fatalf("organisation = %+v, %v", o, err)
+	}
+	if _, err := pool.Exec(ctx, `UPDATE organizations SET status = 'approved' WHERE id = $1`, org.ID); err != nil {
+		t.Fatal(err)
+	}
+	if got, err = store.Session(ctx, sess.Token, accountsNow, time.Hour); err != nil || !got.Organization.Approved() {
+		t.Fatalf("after approval: %+v, %v", got, err)
 	}
 }
 

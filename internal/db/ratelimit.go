@@ -6,6 +6,7 @@ import (
 	"math"
 	"time"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"zhenxing"
@@ -44,21 +45,52 @@ func (e *RateLimitError) Seconds() int { return max(1, int(math.Ceil(e.RetryAfte
 // *RateLimitError cause saying when the window ends (a refused use is counted too). A rate with
 // Max or Window below 1 is an internal error; a database failure is returned wrapped.
 func (l *Limiter) Allow(ctx context.Context, key string, rate Rate, now time.Time) error {
-	if rate.Max < 1 || rate.Window <= 0 {
-		return fmt.Errorf("rate limit %q: bad rate %+v", key, rate)
+	if err := rate.check(key); err != nil {
+		return err
 	}
-	start := now.Truncate(rate.Window)
 	var count int
-	err := l.pool.QueryRow(ctx, `INSERT INTO rate_limits (key, window_start, count) VALUES ($1, $2, 1)
-		ON CONFLICT (key, window_start) DO UPDATE SET count = rate_limits.count + 1
-		RETURNING count`, key, start).Scan(&count)
+	err := l.pool.QueryRow(ctx, countSQL, key, now.Truncate(rate.Window)).Scan(&count)
 	if err != nil {
 		return fmt.Errorf("rate limit %q: %w", key, err)
 	}
-	if count <= rate.Max {
+	return rate.verdict(count, now)
+}
+
+// QueueUse queues onto b the count of one use of key at now, as Allow makes it, for a change that
+// counts its use in its own transaction and so saves a round trip: the query's callback fails
+// the batch with Allow's ETooMany error past rate.Max. A transaction that rolls back rolls the
+// count back too; its caller counts the use again with Allow.
+func QueueUse(b *pgx.Batch, key string, rate Rate, now time.Time) {
+	b.Queue(countSQL, key, now.Truncate(rate.Window)).QueryRow(func(row pgx.Row) error {
+		if err := rate.check(key); err != nil {
+			return err
+		}
+		var count int
+		if err := row.Scan(&count); err != nil {
+			return fmt.Errorf("rate limit %q: %w", key, err)
+		}
+		return rate.verdict(count, now)
+	})
+}
+
+// countSQL counts one use of a key ($1) in the window that starts at $2 and returns the count.
+const countSQL = `INSERT INTO rate_limits (key, window_start, count) VALUES ($1, $2, 1)
+	ON CONFLICT (key, window_start) DO UPDATE SET count = rate_limits.count + 1
+	RETURNING count`
+
+func (r Rate) check(key string) error {
+	if r.Max < 1 || r.Window <= 0 {
+		return fmt.Errorf("rate limit %q: bad rate %+v", key, r)
+	}
+	return nil
+}
+
+// verdict is nil for the count'th use in the window of now, or past Max the ETooMany error.
+func (r Rate) verdict(count int, now time.Time) error {
+	if count <= r.Max {
 		return nil
 	}
-	wait := start.Add(rate.Window).Sub(now)
+	wait := now.Truncate(r.Window).Add(r.Window).Sub(now)
 	minutes := max(1, int(math.Ceil(wait.Minutes())))
 	return &zhenxing.Error{
 		Code:    zhenxing.ETooMany,
