@@ -287,6 +287,7 @@ func (c *Checkouts) orders(b Buyer, in CheckoutInput, to shipTo, items []cartIte
 	// One order per supplier, suppliers in the order of their first product; the lines as
 	// columns, each with its supplier.
 	var suppliers, orderTotals, lineSuppliers, products []int64
+	var names, specs, units []string
 	var quantities, tiers []int
 	var prices []zhenxing.Money
 	at := map[int64]int{} // supplier id -> index in placed.Orders
@@ -304,6 +305,7 @@ func (c *Checkouts) orders(b Buyer, in CheckoutInput, to shipTo, items []cartIte
 		orderTotals[i] += int64(line)
 		placed.Orders[i].Total += line
 		lineSuppliers, products = append(lineSuppliers, sid), append(products, it.p.ID)
+		names, specs, units = append(names, it.p.Name), append(specs, it.p.Spec), append(units, it.p.Unit)
 		quantities, prices, tiers = append(quantities, it.qty), append(prices, it.price), append(tiers, it.tier)
 	}
 
@@ -317,25 +319,25 @@ func (c *Checkouts) orders(b Buyer, in CheckoutInput, to shipTo, items []cartIte
 			INSERT INTO checkouts (organization_id, user_id, reference, total, created_at)
 			VALUES ($1, $2, $3, $4, $5) RETURNING id),
 		s AS (
-			SELECT s.*, nextval('order_number_seq') AS n
-			FROM unnest($6::bigint[], $7::bigint[]) WITH ORDINALITY AS s (supplier_id, total, i) ORDER BY i),
+			SELECT supplier_id, total, nextval('order_number_seq') AS n
+			FROM unnest($6::bigint[], $7::bigint[]) AS s (supplier_id, total)),
 		o AS (
 			INSERT INTO orders (number, checkout_id, organization_id, supplier_id, placed_by, state, total,
 				recipient, phone, address, invoice, purchase_ref, note, pay_by, created_at, updated_at)
 			SELECT 'XF' || $8 || '-' || lpad(s.n::text, greatest(6, length(s.n::text)), '0'), k.id, $1, s.supplier_id,
 				$2, $9, s.total, $10, $11, $12, $13, $14, $15, $16, $5, $5
-			FROM k, s ORDER BY s.i
+			FROM k, s
 			RETURNING id, number, supplier_id),
 		e AS (
 			INSERT INTO order_events (order_id, from_state, to_state, actor_id, actor_name, note, at)
 			SELECT id, NULL, $9, $2, $17, $18, $5 FROM o),
 		l AS (
-			SELECT * FROM unnest($19::bigint[], $20::bigint[], $21::int[], $22::bigint[], $23::int[])
-				AS l (supplier_id, product_id, quantity, unit_price, tier_min_qty)),
+			SELECT * FROM unnest($19::bigint[], $20::bigint[], $21::text[], $22::text[], $23::text[], $24::int[],
+				$25::bigint[], $26::int[]) AS l (supplier_id, product_id, name, spec, unit, quantity, unit_price, tier_min_qty)),
 		ol AS (
 			INSERT INTO order_lines (order_id, product_id, name, spec, unit, quantity, unit_price, tier_min_qty, total)
-			SELECT o.id, l.product_id, p.name, p.spec, p.unit, l.quantity, l.unit_price, l.tier_min_qty, l.unit_price * l.quantity
-			FROM l JOIN o USING (supplier_id) JOIN products p ON p.id = l.product_id),
+			SELECT o.id, l.product_id, l.name, l.spec, l.unit, l.quantity, l.unit_price, l.tier_min_qty, l.unit_price * l.quantity
+			FROM l JOIN o USING (supplier_id)),
 		taken AS (
 			UPDATE products p SET stock = p.stock - l.quantity FROM l WHERE p.id = l.product_id
 			RETURNING p.id, p.stock, l.quantity, l.supplier_id),
@@ -343,13 +345,13 @@ func (c *Checkouts) orders(b Buyer, in CheckoutInput, to shipTo, items []cartIte
 			INSERT INTO stock_movements (product_id, delta, stock_after, reason, actor_id, actor_name, at)
 			SELECT t.id, -t.quantity, t.stock, '订单 ' || o.number, $2, $17, $5 FROM taken t JOIN o USING (supplier_id)),
 		d AS (
-			DELETE FROM cart_lines WHERE user_id = $2 AND product_id IN (SELECT product_id FROM l))
+			DELETE FROM cart_lines WHERE user_id = $2 AND product_id = ANY($20))
 		SELECT o.id, o.number, o.supplier_id, k.id FROM o, k`,
 		b.OrganizationID, b.UserID, placed.Reference, total, now,
 		suppliers, orderTotals, now.In(zhenxing.Beijing).Format("20060102"),
 		state, to.recipient, to.phone, to.address, in.Invoice, in.PurchaseRef, in.Note, payBy,
 		actor.Name, note,
-		lineSuppliers, products, quantities, prices, tiers).Query(func(rows pgx.Rows) error {
+		lineSuppliers, products, names, specs, units, quantities, prices, tiers).Query(func(rows pgx.Rows) error {
 		var id, sid int64
 		var number string
 		_, err := pgx.ForEachRow(rows, []any{&id, &number, &sid, &placed.CheckoutID}, func() error {
