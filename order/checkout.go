@@ -205,8 +205,9 @@ func (c *Checkouts) tryPlace(ctx context.Context, b Buyer, in CheckoutInput) (*P
 }
 
 // place places the cart in two round trips (db.InTwoTrips): the first counts the attempt against
-// the buyer's limit, reads the address and locks the cart's lines and products, the second writes the checkout, its orders, their lines
-// and first events, the stock movements and the emptied cart in one statement, and commits.
+// the buyer's limit, reads the address and locks the cart's lines and products; the second
+// writes the checkout, its orders, their lines and first events, the stock movements and the
+// emptied cart in one statement, and commits.
 func (c *Checkouts) place(ctx context.Context, b Buyer, in CheckoutInput) (*Placed, error) {
 	var to shipTo
 	var items []cartItem
@@ -242,13 +243,13 @@ func (c *Checkouts) place(ctx context.Context, b Buyer, in CheckoutInput) (*Plac
 		placed, write, err = c.orders(b, in, to, items)
 		return write, err
 	})
-	if err != nil {
-		if isCheck(err, "products_stock_check") {
-			return nil, zhenxing.Errorf(zhenxing.EConflict, "库存不足，请修改数量后再提交。")
-		}
-		return nil, err
+	switch {
+	case err == nil:
+		return placed, nil
+	case isCheck(err, "products_stock_check"):
+		return nil, zhenxing.Errorf(zhenxing.EConflict, "库存不足，请修改数量后再提交。")
 	}
-	return placed, nil
+	return nil, fmt.Errorf("place checkout: %w", err)
 }
 
 // orders checks the locked cart and returns what the checkout will place with the batch that
