@@ -101,18 +101,10 @@ func (s *Store) Session(ctx context.Context, token string, now time.Time, idle t
 	if !ok {
 		return nil, errNoSession()
 	}
-	// The session, its user and a buyer's organisation in one round trip: they are read after
-	// the update, in the same implicit transaction.
+	// The session, its user and a buyer's organisation in one round trip.
 	var batch pgx.Batch
-	// A session is marked seen at most once every touchEvery: most requests only read it.
-	batch.Queue(`WITH s AS (
-			SELECT id, user_id, csrf_token, created_at, last_seen_at, expires_at FROM sessions
-			WHERE id = $1 AND expires_at > $2 AND last_seen_at > $3),
-		t AS (
-			UPDATE sessions SET last_seen_at = $2 WHERE id = (SELECT id FROM s WHERE last_seen_at <= $4)
-			RETURNING last_seen_at)
-		SELECT user_id, csrf_token, created_at, coalesce((SELECT last_seen_at FROM t), last_seen_at), expires_at
-		FROM s`, id, now, now.Add(-idle), now.Add(-touchEvery))
+	batch.Queue(`SELECT user_id, csrf_token, created_at, last_seen_at, expires_at FROM sessions
+		WHERE id = $1 AND expires_at > $2 AND last_seen_at > $3`, id, now, now.Add(-idle))
 	batch.Queue(`SELECT `+userColumns+` FROM users WHERE id = (SELECT user_id FROM sessions WHERE id = $1)`, id)
 	batch.Queue(`SELECT `+organizationColumns+` FROM organizations WHERE id =
 		(SELECT organization_id FROM users WHERE id = (SELECT user_id FROM sessions WHERE id = $1))`, id)
@@ -145,6 +137,13 @@ func (s *Store) Session(ctx context.Context, token string, now time.Time, idle t
 	}
 	if err != nil {
 		return nil, fmt.Errorf("load session: %w", err)
+	}
+	// Marked seen at most once every touchEvery: most requests only read the session.
+	if !sess.LastSeenAt.After(now.Add(-touchEvery)) {
+		if _, err := s.pool.Exec(ctx, `UPDATE sessions SET last_seen_at = $2 WHERE id = $1 AND last_seen_at < $2`, id, now); err != nil {
+			return nil, fmt.Errorf("mark session seen: %w", err)
+		}
+		sess.LastSeenAt = now
 	}
 	if sess.UserID != nil {
 		if len(users) != 1 || users[0].Disabled {
