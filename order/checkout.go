@@ -240,7 +240,7 @@ func (c *Checkouts) place(ctx context.Context, b Buyer, in CheckoutInput) (*Plac
 	err := db.InTwoTrips(ctx, c.db.pool, read, func() (*pgx.Batch, error) {
 		var write *pgx.Batch
 		var err error
-		placed, write, err = c.orders(b, in, to, items)
+		placed, write, err = c.prepare(b, in, to, items)
 		return write, err
 	})
 	switch {
@@ -252,9 +252,9 @@ func (c *Checkouts) place(ctx context.Context, b Buyer, in CheckoutInput) (*Plac
 	return nil, fmt.Errorf("place checkout: %w", err)
 }
 
-// orders checks the locked cart and returns what the checkout will place with the batch that
+// prepare checks the locked cart and returns what the checkout will place with the batch that
 // writes it, whose callback fills in the ids and numbers of the orders.
-func (c *Checkouts) orders(b Buyer, in CheckoutInput, to shipTo, items []cartItem) (*Placed, *pgx.Batch, error) {
+func (c *Checkouts) prepare(b Buyer, in CheckoutInput, to shipTo, items []cartItem) (*Placed, *pgx.Batch, error) {
 	if len(items) == 0 {
 		return nil, nil, invalid("采购单是空的，请先选购产品。")
 	}
@@ -366,25 +366,6 @@ func (c *Checkouts) orders(b Buyer, in CheckoutInput, to shipTo, items []cartIte
 		return nil
 	})
 	return placed, write, nil
-}
-
-// moveStock changes a product's stock by delta with a conditional update (a reservation never
-// takes it below zero) and records the movement, in one statement. The product row must be
-// locked already.
-func moveStock(ctx context.Context, tx pgx.Tx, actor db.Actor, productID int64, delta int, reason string, at time.Time) error {
-	var moved bool
-	err := tx.QueryRow(ctx, `WITH p AS (
-			UPDATE products SET stock = stock + $2 WHERE id = $1 AND stock + $2 >= 0 RETURNING id, stock),
-		m AS (INSERT INTO stock_movements (product_id, delta, stock_after, reason, actor_id, actor_name, at)
-			SELECT id, $2, stock, $3, $4, $5, $6 FROM p)
-		SELECT EXISTS (SELECT 1 FROM p)`, productID, delta, reason, actorRef(actor), actor.Name, at).Scan(&moved)
-	if err != nil {
-		return fmt.Errorf("move stock: %w", err)
-	}
-	if !moved {
-		return zhenxing.Errorf(zhenxing.EConflict, "库存不足，请修改数量后再提交。")
-	}
-	return nil
 }
 
 // Checkout is a checkout with its orders, for the payment pages and the Stripe payment.

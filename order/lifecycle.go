@@ -341,3 +341,22 @@ func (s *Orders) Refund(ctx context.Context, actor db.Actor, number string, amou
 		return recordRefund(ctx, tx, o, actor, amount, reason, ext, s.db.now())
 	})
 }
+
+// moveStock changes a product's stock by delta (releasing what an order held) with a conditional
+// update that never takes it below zero, and records the movement, in one statement. The product
+// row must be locked already.
+func moveStock(ctx context.Context, tx pgx.Tx, actor db.Actor, productID int64, delta int, reason string, at time.Time) error {
+	var moved bool
+	err := tx.QueryRow(ctx, `WITH p AS (
+			UPDATE products SET stock = stock + $2 WHERE id = $1 AND stock + $2 >= 0 RETURNING id, stock),
+		m AS (INSERT INTO stock_movements (product_id, delta, stock_after, reason, actor_id, actor_name, at)
+			SELECT id, $2, stock, $3, $4, $5, $6 FROM p)
+		SELECT EXISTS (SELECT 1 FROM p)`, productID, delta, reason, actorRef(actor), actor.Name, at).Scan(&moved)
+	if err != nil {
+		return fmt.Errorf("move stock: %w", err)
+	}
+	if !moved {
+		return zhenxing.Errorf(zhenxing.EConflict, "库存不足，请修改数量后再提交。")
+	}
+	return nil
+}
