@@ -165,6 +165,13 @@ func TestBrowserFocusRing(t *testing.T) {
 func TestBrowserReadAloud(t *testing.T) {
 	base, ctx := chromium(t, mustServer(t, func(c *Config, d *Deps) { c.Now = time.Now }))
 	const doc = "/open/policies/poverty-monitoring-rules-2026"
+	// As a reader who asked for less motion: the page jumps to the paragraph read instead of
+	// scrolling smoothly, so that the buttons are where a click looks for them.
+	run(t, ctx, chromedp.Action[chromedp.Void](func(ctx context.Context, tg *chromedp.Target) (chromedp.Void, error) {
+		_, err := cdp.Call(ctx, tg, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{
+			Features: []*emulation.MediaFeature{{Name: "prefers-reduced-motion", Value: "reduce"}}})
+		return chromedp.Void{}, err
+	}))
 	run(t, ctx, chromedp.Navigate(base+doc))
 	run(t, ctx, chromedp.WaitVisible(chromedp.CSS(`.read-aloud [data-action=start]`)))
 	run(t, ctx, chromedp.Click(chromedp.CSS(`.read-aloud [data-action=start]`)))

@@ -14,6 +14,7 @@
   var stop = box.querySelector("[data-action=stop]");
   var status = box.querySelector("[role=status]");
   var blocks = [], index = 0, current = null, paused = false;
+  var still = window.matchMedia("(prefers-reduced-motion: reduce)"); // who asked for less motion
 
   var skip = "nav, form, aside, .read-aloud, .visually-hidden, .honeypot, [hidden], [aria-hidden=true], script";
   var kinds = "h1, h2, h3, h4, p, li, dt, dd, tr, figcaption, caption";
@@ -34,7 +35,7 @@
     current = el;
     if (el) {
       el.classList.add("reading");
-      el.scrollIntoView({ block: "center", behavior: "smooth" });
+      el.scrollIntoView({ block: "center", behavior: still.matches ? "auto" : "smooth" });
     }
   }
 
