@@ -287,7 +287,7 @@ func (c *Checkouts) prepare(b Buyer, in CheckoutInput, to shipTo, items []cartIt
 
 	// One order per supplier, suppliers in the order of their first product; the lines as
 	// columns, each with its supplier.
-	var suppliers, orderTotals, lineSuppliers, products []int64
+	var suppliers, lineSuppliers, products []int64
 	var names, specs, units []string
 	var quantities, tiers []int
 	var prices []zhenxing.Money
@@ -299,12 +299,9 @@ func (c *Checkouts) prepare(b Buyer, in CheckoutInput, to shipTo, items []cartIt
 			i = len(placed.Orders)
 			at[sid] = i
 			suppliers = append(suppliers, sid)
-			orderTotals = append(orderTotals, 0)
 			placed.Orders = append(placed.Orders, PlacedOrder{SupplierName: it.supplier})
 		}
-		line := it.price * zhenxing.Money(it.qty)
-		orderTotals[i] += int64(line)
-		placed.Orders[i].Total += line
+		placed.Orders[i].Total += it.price * zhenxing.Money(it.qty)
 		lineSuppliers, products = append(lineSuppliers, sid), append(products, it.p.ID)
 		names, specs, units = append(names, it.p.Name), append(specs, it.p.Spec), append(units, it.p.Unit)
 		quantities, prices, tiers = append(quantities, it.qty), append(prices, it.price), append(tiers, it.tier)
@@ -314,6 +311,10 @@ func (c *Checkouts) prepare(b Buyer, in CheckoutInput, to shipTo, items []cartIt
 	// (six digits at least), each with the first event of its timeline; their lines, with the
 	// product as it is sold; the stock each line takes (never below zero: products_stock_check)
 	// with its movement; and the cart emptied of what was ordered.
+	orderTotals := make([]zhenxing.Money, len(placed.Orders))
+	for i, o := range placed.Orders {
+		orderTotals[i] = o.Total
+	}
 	actor := b.actor()
 	write := &pgx.Batch{}
 	write.Queue(`WITH k AS (

@@ -65,23 +65,6 @@ func (s *Store) Addresses(ctx context.Context, orgID int64) ([]Address, error) {
 	return pgx.CollectRows(rows, pgx.RowToStructByName[Address])
 }
 
-// Address returns the delivery address id of the organisation orgID; ENotFound when there is none
-// or it belongs to another organisation.
-func (s *Store) Address(ctx context.Context, orgID, id int64) (*Address, error) {
-	rows, err := s.pool.Query(ctx, `SELECT `+addressColumns+` FROM delivery_addresses WHERE id = $1 AND organization_id = $2`, id, orgID)
-	if err != nil {
-		return nil, fmt.Errorf("load address: %w", err)
-	}
-	a, err := pgx.CollectExactlyOneRow(rows, pgx.RowToStructByName[Address])
-	if errors.Is(err, pgx.ErrNoRows) {
-		return nil, errNoAddress()
-	}
-	if err != nil {
-		return nil, fmt.Errorf("load address: %w", err)
-	}
-	return &a, nil
-}
-
 func errNoAddress() error { return zhenxing.Errorf(zhenxing.ENotFound, "该收货地址不存在。") }
 
 // AddAddress adds a delivery address to the organisation that by administers; the first one,
