@@ -383,7 +383,7 @@ func TestPlanProgress(t *testing.T) {
 		id           *int64
 	}{{"tianma", "略阳县", &lueyang}, {"cherry", "灞桥区", &baqiao}} {
 		if err := pool.QueryRow(ctx, `INSERT INTO products (slug, name, category, county, supplier_id, spec, unit, price)
-			VALUES ($1, $1, '其他', $2, $3, '1袋', '袋', 100) RETURNING id`, p.slug, p.county, supplier).Scan(p.id); err != nil {
+			VALUES ($1::text, $1::text, '其他', $2, $3, '1袋', '袋', 100) RETURNING id`, p.slug, p.county, supplier).Scan(p.id); err != nil {
 			t.Fatal(err)
 		}
 	}
