@@ -193,6 +193,14 @@ const organizationColumns = `id, name, credit_code, parent, contact_name, contac
 	review_reason, reviewed_by, reviewed_at, invoice_title, invoice_tax_id, invoice_kind, invoice_bank,
 	invoice_account, invoice_address, invoice_phone, approval_threshold, version, created_at, updated_at`
 
+// dest is where the columns of organizationColumns go, in their order, for a row that has more.
+func (o *Organization) dest() []any {
+	inv := &o.Invoice
+	return []any{&o.ID, &o.Name, &o.CreditCode, &o.Parent, &o.ContactName, &o.ContactPhone, &o.ContactEmail, &o.Status,
+		&o.ReviewReason, &o.ReviewedBy, &o.ReviewedAt, &inv.Title, &inv.TaxID, &inv.Kind, &inv.Bank,
+		&inv.Account, &inv.Address, &inv.Phone, &o.ApprovalThreshold, &o.Version, &o.CreatedAt, &o.UpdatedAt}
+}
+
 var (
 	mobilePattern = regexp.MustCompile(`^1[3-9][0-9]{9}$`)
 	phonePattern  = regexp.MustCompile(`^\+?[0-9][0-9 \-]{5,18}[0-9]$`)

@@ -101,33 +101,7 @@ func (s *Store) Session(ctx context.Context, token string, now time.Time, idle t
 	if !ok {
 		return nil, errNoSession()
 	}
-	// The session, its user and a buyer's organisation in one round trip.
-	var batch pgx.Batch
-	batch.Queue(`SELECT user_id, csrf_token, created_at, last_seen_at, expires_at FROM sessions
-		WHERE id = $1 AND expires_at > $2 AND last_seen_at > $3`, id, now, now.Add(-idle))
-	batch.Queue(`SELECT `+userColumns+` FROM users WHERE id = (SELECT user_id FROM sessions WHERE id = $1)`, id)
-	batch.Queue(`SELECT `+organizationColumns+` FROM organizations WHERE id =
-		(SELECT organization_id FROM users WHERE id = (SELECT user_id FROM sessions WHERE id = $1))`, id)
-	br := s.pool.SendBatch(ctx, &batch)
-	var sess Session
-	err := br.QueryRow().Scan(&sess.UserID, &sess.CSRFToken, &sess.CreatedAt, &sess.LastSeenAt, &sess.ExpiresAt)
-	var users []User
-	var orgs []Organization
-	if err == nil {
-		var rows pgx.Rows
-		if rows, err = br.Query(); err == nil {
-			users, err = pgx.CollectRows(rows, pgx.RowToStructByName[User])
-		}
-	}
-	if err == nil {
-		var rows pgx.Rows
-		if rows, err = br.Query(); err == nil {
-			orgs, err = pgx.CollectRows(rows, pgx.RowToStructByName[Organization])
-		}
-	}
-	if cerr := br.Close(); err == nil {
-		err = cerr
-	}
+	sess, err := s.readSession(ctx, id, now, idle)
 	if errors.Is(err, pgx.ErrNoRows) {
 		// Expired (or never existed): make sure it is gone for good.
 		if _, err := s.pool.Exec(ctx, `DELETE FROM sessions WHERE id = $1`, id); err != nil {
@@ -145,16 +119,56 @@ func (s *Store) Session(ctx context.Context, token string, now time.Time, idle t
 		}
 		sess.LastSeenAt = now
 	}
-	if sess.UserID != nil {
-		if len(users) != 1 || users[0].Disabled {
-			return nil, errNoSession()
-		}
-		sess.User = &users[0]
-		if len(orgs) == 1 && sess.User.IsBuyer() {
-			sess.Organization = &orgs[0]
-		}
+	if sess.UserID != nil && (sess.User == nil || sess.User.Disabled) {
+		return nil, errNoSession()
 	}
-	return &sess, nil
+	if !sess.User.IsBuyer() {
+		sess.Organization = nil
+	}
+	return sess, nil
+}
+
+// readSession reads the live session id at now with its user and the user's organisation, if
+// any, in one statement; a session that is not there (or not live) is pgx.ErrNoRows.
+func (s *Store) readSession(ctx context.Context, id []byte, now time.Time, idle time.Duration) (*Session, error) {
+	rows, err := s.pool.Query(ctx, `SELECT s.user_id, s.csrf_token, s.created_at, s.last_seen_at, s.expires_at, u.*, o.*
+		FROM sessions s
+		LEFT JOIN LATERAL (SELECT `+userColumns+` FROM users WHERE id = s.user_id) u ON true
+		LEFT JOIN LATERAL (SELECT `+organizationColumns+` FROM organizations WHERE id = u.organization_id) o ON true
+		WHERE s.id = $1 AND s.expires_at > $2 AND s.last_seen_at > $3`, id, now, now.Add(-idle))
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	if !rows.Next() {
+		if err := rows.Err(); err != nil {
+			return nil, err
+		}
+		return nil, pgx.ErrNoRows
+	}
+	sess := &Session{}
+	dest := []any{&sess.UserID, &sess.CSRFToken, &sess.CreatedAt, &sess.LastSeenAt, &sess.ExpiresAt}
+	// The first column of the user and of the organisation is its id, NULL when there is none:
+	// then its columns are skipped (nil destinations).
+	var u User
+	var o Organization
+	userDest, orgDest := u.dest(), o.dest()
+	raw := rows.RawValues()
+	if raw[len(dest)] != nil {
+		sess.User = &u
+	} else {
+		userDest = make([]any, len(userDest))
+	}
+	if raw[len(dest)+len(userDest)] != nil {
+		sess.Organization = &o
+	} else {
+		orgDest = make([]any, len(orgDest))
+	}
+	dest = append(append(dest, userDest...), orgDest...)
+	if err := rows.Scan(dest...); err != nil {
+		return nil, err
+	}
+	return sess, rows.Err()
 }
 
 // BuyerOrganization returns the organisation of the session's buyer, loaded with the session;

@@ -30,6 +30,12 @@ const userColumns = `id, username, display_name, kind, roles, organization_id,
 	coalesce(organization_role, '') AS organization_role, coalesce(email, '') AS email, coalesce(phone, '') AS phone,
 	disabled, must_change_password, created_at, last_login_at`
 
+// dest is where the columns of userColumns go, in their order, for a row that has more.
+func (u *User) dest() []any {
+	return []any{&u.ID, &u.Username, &u.Name, &u.Kind, &u.Roles, &u.OrganizationID, &u.OrgRole, &u.Email, &u.Phone,
+		&u.Disabled, &u.MustChangePassword, &u.CreatedAt, &u.LastLoginAt}
+}
+
 // passwordParams are the argon2id parameters of new hashes: OWASP's baseline (19 MiB, two
 // passes, one lane), which keeps a burst of logins on many accounts from exhausting memory.
 // Existing hashes carry their own parameters in the PHC string, so these can be raised later.
