@@ -152,9 +152,6 @@ type cartItem struct {
 	tier     int
 }
 
-// shipTo is the delivery address an order is sent to, as it was when placed.
-type shipTo struct{ recipient, phone, address string }
-
 // Place turns the buyer's cart into one order per supplier under one checkout, in one
 // transaction: every line's stock is reserved, or none is. The cart is emptied of what was
 // ordered. A checkout whose total is above the organisation's approval threshold, placed by a
@@ -205,24 +202,15 @@ func (c *Checkouts) tryPlace(ctx context.Context, b Buyer, in CheckoutInput) (*P
 }
 
 // place places the cart in two round trips (db.InTwoTrips): the first counts the attempt against
-// the buyer's limit, reads the address and locks the cart's lines and products; the second
-// writes the checkout, its orders, their lines and first events, the stock movements and the
-// emptied cart in one statement, and commits.
+// the buyer's limit and locks the cart's lines and products; the second writes the checkout, its
+// orders with the delivery address copied, their lines and first events, the stock movements and
+// the emptied cart in one statement, and commits.
 func (c *Checkouts) place(ctx context.Context, b Buyer, in CheckoutInput) (*Placed, error) {
-	var to shipTo
 	var items []cartItem
 	read := &pgx.Batch{}
 	// The statement that writes is planned once per connection, not for every checkout.
 	read.Queue(`SET LOCAL plan_cache_mode = force_generic_plan`)
 	db.QueueUse(read, checkoutKey(b), c.db.cfg.CheckoutRate, c.db.now())
-	read.Queue(`SELECT recipient, phone, address FROM delivery_addresses WHERE id = $1 AND organization_id = $2`,
-		in.AddressID, b.OrganizationID).QueryRow(func(row pgx.Row) error {
-		err := row.Scan(&to.recipient, &to.phone, &to.address)
-		if errors.Is(err, pgx.ErrNoRows) {
-			return notFound("该收货地址不存在。")
-		}
-		return err
-	})
 	// The cart lines and their products, locked in product id order (the order every change of
 	// stock takes them in, so two checkouts never wait for each other in a circle).
 	read.Queue(`SELECT `+productCols+`, s.name, c.quantity
@@ -240,7 +228,7 @@ func (c *Checkouts) place(ctx context.Context, b Buyer, in CheckoutInput) (*Plac
 	err := db.InTwoTrips(ctx, c.db.pool, read, func() (*pgx.Batch, error) {
 		var write *pgx.Batch
 		var err error
-		placed, write, err = c.prepare(b, in, to, items)
+		placed, write, err = c.prepare(b, in, items)
 		return write, err
 	})
 	switch {
@@ -248,13 +236,15 @@ func (c *Checkouts) place(ctx context.Context, b Buyer, in CheckoutInput) (*Plac
 		return placed, nil
 	case isCheck(err, "products_stock_check"):
 		return nil, zhenxing.Errorf(zhenxing.EConflict, "库存不足，请修改数量后再提交。")
+	case isNotNull(err, "orders", "recipient"):
+		return nil, notFound("该收货地址不存在。")
 	}
 	return nil, fmt.Errorf("place checkout: %w", err)
 }
 
 // prepare checks the locked cart and returns what the checkout will place with the batch that
 // writes it, whose callback fills in the ids and numbers of the orders.
-func (c *Checkouts) prepare(b Buyer, in CheckoutInput, to shipTo, items []cartItem) (*Placed, *pgx.Batch, error) {
+func (c *Checkouts) prepare(b Buyer, in CheckoutInput, items []cartItem) (*Placed, *pgx.Batch, error) {
 	if len(items) == 0 {
 		return nil, nil, invalid("采购单是空的，请先选购产品。")
 	}
@@ -308,7 +298,9 @@ func (c *Checkouts) prepare(b Buyer, in CheckoutInput, to shipTo, items []cartIt
 	}
 
 	// The checkout; its orders, numbered by the Beijing date and the next of order_number_seq
-	// (six digits at least), each with the first event of its timeline; their lines, with the
+	// (six digits at least), sent to the address chosen (one of the organisation's: another
+	// leaves the recipient NULL, which orders refuses, and the statement fails), each with the
+	// first event of its timeline; their lines, with the
 	// product as it is sold; the stock each line takes (never below zero: products_stock_check)
 	// with its movement; and the cart emptied of what was ordered.
 	orderTotals := make([]zhenxing.Money, len(placed.Orders))
@@ -324,18 +316,18 @@ func (c *Checkouts) prepare(b Buyer, in CheckoutInput, to shipTo, items []cartIt
 			SELECT supplier_id, total, nextval('order_number_seq') AS n
 			FROM unnest($6::bigint[], $7::bigint[]) AS s (supplier_id, total)),
 		o AS (
-			INSERT INTO orders (number, checkout_id, organization_id, supplier_id, placed_by, state, total,
+			INSERT INTO orders (number, checkout_id, organization_id, supplier_id, state, total,
 				recipient, phone, address, invoice, purchase_ref, note, pay_by, created_at, updated_at)
 			SELECT 'XF' || $8 || '-' || lpad(s.n::text, greatest(6, length(s.n::text)), '0'), k.id, $1, s.supplier_id,
-				$2, $9, s.total, $10, $11, $12, $13, $14, $15, $16, $5, $5
-			FROM k, s
+				$9, s.total, a.recipient, a.phone, a.address, $11, $12, $13, $14, $5, $5
+			FROM k CROSS JOIN s LEFT JOIN delivery_addresses a ON a.id = $10 AND a.organization_id = $1
 			RETURNING id, number, supplier_id),
 		e AS (
 			INSERT INTO order_events (order_id, from_state, to_state, actor_id, actor_name, note, at)
-			SELECT id, NULL, $9, $2, $17, $18, $5 FROM o),
+			SELECT id, NULL, $9, $2, $15, $16, $5 FROM o),
 		l AS (
-			SELECT * FROM unnest($19::bigint[], $20::bigint[], $21::text[], $22::text[], $23::text[], $24::int[],
-				$25::bigint[], $26::int[]) AS l (supplier_id, product_id, name, spec, unit, quantity, unit_price, tier_min_qty)),
+			SELECT * FROM unnest($17::bigint[], $18::bigint[], $19::text[], $20::text[], $21::text[], $22::int[],
+				$23::bigint[], $24::int[]) AS l (supplier_id, product_id, name, spec, unit, quantity, unit_price, tier_min_qty)),
 		ol AS (
 			INSERT INTO order_lines (order_id, product_id, name, spec, unit, quantity, unit_price, tier_min_qty, total)
 			SELECT o.id, l.product_id, l.name, l.spec, l.unit, l.quantity, l.unit_price, l.tier_min_qty, l.unit_price * l.quantity
@@ -345,13 +337,13 @@ func (c *Checkouts) prepare(b Buyer, in CheckoutInput, to shipTo, items []cartIt
 			RETURNING p.id, p.stock, l.quantity, l.supplier_id),
 		m AS (
 			INSERT INTO stock_movements (product_id, delta, stock_after, reason, actor_id, actor_name, at)
-			SELECT t.id, -t.quantity, t.stock, '订单 ' || o.number, $2, $17, $5 FROM taken t JOIN o USING (supplier_id)),
+			SELECT t.id, -t.quantity, t.stock, '订单 ' || o.number, $2, $15, $5 FROM taken t JOIN o USING (supplier_id)),
 		d AS (
-			DELETE FROM cart_lines WHERE user_id = $2 AND product_id = ANY($20))
+			DELETE FROM cart_lines WHERE user_id = $2 AND product_id = ANY($18))
 		SELECT o.id, o.number, o.supplier_id, k.id FROM o, k`,
 		b.OrganizationID, b.UserID, placed.Reference, total, now,
 		suppliers, orderTotals, now.In(zhenxing.Beijing).Format("20060102"),
-		state, to.recipient, to.phone, to.address, in.Invoice, in.PurchaseRef, in.Note, payBy,
+		state, in.AddressID, in.Invoice, in.PurchaseRef, in.Note, payBy,
 		actor.Name, note,
 		lineSuppliers, products, names, specs, units, quantities, prices, tiers).Query(func(rows pgx.Rows) error {
 		var id, sid int64

@@ -240,6 +240,12 @@ func isCheck(err error, constraint string) bool {
 	return errors.As(err, &pe) && pe.Code == "23514" && pe.ConstraintName == constraint
 }
 
+// isNotNull reports whether err is a NULL refused by the column of the table.
+func isNotNull(err error, table, column string) bool {
+	var pe *pgconn.PgError
+	return errors.As(err, &pe) && pe.Code == "23502" && pe.TableName == table && pe.ColumnName == column
+}
+
 // beijingDate is the calendar date of t in Beijing, at midnight UTC, as a date column holds it.
 func beijingDate(t time.Time) time.Time {
 	y, m, d := t.In(zhenxing.Beijing).Date()

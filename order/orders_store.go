@@ -40,7 +40,6 @@ type Summary struct {
 	PurchaseRef      string
 	PayBy            *time.Time
 	LatePayment      bool // paid after it was cancelled: for staff to settle
-	PlacedBy         *int64
 	CreatedAt        time.Time
 }
 
@@ -48,7 +47,7 @@ type Summary struct {
 func (s Summary) StateLabel() string { return StateLabel(s.State) }
 
 const summaryCols = `o.id, o.number, o.checkout_id, k.reference, o.organization_id, g.name, o.supplier_id, s.name,
-	o.state, o.total, o.refunded, o.purchase_ref, o.pay_by, o.late_payment, o.placed_by, o.created_at`
+	o.state, o.total, o.refunded, o.purchase_ref, o.pay_by, o.late_payment, o.created_at`
 
 const summaryFrom = ` FROM orders o JOIN checkouts k ON k.id = o.checkout_id
 	JOIN organizations g ON g.id = o.organization_id JOIN suppliers s ON s.id = o.supplier_id`
@@ -56,7 +55,7 @@ const summaryFrom = ` FROM orders o JOIN checkouts k ON k.id = o.checkout_id
 func summaryDest(o *Summary) []any {
 	return []any{&o.ID, &o.Number, &o.CheckoutID, &o.Reference, &o.OrganizationID, &o.OrganizationName,
 		&o.SupplierID, &o.SupplierName, &o.State, &o.Total, &o.Refunded, &o.PurchaseRef, &o.PayBy,
-		&o.LatePayment, &o.PlacedBy, &o.CreatedAt}
+		&o.LatePayment, &o.CreatedAt}
 }
 
 // listSummaries reads orders; where may end in ORDER BY and LIMIT.
