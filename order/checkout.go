@@ -300,9 +300,9 @@ func (c *Checkouts) prepare(b Buyer, in CheckoutInput, items []cartItem) (*Place
 	// The checkout; its orders, numbered by the Beijing date and the next of order_number_seq
 	// (six digits at least), sent to the address chosen (one of the organisation's: another
 	// leaves the recipient NULL, which orders refuses, and the statement fails), each with the
-	// first event of its timeline; their lines, with the
-	// product as it is sold; the stock each line takes (never below zero: products_stock_check)
-	// with its movement; and the cart emptied of what was ordered.
+	// first event of its timeline; their lines, with the product as it is sold; the stock each
+	// line takes (never below zero: products_stock_check) with its movement; and the cart
+	// emptied of what was ordered.
 	orderTotals := make([]zhenxing.Money, len(placed.Orders))
 	for i, o := range placed.Orders {
 		orderTotals[i] = o.Total

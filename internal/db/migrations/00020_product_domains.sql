@@ -51,7 +51,7 @@ CREATE TRIGGER products_version
     ON products FOR EACH STATEMENT EXECUTE FUNCTION bump_catalog_version();
 
 -- Two indexes that every order wrote to and nothing reads in a hurry: the rate limiter's purge
--- of old windows, once an hour, reads its small table through; and a checkout's Stripe session
+-- of old windows, every ten minutes, reads its small table through; and a checkout's Stripe session
 -- is unique only among the checkouts that have one.
 DROP INDEX rate_limits_window_start;
 ALTER TABLE checkouts DROP CONSTRAINT checkouts_stripe_session_key;
