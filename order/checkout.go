@@ -199,10 +199,10 @@ func (c *Checkouts) tryPlace(ctx context.Context, b Buyer, in CheckoutInput) (*P
 	return nil, fmt.Errorf("insert checkout: no free reference code")
 }
 
-// place places the cart in two round trips (db.InTwoTrips): the first counts the attempt against
-// the buyer's limit and locks the cart's lines and products; the second writes the checkout, its
-// orders with the delivery address copied, their lines and first events, the stock movements and
-// the emptied cart in one statement, and commits.
+// place places the cart in two round trips (db.InTwoTrips): the first sets how the transaction is
+// planned, counts the attempt against the buyer's limit and locks the cart's lines and products;
+// the second writes the checkout, its orders with the delivery address copied, their lines and
+// first events, the stock movements and the emptied cart in one statement, and commits.
 func (c *Checkouts) place(ctx context.Context, b Buyer, in CheckoutInput) (*Placed, error) {
 	var items []cartItem
 	read := &pgx.Batch{}
